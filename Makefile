@@ -1,0 +1,46 @@
+# The Makefile is the interface: `make help` lists the targets.
+# Everything runs in .venv, created on first use with the pinned requirements.txt.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BOOK_FLAGS := -W -n --keep-going
+
+.DEFAULT_GOAL := help
+.PHONY: help venv validate book test refresh bench lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Python 3.11 is required (set PYTHON=python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+venv: $(STAMP) ## Create .venv with the pinned dependencies
+
+validate: $(STAMP) ## Check data/: every problem with file, row and column; non-zero exit if any
+	$(BIN)/peerwork-review validate
+
+book: validate ## Build the HTML book into _build/html (executes notebooks whose inputs changed)
+	$(BIN)/jupyter-book build . --builder html $(BOOK_FLAGS)
+
+test: $(STAMP) ## Run every test: data checks, nbval on the notebooks, book build and browser check
+	$(BIN)/python -m pytest
+
+refresh: $(STAMP) ## Re-execute notebooks in place (new stored outputs for nbval); print what changed
+	$(BIN)/peerwork-review refresh
+
+bench: $(STAMP) ## Time the build and tests; print a table of figures
+	$(BIN)/python bench/run.py
+
+lock: ## Recompile requirements.txt from requirements.in (needs the network)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
+
+clean: ## Remove the built book and the execution cache
+	rm -rf _build

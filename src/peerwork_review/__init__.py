@@ -1,0 +1,17 @@
+"""Analysis code for the reproducible edition of Reeves et al. (2024).
+
+The pipeline is load -> validate -> derive -> render:
+
+- :mod:`peerwork_review.load` reads ``data/`` as described by ``data/datapackage.json``
+  and validates it, raising one :class:`~peerwork_review.errors.DataError` that lists
+  every problem with its file, row and column;
+- :mod:`peerwork_review.derive` computes counts, tables and ranges from the data;
+- :mod:`peerwork_review.reproduction` compares them with the published figures;
+- :mod:`peerwork_review.render` and :mod:`peerwork_review.prisma_flow` turn them into
+  MyST markdown and figures for the notebooks.
+
+Heavy libraries (pandas, matplotlib, pybtex) are imported by the modules that need
+them, so ``import peerwork_review`` stays cheap.
+"""
+
+__version__ = "1.0.0"

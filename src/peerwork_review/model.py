@@ -1,0 +1,126 @@
+"""The validated dataset as pandas tables, with the few lookups every notebook needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from .bibliography import BibEntry
+
+TABLES = {
+    "search_runs": "runs",
+    "search_databases": "databases",
+    "prisma_flow": "flow",
+    "studies": "studies",
+    "study_countries": "countries",
+    "quality_appraisal": "quality",
+    "article_references": "references",
+    "reports": "reports",
+    "themes": "themes",
+    "theme_coding": "coding",
+    "published_figures": "figures",
+    "figure_checks": "checks",
+}
+
+
+def _frame(table) -> pd.DataFrame:
+    """Integers as nullable Int64; text as objects with None (not NaN) for unknown values."""
+    columns = {}
+    for spec in table.fields:
+        values = [record[spec["name"]] for record in table.records]
+        dtype = "Int64" if spec["type"] == "integer" else object
+        columns[spec["name"]] = pd.Series(values, dtype=dtype)
+    return pd.DataFrame(columns)
+
+
+@dataclass(frozen=True)
+class Review:
+    root: Path
+    runs: pd.DataFrame
+    databases: pd.DataFrame
+    flow: pd.DataFrame
+    studies: pd.DataFrame
+    countries: pd.DataFrame
+    quality: pd.DataFrame
+    references: pd.DataFrame
+    reports: pd.DataFrame
+    themes: pd.DataFrame
+    coding: pd.DataFrame
+    figures: pd.DataFrame
+    checks: pd.DataFrame
+    bib: dict[str, BibEntry]
+    scope: str | None = None  # the run this view stops at; None means every run
+
+    @classmethod
+    def from_tables(cls, root: Path, tables: dict, bib: dict[str, BibEntry]) -> "Review":
+        frames = {attr: _frame(tables[name]) for name, attr in TABLES.items()}
+        frames["runs"] = frames["runs"].sort_values(["date_end", "search_run_id"], ignore_index=True)
+        return cls(root=root, bib=bib, **frames)
+
+    # -- runs -------------------------------------------------------------
+
+    @property
+    def run_ids(self) -> list[str]:
+        """Search runs, oldest first."""
+        return list(self.runs["search_run_id"])
+
+    @property
+    def latest_run(self) -> str:
+        return self.run_ids[-1]
+
+    def as_of(self, run_id: str) -> "Review":
+        """The review as it stood after ``run_id``: studies, reports and runs up to that run."""
+        if run_id not in self.run_ids:
+            raise KeyError(f"unknown search run {run_id!r}")
+        keep = self.run_ids[: self.run_ids.index(run_id) + 1]
+        studies = self.studies[self.studies["first_search_run_id"].isin(keep)]
+        ids = set(studies["study_id"])
+        reports = self.reports[self.reports["study_id"].isin(ids) | (self.reports["role"] == "not included")]
+        return replace(
+            self,
+            runs=self.runs[self.runs["search_run_id"].isin(keep)],
+            databases=self.databases[self.databases["search_run_id"].isin(keep)],
+            flow=self.flow[self.flow["search_run_id"].isin(keep)],
+            studies=studies,
+            countries=self.countries[self.countries["study_id"].isin(ids)],
+            quality=self.quality[self.quality["study_id"].isin(ids)],
+            reports=reports,
+            coding=self.coding[self.coding["report_id"].isin(set(reports["report_id"]))],
+            scope=run_id,
+        )
+
+    # -- studies and reports ----------------------------------------------
+
+    def main_report(self, study_id: str) -> str:
+        rows = self.reports[(self.reports["study_id"] == study_id) & (self.reports["role"] == "main")]
+        return rows["report_id"].iloc[0]
+
+    def study_reports(self, study_id: str) -> list[str]:
+        """Report keys of a study, main report first, then by year and key."""
+        rows = self.reports[self.reports["study_id"] == study_id]
+        order = rows.assign(
+            is_main=rows["role"] != "main",
+            year=[self.bib[k].year for k in rows["report_id"]],
+        ).sort_values(["is_main", "year", "report_id"])
+        return list(order["report_id"])
+
+    def study_label(self, study_id: str) -> str:
+        """Author-year label of the study's main report ('Berry et al. 2011')."""
+        return self.bib[self.main_report(study_id)].short_label
+
+    def study_order(self) -> list[str]:
+        """Studies in the order of the review's Table 1: alphabetical by label, then id."""
+        labels = [(self.study_label(s), s) for s in self.studies["study_id"]]
+        return [s for _, s in sorted(labels)]
+
+    def figure(self, figure_id: str) -> int:
+        return int(self.figures.loc[self.figures["figure_id"] == figure_id, "value"].iloc[0])
+
+
+def rows(frame: pd.DataFrame) -> list[dict]:
+    """Records of ``frame`` with None for every missing value (iterrows turns None into NaN)."""
+    def clean(value):
+        return None if value is None or (not isinstance(value, (tuple, list)) and pd.isna(value)) else value
+    return [{k: clean(v) for k, v in record.items()} for record in frame.to_dict("records")]

@@ -1,0 +1,174 @@
+"""The review's Tables 1 to 4 and the theme summaries, regenerated from the dataset.
+
+Cells holding data are plain strings (escaped when rendered); citation cells are
+:class:`~peerwork_review.render.Markup`. Rows are sorted deterministically.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import derive
+from .model import Review, rows
+from .render import Markup, cite, escape
+
+NOT_AVAILABLE = "not available"
+INFERRED_MARK = " †"
+
+
+def _value(record: dict, column: str, source_column: str | None = None, fmt=str) -> str:
+    value = record[column]
+    if value is None:
+        return NOT_AVAILABLE
+    source = record[source_column or f"{column}_source"] or ""
+    return fmt(value) + (INFERRED_MARK if source.startswith("inferred:") else "")
+
+
+def study_citation(review: Review, study_id: str) -> Markup:
+    """``{cite:t}`` of the main report, with further reports of the same study after it."""
+    keys = review.study_reports(study_id)
+    text = cite(keys[:1], "t")
+    if len(keys) > 1:
+        text = Markup(f"{text}; also {cite(keys[1:], 'p')}")
+    return text
+
+
+def location_text(review: Review, study_id: str) -> str:
+    countries = review.countries[review.countries["study_id"] == study_id]
+    known = sorted(c for c in countries["country"] if c is not None)
+    if not known:
+        return NOT_AVAILABLE
+    inferred = any((s or "").startswith("inferred:") for s in countries["source"])
+    text = known[0] if len(known) == 1 else f"{derive.MULTIPLE}: {', '.join(known)}"
+    return text + (INFERRED_MARK if inferred else "")
+
+
+COAUTHORSHIP = {"yes": "Yes", "no": "No", "unknown": "Unknown (as given in the review)"}
+
+
+def study_characteristics(review: Review) -> pd.DataFrame:
+    """Table 1: one row per study."""
+    records = {r["study_id"]: r for r in rows(review.studies)}
+    out = []
+    for sid in review.study_order():
+        r = records[sid]
+        design = _value(r, "design", fmt=str.capitalize)
+        if r["methods"] is not None:
+            design = f"{design}; {_value(r, 'methods')}"
+        sample = _value(r, "sample_size", fmt=lambda v: f"N = {v}")
+        if r["participants"] is not None:
+            sample = f"{sample}; {_value(r, 'participants')}"
+        out.append({
+            "Study": study_citation(review, sid),
+            "Location": location_text(review, sid),
+            "Setting": _value(r, "setting"),
+            "Lived experience co-authorship": _value(r, "lived_experience_coauthorship", fmt=COAUTHORSHIP.get),
+            "Design and methods": design,
+            "Sample": sample,
+            "Data analysis": _value(r, "data_analysis"),
+            "Key findings (this edition's summary)": r["key_findings"],
+        })
+    return pd.DataFrame(out)
+
+
+def quality_appraisal(review: Review) -> pd.DataFrame:
+    """Table 2: the MMAT rating of each study, or why it is not available."""
+    ratings = {r["study_id"]: r for r in rows(review.quality)}
+    designs = review.studies.set_index("study_id")["design"]
+    out = []
+    for sid in review.study_order():
+        r = ratings[sid]
+        out.append({
+            "Study": study_citation(review, sid),
+            "Design category": (designs[sid] or NOT_AVAILABLE).capitalize() if designs[sid] else NOT_AVAILABLE,
+            "MMAT rating": r["mmat_rating"].capitalize() if r["mmat_rating"] else NOT_AVAILABLE,
+            "Source": r["mmat_rating_source"],
+        })
+    return pd.DataFrame(out)
+
+
+CITED, VIA_SUBTHEME = "●", "○"
+
+
+def theme_matrix(review: Review) -> pd.DataFrame:
+    """Table 3 as data: one row per study, one column per theme, ● cited, ○ cited under a subtheme."""
+    themes = derive.ordered_themes(review)
+    support = derive.theme_support(review)
+    marks = {(r["theme_id"], r["study_id"]): CITED if r["how"] == "cited" else VIA_SUBTHEME for r in rows(support)}
+    out = []
+    for sid in review.study_order():
+        row = {"study_id": sid, "Study": review.study_label(sid)}
+        for t in rows(themes):
+            row[t["theme_id"]] = marks.get((t["theme_id"], sid), "")
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def theme_matrix_table(review: Review) -> pd.DataFrame:
+    """Table 3 for the book: study citations as rows, theme names as columns, totals last."""
+    matrix = theme_matrix(review)
+    themes = derive.ordered_themes(review)
+    names = {t["theme_id"]: t["name"] for t in rows(themes)}
+    table = matrix.drop(columns=["study_id", "Study"]).rename(columns=names)
+    table.insert(0, "Study", [study_citation(review, s) for s in matrix["study_id"]])
+    totals = {"Study": "Studies cited (● or ○)"}
+    published = published_prevalence(review)
+    reported = {"Study": "Studies reported by the article"}
+    for t in rows(themes):
+        totals[t["name"]] = str(int((matrix[t["theme_id"]] != "").sum()))
+        reported[t["name"]] = str(published.get(t["theme_id"], "not stated"))
+    return pd.concat([table, pd.DataFrame([totals, reported])], ignore_index=True)
+
+
+def published_prevalence(review: Review) -> dict[str, int]:
+    """Theme id -> number of studies the article says support it (where it says so)."""
+    figures = review.figures
+    out = {}
+    for r in rows(figures[figures["figure_id"].str.startswith("prevalence_")]):
+        out[r["figure_id"].removeprefix("prevalence_").replace("_", "-")] = r["value"]
+    return out
+
+
+def themes_and_subthemes(review: Review) -> pd.DataFrame:
+    """Table 4: themes with their subthemes and descriptions."""
+    themes = derive.ordered_themes(review)
+    names = dict(zip(themes["theme_id"], themes["name"]))
+    out = []
+    for t in rows(themes):
+        is_theme = t["kind"] == "theme"
+        out.append({
+            "Theme": t["name"] if is_theme else names[t["parent_theme_id"]],
+            "Subtheme": "" if is_theme else t["name"],
+            "Description (this edition's words)": t["description"],
+        })
+    return pd.DataFrame(out)
+
+
+def theme_summaries(review: Review) -> Markup:
+    """One generated summary per theme and subtheme, as MyST with resolving citations."""
+    themes = derive.ordered_themes(review)
+    support = derive.theme_support(review)
+    published = published_prevalence(review)
+    names = dict(zip(themes["theme_id"], themes["name"]))
+    total = len(review.studies)
+    blocks = []
+    for t in rows(themes):
+        sub = support[support["theme_id"] == t["theme_id"]]
+        direct = sub[sub["how"] == "cited"]
+        via = sub[sub["how"] != "cited"]
+        kind = "Theme" if t["kind"] == "theme" else f"Subtheme of {names[t['parent_theme_id']]}"
+        parts = [f"```{{rubric}} {escape(t['name'])}", f":name: theme-{t['theme_id']}", "```", "",
+                 f"*{escape(kind)}.* {escape(t['description'])}", ""]
+        if t["theme_id"] in published:
+            claim = f"The article reports that {published[t['theme_id']]} of the {total} included studies support it."
+        else:
+            claim = "The article does not state how many studies support it."
+        keys = [k for ks in direct["reports"] for k in ks]
+        coded = (f"Its Results cite {len(direct)} {'study' if len(direct) == 1 else 'studies'} in this section "
+                 f"{cite(keys)}" if len(direct) else "Its Results cite no study in this section")
+        if len(via):
+            coded += (f", and {len(via)} more under its subthemes "
+                      f"{cite([k for ks in via['reports'] for k in ks])}")
+        parts.append(f"{escape(claim)} {coded}.")
+        blocks.append("\n".join(parts))
+    return Markup("\n\n".join(blocks))
