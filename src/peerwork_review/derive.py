@@ -152,7 +152,8 @@ def theme_prevalence_range(review: Review, theme_id: str) -> Range:
     uncited = set(review.studies["study_id"]) - cited
     note = ()
     if uncited:
-        note = (f"{len(uncited)} of {len(review.studies)} studies are not cited for this theme in the Results, and the review's Table 3, which would say whether they support it, is not public",)
+        note = (f"{len(uncited)} of {len(review.studies)} studies have no citation for this theme in data/theme_coding.csv, "
+                "and the review's Table 3, which would say whether they support it, is not public",)
     return Range(len(cited), len(review.studies), note)
 
 

@@ -26,6 +26,9 @@ SOURCE_PREFIXES = KNOWN_PREFIXES + UNKNOWN_PREFIXES
 NON_SOURCE_PROVENANCE = {"key", "editorial", "self"}
 
 _INTEGER = re.compile(r"^-?[0-9]+$")
+# Stands in for a cell that failed its type check, so later checks neither treat it as
+# empty nor report it again.
+INVALID = type("Invalid", (), {"__repr__": lambda self: "<invalid>"})()
 _YEARMONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
@@ -146,7 +149,7 @@ def read_table(data: Path, resource: dict) -> tuple[Table, list[Problem]]:
         record = {}
         for name, value in zip(header, cells):
             typed, cell_problems = _cast(value, fields[names.index(name)], file, row)
-            record[name] = typed
+            record[name] = INVALID if cell_problems and typed is None and value != "" else typed
             problems += cell_problems
         table.records.append(record)
         table.rows.append(row)
@@ -165,7 +168,7 @@ def _check_unique(table: Table) -> list[Problem]:
         seen: dict = {}
         for record, row in zip(table.records, table.rows):
             value = tuple(record[k] for k in key)
-            if None in value:
+            if None in value or INVALID in value:
                 continue
             if value in seen:
                 shown = value[0] if len(value) == 1 else value
@@ -197,7 +200,7 @@ def _check_foreign_keys(table: Table, resource: dict, tables: dict[str, Table]) 
         wanted = {tuple(r[k] for k in fk["reference"]["fields"]) for r in target.records}
         for record, row in zip(table.records, table.rows):
             value = tuple(record[k] for k in fk["fields"])
-            if None in value or value in wanted:
+            if None in value or INVALID in value or value in wanted:
                 continue
             if len(value) == 1:
                 message = f"{value[0]!r} is not a {fk['reference']['fields'][0]} in {target.file}"

@@ -1,0 +1,71 @@
+"""Shared fixtures: the repository, a validated review, throw-away copies, and one book build."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+COPIED = ["data", "notebooks", "book", "references.bib", "_config.yml", "_toc.yml"]
+
+
+def tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def copy_project(target: Path, parts=COPIED) -> Path:
+    """A copy of the parts of the repository a build or a validation reads."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in parts:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        else:
+            shutil.copy2(src, target / name)
+    return target
+
+
+def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}
+    return subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(root), "--builder", "html", "-W", "-n", "--keep-going", *extra],
+        cwd=root, env=env, capture_output=True, text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def review():
+    from peerwork_review.load import load
+
+    return load(ROOT)
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """Data, bibliography and notebooks in a temporary folder, ready to be broken."""
+    return copy_project(tmp_path / "project", ["data", "references.bib"])
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """Build the repository's book once per test session (strict: warnings are errors).
+
+    Also proves that a build leaves data/ untouched.
+    """
+    before = tree_hash(ROOT / "data")
+    result = build_book(ROOT)
+    assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    assert tree_hash(ROOT / "data") == before, "the build modified data/"
+    return ROOT / "_build" / "html"

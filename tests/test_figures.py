@@ -1,0 +1,106 @@
+"""Figure-level checks: every derivable published figure equals the data; the rest say why not."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from peerwork_review import prisma_flow, reproduction
+from peerwork_review.derive import Range
+from peerwork_review.model import rows
+from peerwork_review.reproduction import NotDerivable, derivation_for
+
+
+def _figures(review):
+    return [(row.figure_id, int(row.value), row.search_run_id) for row in review.figures.itertuples()]
+
+
+def test_every_published_figure_has_a_derivation(review):
+    for figure_id, _, _ in _figures(review):
+        derived = derivation_for(figure_id)(review.as_of(review.latest_run))
+        assert not (isinstance(derived, NotDerivable) and derived.reason == "no derivation is defined for this figure"), figure_id
+
+
+def test_derivable_figures_equal_published_and_others_record_why(review):
+    for figure_id, published, run in _figures(review):
+        derived = derivation_for(figure_id)(review.as_of(run))
+        if isinstance(derived, Range) and derived.exact:
+            assert derived.low == published, figure_id
+        elif isinstance(derived, Range):
+            assert derived.contains(published), f"{figure_id}: {derived} excludes {published}"
+            # the reason names the file and column where values are missing
+            assert derived.missing and re.search(r"data/\w+\.csv", derived.missing[0]), figure_id
+        else:
+            assert derived.reason, figure_id
+
+
+def test_recorded_reasons_for_figures_that_cannot_be_derived(review):
+    table = reproduction.figure_table(review).set_index("figure_id")
+    assert table.loc["quality_good", "status"] == reproduction.NOT_DERIVABLE
+    assert "no mmat_rating in data/quality_appraisal.csv" in table.loc["quality_good", "explanation"]
+    assert "gates2010" in table.loc["studies_united_states", "explanation"]
+    assert "Table 3" in table.loc["prevalence_education_training", "explanation"]
+    assert "per-database record counts are not reported" in table.loc["records_identified_databases", "explanation"]
+
+
+def test_exactly_derivable_figures_are_reproduced(review):
+    table = reproduction.figure_table(review)
+    reproduced = set(table.loc[table["status"] == reproduction.REPRODUCED, "figure_id"])
+    assert reproduced == {"databases_searched", "studies_included", "themes", "subthemes"}
+
+
+def test_article_sums_are_rechecked(review):
+    checks = reproduction.check_table(review).set_index("check_id")
+    figures = dict(zip(review.figures["figure_id"], review.figures["value"].astype(int)))
+    # the text's own narration adds the other-source records before duplicates are removed
+    expected = figures["records_identified_databases"] + figures["records_identified_other"] - figures["duplicates_removed"]
+    assert checks.loc["screening_single_flow", "sum_of_parts"] == expected
+    assert checks.loc["screening_single_flow", "status"] == reproduction.INCONSISTENT
+    assert checks.loc["screening_databases_only", "status"] == reproduction.REPRODUCED
+    assert checks.loc["location_breakdown", "status"] == reproduction.REPRODUCED
+
+
+def test_theme_coding_never_exceeds_what_the_article_reports(review):
+    table = reproduction.figure_table(review)
+    prevalence = table[table["figure_id"].str.startswith("prevalence_")]
+    assert (prevalence["status"] != reproduction.INCONSISTENT).all()
+
+
+@pytest.fixture(scope="module")
+def flow(review):
+    return prisma_flow.flow_numbers(review)
+
+
+def test_prisma_numbers_equal_the_data(review, flow):
+    figures = dict(zip(review.figures["figure_id"], review.figures["value"].astype(int)))
+    for row in rows(review.flow):
+        value = flow.stages[(row["column"], row["stage"])]
+        if row["figure_id"] is not None:
+            assert value == figures[row["figure_id"]]
+        elif row["count"] is not None:
+            assert value == row["count"]
+        else:
+            assert value is None
+    assert flow.new_studies == len(review.studies)
+    assert flow.new_reports == int((review.reports["role"] != "not included").sum())
+
+
+def test_prisma_diagram_shows_exactly_those_numbers(review, flow, tmp_path):
+    prisma_flow.configure_matplotlib()
+    figure = prisma_flow.draw(flow)
+    drawn = " ".join(t.get_text() for t in figure.axes[0].texts).replace("\n", " ")
+    for (column, stage), value in flow.stages.items():
+        assert (f"{value:,}" if value is not None else prisma_flow.NOT_REPORTED) in drawn, (column, stage)
+    for value in (flow.new_studies, flow.new_reports):
+        assert f"n = {value:,}" in drawn
+    svg, png = prisma_flow.save(figure, tmp_path / "prisma")
+    assert f"n = {flow.stages[('databases', 'screened')]:,}" in svg.read_text()
+    assert png.stat().st_size > 10_000
+
+
+def test_svg_output_is_deterministic(flow, tmp_path):
+    prisma_flow.configure_matplotlib()
+    first = prisma_flow.save(prisma_flow.draw(flow), tmp_path / "a")[0].read_bytes()
+    second = prisma_flow.save(prisma_flow.draw(flow), tmp_path / "b")[0].read_bytes()
+    assert first == second
