@@ -157,6 +157,7 @@ def crawl(built_book):
                 redirect = REFRESH.search((html / rel).read_text(encoding="utf-8", errors="replace"))
                 if redirect:  # the root index.html only forwards to the real landing page
                     target = urljoin(base + rel, redirect.group(1))
+                    current[0] = f"{rel} -> {target[len(base):]}"  # errors come from the target
                     if problem := link_problem(html, base, target):
                         found["links"].append(f"{rel}: redirect: {problem}")
                     else:

@@ -55,3 +55,17 @@ def test_config_is_fenced_and_strict():
     assert config["execute"]["allow_errors"] is False
     assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
     assert config["repository"]["branch"] == "main"
+
+
+def test_repository_url_is_kept_in_one_place():
+    """_config.yml holds the URL (launch and repository buttons); CITATION.cff must agree."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["repository-code"] == config["repository"]["url"]
+
+
+def test_deploy_workflow_builds_with_the_readme_command():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    assert {"name": "Build the book", "run": "make book"} in steps
+    assert any(s.get("with", {}).get("path") == "_build/html" for s in steps)

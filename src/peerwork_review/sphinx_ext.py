@@ -168,7 +168,22 @@ def _always_reread_colophon(app, env, added, changed, removed):
     return [doc for doc in env.found_docs if doc.endswith("colophon")]
 
 
+def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
+    """sphinx-thebe can register its inline configuration script twice; a second copy
+    redeclares a const and throws in the browser, so keep the first of identical scripts."""
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        # the same inline script arrives once with filename None and once with ""
+        key = (getattr(script, "filename", str(script)) or "", repr(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
 def setup(app):
+    # early: a later html-page-context handler that returns a template stops the chain
+    app.connect("html-page-context", _drop_duplicate_scripts, priority=100)
     app.connect("config-inited", _key_cache_on_inputs)
     app.connect("env-get-outdated", _reread_when_inputs_change)
     app.connect("env-get-outdated", _always_reread_colophon)
