@@ -59,7 +59,10 @@ def _category(values: Callable[[Review], pd.Series], category: str, file: str, c
 
 
 def _theme_count(kind: str) -> Derivation:
-    return lambda r: Range(*(2 * [int((r.themes["kind"] == kind).sum())]))
+    def count(r: Review) -> Range:
+        n = int((r.themes["kind"] == kind).sum())
+        return Range(n, n)
+    return count
 
 
 def _prevalence(theme_id: str) -> Derivation:

@@ -80,7 +80,7 @@ def quality_appraisal(review: Review) -> pd.DataFrame:
         r = ratings[sid]
         out.append({
             "Study": study_citation(review, sid),
-            "Design category": (designs[sid] or NOT_AVAILABLE).capitalize() if designs[sid] else NOT_AVAILABLE,
+            "Design category": designs[sid].capitalize() if designs[sid] else NOT_AVAILABLE,
             "MMAT rating": r["mmat_rating"].capitalize() if r["mmat_rating"] else NOT_AVAILABLE,
             "Source": r["mmat_rating_source"],
         })
