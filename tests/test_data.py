@@ -76,6 +76,11 @@ def test_every_source_cell_uses_a_known_prefix(review):
                 assert value.lower().startswith(SOURCE_PREFIXES), f"{column}: {value[:60]}"
 
 
+def test_no_test_data_is_shipped():
+    for path in (ROOT / "data").glob("*.csv"):
+        assert "test data:" not in path.read_text(encoding="utf-8").lower(), path.name
+
+
 def test_unknown_values_are_explicit_not_guessed(review):
     """Values no source gives stay empty: the MMAT ratings and the location of Gates et al. 2010."""
     assert review.quality["mmat_rating"].isna().all()
