@@ -45,6 +45,16 @@ def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
+def run_nbval(root: Path, *notebooks: str) -> subprocess.CompletedProcess:
+    """nbval over notebooks of a copy, reading that copy's data."""
+    env = {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env", "-q",
+         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval-sanitize.cfg"), *[str(root / "notebooks" / n) for n in notebooks]],
+        cwd=root, env=env, capture_output=True, text=True,
+    )
+
+
 @pytest.fixture(scope="session")
 def review():
     from peerwork_review.load import load

@@ -6,14 +6,11 @@ own data/, notebooks and _build/ are never touched.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT, build_book, copy_project, tree_hash
+from conftest import ROOT, build_book, copy_project, run_nbval, tree_hash
 from test_data import set_cell
 
 # Names that contain digits but are not figures.
@@ -78,12 +75,6 @@ def test_data_values_are_rendered_as_text_never_as_markup(edited_copy):
 def test_nbval_fails_when_a_published_output_changes(edited_copy):
     """The copy's notebooks still hold the old outputs; nbval must reject the new data."""
     root, _, _ = edited_copy
-    env = {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval-sanitize.cfg"), "-q",
-         str(root / "notebooks" / "02-study-characteristics.ipynb")],
-        cwd=root, env=env, capture_output=True, text=True,
-    )
+    result = run_nbval(root, "02-study-characteristics.ipynb")
     assert result.returncode == 1, result.stdout[-2000:]
     assert "N = 4321" in result.stdout and "mismatch" in result.stdout.lower()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_book, copy_project
+from conftest import build_book, copy_project, run_nbval
 from peerwork_review import prisma_flow, reproduction
 from peerwork_review.load import load
 
@@ -63,15 +63,6 @@ def add_second_run(root: Path) -> None:
         handle.write(BIB)
 
 
-def nbval(root: Path, *notebooks: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env", "-q",
-         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval-sanitize.cfg"), *[str(root / "notebooks" / n) for n in notebooks]],
-        cwd=root, env=env, capture_output=True, text=True,
-    )
-
-
 def cli(root: Path, command: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}
     return subprocess.run([sys.executable, "-m", "peerwork_review.cli", "--root", str(root), command],
@@ -85,7 +76,7 @@ def updated(tmp_path_factory):
     add_second_run(root)
     validated = cli(root, "validate")
     assert validated.returncode == 0, validated.stderr
-    stale = nbval(root, "01-search-and-selection.ipynb", "02-study-characteristics.ipynb")
+    stale = run_nbval(root, "01-search-and-selection.ipynb", "02-study-characteristics.ipynb")
     refreshed = cli(root, "refresh")
     assert refreshed.returncode == 0, refreshed.stderr[-3000:]
     built = build_book(root)
