@@ -56,11 +56,13 @@ def category_range(values: pd.Series, category: str, file: str, column: str) -> 
 
 def study_locations(review: Review) -> pd.DataFrame:
     """One row per study: the countries where it collected data and its location category."""
+    known = review.countries[review.countries["country"].notna()]
+    by_study = known.groupby("study_id")["country"].agg(lambda c: tuple(sorted(c))).to_dict()
     rows = []
     for sid in review.study_order():
-        countries = sorted(c for c in review.countries.loc[review.countries["study_id"] == sid, "country"] if c is not None)
+        countries = by_study.get(sid, ())
         location = None if not countries else countries[0] if len(countries) == 1 else MULTIPLE
-        rows.append({"study_id": sid, "countries": tuple(countries), "location": location})
+        rows.append({"study_id": sid, "countries": countries, "location": location})
     return pd.DataFrame(rows, columns=["study_id", "countries", "location"]).set_index("study_id", drop=False)
 
 
@@ -160,10 +162,12 @@ def theme_prevalence_range(review: Review, theme_id: str) -> Range:
 def ordered_themes(review: Review) -> pd.DataFrame:
     """Themes in reading order: each theme followed by its subthemes."""
     themes = review.themes
-    top = themes[themes["kind"] == "theme"].sort_values("position")
-    rows = []
-    for _, theme in top.iterrows():
-        rows.append(theme)
-        subs = themes[themes["parent_theme_id"] == theme["theme_id"]].sort_values("position")
-        rows.extend(r for _, r in subs.iterrows())
-    return pd.DataFrame(rows).reset_index(drop=True)
+    is_sub = themes["parent_theme_id"].notna()
+    top_id = themes["parent_theme_id"].where(is_sub, themes["theme_id"])
+    top_position = top_id.map(themes.set_index("theme_id")["position"])
+    return (
+        themes.assign(_top=top_position, _sub=is_sub.astype(int), _top_id=top_id)
+        .sort_values(["_top", "_top_id", "_sub", "position", "theme_id"])
+        .drop(columns=["_top", "_sub", "_top_id"])
+        .reset_index(drop=True)
+    )

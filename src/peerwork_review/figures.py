@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import derive
-from .tables import CITED, VIA_SUBTHEME
+from .model import Review
 
 UNKNOWN_COLOUR = "#c8c8c8"
 KNOWN_COLOUR = "#3b6ea5"
@@ -32,25 +33,51 @@ def characteristics_figure(panels: dict[str, tuple[pd.DataFrame, str]]):
     return fig
 
 
-def evidence_map(matrix: pd.DataFrame, theme_names: dict[str, str]):
+# Beyond this many rows or columns the labels overlap; the axis then says how many there are.
+MAX_LABELS = 60
+
+
+def evidence_codes(review: Review) -> tuple[np.ndarray, list[str], list[str]]:
+    """Studies (Table 1 order) by themes (reading order): 2 cited, 1 cited under a subtheme, 0 not cited."""
+    studies = review.study_order()
+    themes = list(derive.ordered_themes(review)["theme_id"])
+    row = {sid: i for i, sid in enumerate(studies)}
+    column = {tid: j for j, tid in enumerate(themes)}
+    codes = np.zeros((len(studies), len(themes)), dtype=np.int8)
+    support = derive.theme_support(review)
+    for theme_id, study_id, how in zip(support["theme_id"], support["study_id"], support["how"]):
+        codes[row[study_id], column[theme_id]] = 2 if how == "cited" else 1
+    return codes, studies, themes
+
+
+def _label_axis(ax, axis: str, labels: list[str], noun: str) -> None:
+    set_ticks = ax.set_xticks if axis == "x" else ax.set_yticks
+    if len(labels) > MAX_LABELS:
+        set_ticks([])
+        (ax.set_xlabel if axis == "x" else ax.set_ylabel)(f"{len(labels):,} {noun}")
+        return
+    extra = {"rotation": 40, "ha": "right"} if axis == "x" else {}
+    set_ticks(range(len(labels)), labels, fontsize=8.5, **extra)
+    set_ticks([i - 0.5 for i in range(1, len(labels))], minor=True)
+
+
+def evidence_map(review: Review):
     """Heatmap of studies (rows) by themes (columns): dark cited, light cited under a subtheme."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
-
-    themes = [c for c in matrix.columns if c in theme_names]
-    codes = matrix[themes].replace({CITED: 2, VIA_SUBTHEME: 1, "": 0}).astype(int).to_numpy()
-    fig, ax = plt.subplots(figsize=(9, 7))
-    ax.imshow(codes, cmap=ListedColormap(["#f4f4f4", "#a9c6e8", "#1f4e85"]), vmin=0, vmax=2, aspect="auto")
-    ax.set_xticks(range(len(themes)), [theme_names[t] for t in themes], rotation=40, ha="right", fontsize=8.5)
-    ax.set_yticks(range(len(matrix)), matrix["Study"], fontsize=8.5)
-    ax.set_xticks([x - 0.5 for x in range(1, len(themes))], minor=True)
-    ax.set_yticks([y - 0.5 for y in range(1, len(matrix))], minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.5)
-    ax.tick_params(which="minor", length=0)
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(color="#1f4e85", label="cited in this section"), Patch(color="#a9c6e8", label="cited under a subtheme"),
-                       Patch(color="#f4f4f4", label="not cited (support unknown)")],
-              loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=3, frameon=False, fontsize=8.5)
+    codes, studies, themes = evidence_codes(review)
+    names = dict(zip(review.themes["theme_id"], review.themes["name"]))
+    colours = ["#f4f4f4", "#a9c6e8", "#1f4e85"]
+    fig, ax = plt.subplots(figsize=(9, 7))
+    ax.imshow(codes, cmap=ListedColormap(colours), vmin=0, vmax=2, aspect="auto", interpolation="nearest")
+    _label_axis(ax, "x", [names[t] for t in themes], "themes and subthemes")
+    _label_axis(ax, "y", [review.study_label(s) for s in studies], "studies")
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
+    ax.legend(handles=[Patch(color=colours[2], label="cited in this section"), Patch(color=colours[1], label="cited under a subtheme"),
+                       Patch(color=colours[0], label="not cited (support unknown)")],
+              loc="lower left", bbox_to_anchor=(0, 1.01), ncol=3, frameon=False, fontsize=8.5)
     fig.tight_layout()
     return fig

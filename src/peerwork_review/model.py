@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -93,27 +94,39 @@ class Review:
 
     # -- studies and reports ----------------------------------------------
 
+    # Lookups are computed once per Review (it is immutable; ``as_of`` makes a new one),
+    # so per-study calls stay constant-time as the review grows.
+
+    @cached_property
+    def _reports_by_study(self) -> dict[str, list[str]]:
+        ordered = self.reports.assign(
+            not_main=self.reports["role"] != "main",
+            year=[self.bib[k].year for k in self.reports["report_id"]],
+        ).sort_values(["not_main", "year", "report_id"])
+        out: dict[str, list[str]] = {}
+        for study_id, report_id in zip(ordered["study_id"], ordered["report_id"]):
+            if study_id is not None:
+                out.setdefault(study_id, []).append(report_id)
+        return out
+
     def main_report(self, study_id: str) -> str:
-        rows = self.reports[(self.reports["study_id"] == study_id) & (self.reports["role"] == "main")]
-        return rows["report_id"].iloc[0]
+        return self._reports_by_study[study_id][0]
 
     def study_reports(self, study_id: str) -> list[str]:
         """Report keys of a study, main report first, then by year and key."""
-        rows = self.reports[self.reports["study_id"] == study_id]
-        order = rows.assign(
-            is_main=rows["role"] != "main",
-            year=[self.bib[k].year for k in rows["report_id"]],
-        ).sort_values(["is_main", "year", "report_id"])
-        return list(order["report_id"])
+        return list(self._reports_by_study[study_id])
 
     def study_label(self, study_id: str) -> str:
         """Author-year label of the study's main report ('Berry et al. 2011')."""
         return self.bib[self.main_report(study_id)].short_label
 
+    @cached_property
+    def _study_order(self) -> list[str]:
+        return [s for _, s in sorted((self.study_label(s), s) for s in self.studies["study_id"])]
+
     def study_order(self) -> list[str]:
         """Studies in the order of the review's Table 1: alphabetical by label, then id."""
-        labels = [(self.study_label(s), s) for s in self.studies["study_id"]]
-        return [s for _, s in sorted(labels)]
+        return list(self._study_order)
 
     def figure(self, figure_id: str) -> int:
         return int(self.figures.loc[self.figures["figure_id"] == figure_id, "value"].iloc[0])

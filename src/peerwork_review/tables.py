@@ -87,37 +87,42 @@ def quality_appraisal(review: Review) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-CITED, VIA_SUBTHEME = "●", "○"
-
-
-def theme_matrix(review: Review) -> pd.DataFrame:
-    """Table 3 as data: one row per study, one column per theme, ● cited, ○ cited under a subtheme."""
-    themes = derive.ordered_themes(review)
+def _support_by_theme(review: Review, theme_ids) -> dict[str, pd.DataFrame]:
+    """Theme id -> its rows of :func:`derive.theme_support` (maybe none), studies in Table 1 order."""
     support = derive.theme_support(review)
-    marks = {(r["theme_id"], r["study_id"]): CITED if r["how"] == "cited" else VIA_SUBTHEME for r in rows(support)}
-    out = []
-    for sid in review.study_order():
-        row = {"study_id": sid, "Study": review.study_label(sid)}
-        for t in rows(themes):
-            row[t["theme_id"]] = marks.get((t["theme_id"], sid), "")
-        out.append(row)
-    return pd.DataFrame(out)
+    rank = {sid: i for i, sid in enumerate(review.study_order())}
+    support = support.assign(_rank=support["study_id"].map(rank)).sort_values("_rank").drop(columns="_rank")
+    groups = dict(tuple(support.groupby("theme_id", sort=False)))
+    return {theme_id: groups.get(theme_id, support.iloc[:0]) for theme_id in theme_ids}
 
 
-def theme_matrix_table(review: Review) -> pd.DataFrame:
-    """Table 3 for the book: study citations as rows, theme names as columns, totals last."""
-    matrix = theme_matrix(review)
+def _report_keys(support: pd.DataFrame) -> list[str]:
+    return [k for keys in support["reports"] for k in keys]
+
+
+def themes_and_references(review: Review) -> pd.DataFrame:
+    """Table 3 ("Summary of themes and references"): per theme and subtheme, the studies its section cites.
+
+    One row per theme, so the table grows with the number of citations, not with
+    studies times themes.
+    """
     themes = derive.ordered_themes(review)
-    names = {t["theme_id"]: t["name"] for t in rows(themes)}
-    table = matrix.drop(columns=["study_id", "Study"]).rename(columns=names)
-    table.insert(0, "Study", [study_citation(review, s) for s in matrix["study_id"]])
-    totals = {"Study": "Studies cited (● or ○)"}
+    names = dict(zip(themes["theme_id"], themes["name"]))
+    support = _support_by_theme(review, themes["theme_id"])
     published = published_prevalence(review)
-    reported = {"Study": "Studies reported by the article"}
+    out = []
     for t in rows(themes):
-        totals[t["name"]] = str(int((matrix[t["theme_id"]] != "").sum()))
-        reported[t["name"]] = str(published.get(t["theme_id"], "not stated"))
-    return pd.concat([table, pd.DataFrame([totals, reported])], ignore_index=True)
+        links = support[t["theme_id"]]
+        direct = links[links["how"] == "cited"]
+        is_theme = t["kind"] == "theme"
+        out.append({
+            "Theme": t["name"] if is_theme else names[t["parent_theme_id"]],
+            "Subtheme": "" if is_theme else t["name"],
+            "Studies cited (with its subthemes)": str(len(links)),
+            "Studies reported by the article": str(published.get(t["theme_id"], "not stated")),
+            "References cited in its own section": cite(_report_keys(direct)) or "none",
+        })
+    return pd.DataFrame(out)
 
 
 def published_prevalence(review: Review) -> dict[str, int]:
@@ -147,13 +152,13 @@ def themes_and_subthemes(review: Review) -> pd.DataFrame:
 def theme_summaries(review: Review) -> Markup:
     """One generated summary per theme and subtheme, as MyST with resolving citations."""
     themes = derive.ordered_themes(review)
-    support = derive.theme_support(review)
+    support = _support_by_theme(review, themes["theme_id"])
     published = published_prevalence(review)
     names = dict(zip(themes["theme_id"], themes["name"]))
     total = len(review.studies)
     blocks = []
     for t in rows(themes):
-        sub = support[support["theme_id"] == t["theme_id"]]
+        sub = support[t["theme_id"]]
         direct = sub[sub["how"] == "cited"]
         via = sub[sub["how"] != "cited"]
         kind = "Theme" if t["kind"] == "theme" else f"Subtheme of {names[t['parent_theme_id']]}"
@@ -163,12 +168,10 @@ def theme_summaries(review: Review) -> Markup:
             claim = f"The article reports that {published[t['theme_id']]} of the {total} included studies support it."
         else:
             claim = "The article does not state how many studies support it."
-        keys = [k for ks in direct["reports"] for k in ks]
         coded = (f"Its Results cite {len(direct)} {'study' if len(direct) == 1 else 'studies'} in this section "
-                 f"{cite(keys)}" if len(direct) else "Its Results cite no study in this section")
+                 f"{cite(_report_keys(direct))}" if len(direct) else "Its Results cite no study in this section")
         if len(via):
-            coded += (f", and {len(via)} more under its subthemes "
-                      f"{cite([k for ks in via['reports'] for k in ks])}")
+            coded += f", and {len(via)} more under its subthemes {cite(_report_keys(via))}"
         parts.append(f"{escape(claim)} {coded}.")
         blocks.append("\n".join(parts))
     return Markup("\n\n".join(blocks))
