@@ -45,6 +45,13 @@ def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
+def cli(root: Path, command: str) -> subprocess.CompletedProcess:
+    """``peerwork-review COMMAND`` on a copy."""
+    env = {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}
+    return subprocess.run([sys.executable, "-m", "peerwork_review.cli", "--root", str(root), command],
+                          cwd=root, env=env, capture_output=True, text=True)
+
+
 def run_nbval(root: Path, *notebooks: str) -> subprocess.CompletedProcess:
     """nbval over notebooks of a copy, reading that copy's data."""
     env = {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}

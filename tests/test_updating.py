@@ -6,15 +6,12 @@ Everything here is clearly labelled test data and lives only in a temporary copy
 from __future__ import annotations
 
 import csv
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import build_book, copy_project, run_nbval
+from conftest import build_book, cli, copy_project, run_nbval
 from peerwork_review import prisma_flow, reproduction
 from peerwork_review.load import load
 
@@ -61,12 +58,6 @@ def add_second_run(root: Path) -> None:
     append(root, "theme_coding.csv", ["recruitment-induction", REPORT, TEST], ["leadership", REPORT, TEST])
     with open(root / "references.bib", "a", encoding="utf-8") as handle:
         handle.write(BIB)
-
-
-def cli(root: Path, command: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}
-    return subprocess.run([sys.executable, "-m", "peerwork_review.cli", "--root", str(root), command],
-                          cwd=root, env=env, capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")

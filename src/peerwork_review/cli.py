@@ -49,38 +49,32 @@ def notebook_paths(root: Path) -> list[Path]:
     return sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
 
-def execute(path: Path):
-    import nbformat
-    from nbclient import NotebookClient
-
-    notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
-    return notebook
-
-
 def _refresh(root: Path) -> int:
     import nbformat
-    from nbclient.exceptions import CellExecutionError
+
+    from .execution import execute_notebooks
 
     if _validate(root):
         return 1
-    executed, changes = {}, []
-    for path in notebook_paths(root):
-        before = glued_values(nbformat.read(path, as_version=4))
-        try:
-            executed[path] = execute(path)
-        except CellExecutionError as exc:
-            print(f"{path.relative_to(root)} failed; no notebook was changed.\n{exc}", file=sys.stderr)
-            return 1
-        after = glued_values(executed[path])
+    runs = execute_notebooks(notebook_paths(root))
+    failed = [run for run in runs if run.error is not None]
+    for run in failed:
+        print(f"{run.path.relative_to(root)} failed.\n{run.error}", file=sys.stderr)
+    if failed:
+        print("No notebook was changed.", file=sys.stderr)
+        return 1
+    changes = []
+    for run in runs:
+        before = glued_values(nbformat.read(run.path, as_version=4))
+        after = glued_values(run.notebook)
         for key in sorted(before.keys() | after.keys()):
             if before.get(key) != after.get(key):
-                changes.append(f"  {path.name} :: {key}: {before.get(key, '(none)')} -> {after.get(key, '(none)')}")
-    for path, notebook in executed.items():  # write only once every notebook has run
-        tmp = path.with_suffix(".ipynb.tmp")
-        nbformat.write(notebook, tmp)
-        tmp.replace(path)
-    print(f"Refreshed {len(executed)} notebooks.")
+                changes.append(f"  {run.path.name} :: {key}: {before.get(key, '(none)')} -> {after.get(key, '(none)')}")
+    for run in runs:  # written only now that every notebook has run
+        tmp = run.path.with_suffix(".ipynb.tmp")
+        nbformat.write(run.notebook, tmp)
+        tmp.replace(run.path)
+    print(f"Refreshed {len(runs)} notebooks.")
     print("Changed values:\n" + "\n".join(changes) if changes else "No glued value changed.")
     return 0
 

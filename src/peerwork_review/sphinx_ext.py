@@ -6,7 +6,8 @@ and this package, so an edit there would leave old numbers in the book. This ext
 hashes those inputs and (1) points the execution cache at a folder named after the
 hash, so changed inputs always execute afresh, and (2) tells Sphinx to re-read every
 page when the hash differs from the last build, since prose pages glue numbers from
-the notebooks.
+the notebooks. Before Sphinx reads, (3) the notebooks the cache lacks are executed on
+all cores at once (``peerwork_review.execution``) instead of one by one.
 """
 
 from __future__ import annotations
@@ -54,6 +55,24 @@ def _reread_when_inputs_change(app, env, added, changed, removed):
     return sorted(env.found_docs)
 
 
+def _execute_notebooks_in_parallel(app, env, docnames):
+    if app.config.nb_execution_mode != "cache":
+        return
+    from sphinx.errors import ExtensionError
+    from sphinx.util import logging
+
+    from .execution import execute_into_cache
+
+    notebooks = [Path(env.doc2path(doc)) for doc in sorted(docnames)]
+    notebooks = [path for path in notebooks if path.suffix == ".ipynb"]
+    executed = execute_into_cache(app.config.nb_execution_cache_path, notebooks,
+                                  app.config.nb_execution_timeout, app.config.nb_execution_allow_errors)
+    if executed:
+        logging.getLogger(__name__).info(f"executed {len(executed)} notebook(s) in parallel")
+    failed = [run for run in executed if run.error is not None]
+    if failed and app.config.nb_execution_raise_on_error:
+        raise ExtensionError("\n\n".join(f"executing {run.path.relative_to(app.srcdir)} failed:\n{run.error}" for run in failed))
+    # Otherwise myst-nb executes the failed ones again and reports them as it is configured to.
 
 
 # -- directives that generate pages at build time ------------------------------
@@ -187,6 +206,7 @@ def setup(app):
     app.connect("config-inited", _key_cache_on_inputs)
     app.connect("env-get-outdated", _reread_when_inputs_change)
     app.connect("env-get-outdated", _always_reread_colophon)
+    app.connect("env-before-read-docs", _execute_notebooks_in_parallel)
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("colophon", Colophon)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
