@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from peerwork_review import prisma_flow, reproduction
+from peerwork_review import derive, figures, prisma_flow, reproduction, tables
 from peerwork_review.derive import Range
 from peerwork_review.model import rows
 from peerwork_review.reproduction import NotDerivable, derivation_for
@@ -104,3 +104,41 @@ def test_svg_output_is_deterministic(flow, tmp_path):
     first = prisma_flow.save(prisma_flow.draw(flow), tmp_path / "a")[0].read_bytes()
     second = prisma_flow.save(prisma_flow.draw(flow), tmp_path / "b")[0].read_bytes()
     assert first == second
+
+
+def test_table_3_lists_each_theme_once_with_the_studies_cited_for_it(review):
+    table = tables.themes_and_references(review)
+    themes = derive.ordered_themes(review)
+    support = derive.theme_support(review)
+    assert len(table) == len(themes)
+    for row, theme in zip(table.to_dict("records"), rows(themes)):
+        links = support[support["theme_id"] == theme["theme_id"]]
+        assert row["Studies cited (with its subthemes)"] == str(links["study_id"].nunique())
+        direct = links[links["how"] == "cited"]
+        cited = re.findall(r"\{cite:p\}`([^`]*)`", row["References cited in its own section"])
+        assert set(",".join(cited).split(",")) - {""} == {k for keys in direct["reports"] for k in keys}
+        assert (row["Subtheme"] == "") == (theme["kind"] == "theme")
+
+
+def test_evidence_codes_mark_every_link_and_nothing_else(review):
+    codes, studies, themes = figures.evidence_codes(review)
+    support = derive.theme_support(review)
+    assert codes.shape == (len(review.studies), len(review.themes))
+    assert studies == review.study_order()
+    assert int((codes == 2).sum()) == int((support["how"] == "cited").sum())
+    assert int((codes > 0).sum()) == len(support)
+    first = support.iloc[0]
+    assert codes[studies.index(first["study_id"]), themes.index(first["theme_id"])] == (2 if first["how"] == "cited" else 1)
+
+
+def test_evidence_map_labels_rows_only_while_they_fit():
+    import matplotlib.pyplot as plt
+
+    prisma_flow.configure_matplotlib()
+    fig, ax = plt.subplots()
+    many = [f"study {i}" for i in range(figures.MAX_LABELS + 1)]
+    figures._label_axis(ax, "y", many, "studies")
+    assert len(ax.get_yticks()) == 0 and ax.get_ylabel() == f"{len(many)} studies"
+    figures._label_axis(ax, "x", ["Leadership", "Championing"], "themes")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Leadership", "Championing"]
+    plt.close(fig)
