@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -79,10 +80,16 @@ def project_copy(tmp_path) -> Path:
 def built_book() -> Path:
     """Build the repository's book once per test session (strict: warnings are errors).
 
-    Also proves that a build leaves data/ untouched.
+    Also proves that a build leaves data/ untouched. Under pytest-xdist each worker that
+    needs the book runs this; the lock makes them take turns on the one ``_build``, so
+    the second finds the first's cache and its build is a no-op.
     """
-    before = tree_hash(ROOT / "data")
-    result = build_book(ROOT)
+    lock = ROOT / "_build" / ".tests.lock"
+    lock.parent.mkdir(exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        before = tree_hash(ROOT / "data")
+        result = build_book(ROOT)
     assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     assert tree_hash(ROOT / "data") == before, "the build modified data/"
     return ROOT / "_build" / "html"

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, build_book, cli, copy_project, run_nbval, tree_hash
+from conftest import ROOT, build_book, copy_project, run_nbval, tree_hash
 from test_data import set_cell
 
 # Names that contain digits but are not figures.
@@ -79,35 +79,3 @@ def test_nbval_fails_when_a_published_output_changes(edited_copy):
     assert result.returncode == 1, result.stdout[-2000:]
     assert "N = 4321" in result.stdout and "mismatch" in result.stdout.lower()
 
-
-@pytest.fixture(scope="module")
-def failing_copy(tmp_path_factory):
-    """A copy whose quality-appraisal notebook raises in its first code cell."""
-    import nbformat
-
-    root = copy_project(tmp_path_factory.mktemp("failing") / "project")
-    path = root / "notebooks" / "03-quality-appraisal.ipynb"
-    notebook = nbformat.read(path, as_version=4)
-    first = next(cell for cell in notebook.cells if cell.cell_type == "code")
-    first.source += '\nraise RuntimeError("deliberate failure from tests/test_book.py")'
-    nbformat.write(notebook, path)
-    return root
-
-
-def test_refresh_stops_at_a_failing_notebook_and_writes_none(failing_copy):
-    before = tree_hash(failing_copy / "notebooks")
-    result = cli(failing_copy, "refresh")
-    assert result.returncode == 1
-    assert "notebooks/03-quality-appraisal.ipynb failed" in result.stderr
-    assert "deliberate failure from tests/test_book.py" in result.stderr
-    assert "No notebook was changed." in result.stderr
-    assert tree_hash(failing_copy / "notebooks") == before
-
-
-def test_a_failing_notebook_fails_the_build_and_is_named(failing_copy):
-    result = build_book(failing_copy)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "executing notebooks/03-quality-appraisal.ipynb failed" in output
-    assert "deliberate failure from tests/test_book.py" in output
-    assert not (failing_copy / "_build/html/notebooks/03-quality-appraisal.html").exists()

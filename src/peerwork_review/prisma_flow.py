@@ -217,12 +217,17 @@ def save(fig, stem) -> list:
     """Write ``stem``.svg and ``stem``.png with fixed metadata; returns the paths."""
     from pathlib import Path
 
+    import os
+
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in ("svg", "png"):
         path = stem.with_suffix(f".{fmt}")
-        fig.savefig(path, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
+        # Written aside and renamed, so a build copying the file never sees half of it.
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        fig.savefig(partial, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
+        partial.replace(path)
         written.append(path)
     return written
 
