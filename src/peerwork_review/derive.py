@@ -136,8 +136,10 @@ def theme_support(review: Review) -> pd.DataFrame:
     direct = coded[["theme_id", "study_id", "report_id", "source"]].assign(how="cited")
     rolled = coded[coded["theme_id"].map(parent).notna()].assign(theme_id=lambda d: d["theme_id"].map(parent), how="cited under a subtheme")
     links = pd.concat([direct, rolled[["theme_id", "study_id", "report_id", "source", "how"]]], ignore_index=True)
-    # A study cited directly counts once as 'cited'; otherwise as 'cited under a subtheme'.
+    # A study cited directly counts once as 'cited', with only the reports cited directly;
+    # otherwise as 'cited under a subtheme', with the reports cited there.
     links["_rank"] = (links["how"] != "cited").astype(int)
+    links = links[links["_rank"] == links.groupby(["theme_id", "study_id"])["_rank"].transform("min")]
     grouped = (
         links.sort_values(["theme_id", "study_id", "_rank", "report_id", "source"])
         .groupby(["theme_id", "study_id"], sort=True)
