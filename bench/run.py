@@ -27,7 +27,8 @@ how many runs a row is based on. The first row gives the machine's core count.
    otherwise re-read that notebook on every build. The **ratios** divide each
    run's build by the floor build of the same run (median, min, max over runs): they say
    what notebook execution and the project's own machinery add on top of plain Sphinx.
-6. **full test suite** (``pytest -q -p no:cacheprovider`` in the repository; 1 run) and
+6. **full test suite** (``pytest -q -p no:cacheprovider`` in the repository, so on every
+   core with the ``-n auto --dist loadscope`` of ``pyproject.toml``; 1 run) and
    **nbval alone** (``pytest ... notebooks``; N runs). ``--skip-tests`` skips both.
 7. **peak memory**: the largest resident set of any *single* process of a cold build of
    the original data: jupyter-book/Sphinx or one of the Jupyter kernels it starts
