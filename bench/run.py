@@ -21,10 +21,7 @@ how many runs a row is based on. The first row gives the machine's core count.
 4. **rebuild after one prose edit**: one sentence (no digits) appended to ``book/conclusions.md``.
 5. **Sphinx floor**: the same pages with notebook execution off (``execute_notebooks: "off"``
    in a copy of ``_config.yml`` passed with ``--config``; the notebooks render their stored
-   outputs): a cold build of a fresh copy and its no-op rebuild. The floor's cold build
-   reports the two PRISMA figure downloads that only execution writes as missing (tolerated);
-   before its no-op, empty placeholders dated 1970 stand in for them, as Sphinx would
-   otherwise re-read that notebook on every build. The **ratios** divide each
+   outputs): a cold build of a fresh copy and its no-op rebuild. The **ratios** divide each
    run's build by the floor build of the same run (median, min, max over runs): they say
    what notebook execution and the project's own machinery add on top of plain Sphinx.
 6. **full test suite** (``pytest -q -p no:cacheprovider`` in the repository, so on every
@@ -105,38 +102,14 @@ def tail(text: str, lines: int = 40) -> str:
 # -- builds --------------------------------------------------------------------------
 
 
-# With execution off, notebook 01 does not write the figure files it offers for download,
-# so the floor's strict build reports them missing; that is the only failure it may have.
-FLOOR_WARNING = re.compile(r"WARNING: download file not readable: .*/_build/outputs/")
-
-
-def placeholder_downloads(root: Path) -> None:
-    """Empty stand-ins, dated 1970, for the downloads that only an executed notebook writes.
-
-    Sphinx re-reads a page whenever a file it depends on is missing, so without them every
-    floor "no-op" would re-read notebook 01: the floor would not be a floor.
-    """
-    for name in ("prisma-flow.png", "prisma-flow.svg"):
-        path = root / "_build" / "outputs" / "figures" / name
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch()
-            os.utime(path, (0, 0))
-
-
-def timed_build(root: Path, what: str, *extra: str, tolerate: re.Pattern | None = None) -> float:
-    """``build_book(root, *extra)`` from tests/conftest.py, timed; a failed build stops the bench.
-
-    A build that fails only with warnings matching ``tolerate`` counts as done.
-    """
+def timed_build(root: Path, what: str, *extra: str) -> float:
+    """``build_book(root, *extra)`` from tests/conftest.py, timed; a failed build stops the bench."""
     start = time.perf_counter()
     result = build_book(root, *extra)
     elapsed = time.perf_counter() - start
-    warnings = re.findall(r"WARNING: .*", result.stdout + result.stderr)
-    tolerated = tolerate is not None and warnings and all(tolerate.search(w) for w in warnings)
-    if result.returncode != 0 and not tolerated:
+    if result.returncode != 0:
         raise BenchError(f"{what} failed in {root}:\n{tail(result.stdout)}\n{tail(result.stderr)}")
-    log(f"  {what}: {elapsed:.1f} s" + (f" ({len(warnings)} expected warning(s))" if result.returncode and tolerated else ""))
+    log(f"  {what}: {elapsed:.1f} s")
     return elapsed
 
 
@@ -344,9 +317,8 @@ def build_figures(work: Path, runs: int) -> list[Row]:
         shutil.rmtree(root)
         floor = copy_project(work / f"floor{run}")
         config = floor_config(floor)
-        times["floor_cold"].append(timed_build(floor, "Sphinx floor: cold build", "--config", config, tolerate=FLOOR_WARNING))
-        placeholder_downloads(floor)
-        times["floor_noop"].append(timed_build(floor, "Sphinx floor: no-op rebuild", "--config", config, tolerate=FLOOR_WARNING))
+        times["floor_cold"].append(timed_build(floor, "Sphinx floor: cold build", "--config", config))
+        times["floor_noop"].append(timed_build(floor, "Sphinx floor: no-op rebuild", "--config", config))
         shutil.rmtree(floor)
     cold_ratio = [c / f for c, f in zip(times["cold"], times["floor_cold"])]
     noop_ratio = [c / f for c, f in zip(times["noop"], times["floor_noop"])]

@@ -1,6 +1,7 @@
-"""A notebook that fails stops the book build and ``refresh``, names itself, and changes nothing.
+"""Notebook execution: a failing notebook stops the build and ``refresh`` and is named; with
+execution off the book still builds.
 
-The failure is made in a temporary copy; the repository is never touched.
+Everything happens in temporary copies; the repository is never touched.
 """
 
 from __future__ import annotations
@@ -41,3 +42,17 @@ def test_a_failing_notebook_fails_the_build_and_is_named(failing_copy):
     assert "executing notebooks/03-quality-appraisal.ipynb failed" in output
     assert "deliberate failure from tests/test_execution.py" in output
     assert not (failing_copy / "_build/html/notebooks/03-quality-appraisal.html").exists()
+
+
+def test_with_execution_off_the_book_still_builds_strictly_with_its_downloads(tmp_path):
+    """The stored outputs render as they are, and the build itself draws the PRISMA downloads."""
+    import yaml
+
+    root = copy_project(tmp_path / "project")
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    config["execute"]["execute_notebooks"] = "off"
+    (root / "_config_off.yml").write_text(yaml.safe_dump(config))
+    result = build_book(root, "--config", str(root / "_config_off.yml"))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    downloads = sorted(p.name for p in (root / "_build/html/_downloads").rglob("prisma-flow.*"))
+    assert downloads == ["prisma-flow.png", "prisma-flow.svg"]

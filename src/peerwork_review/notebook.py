@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from . import paths
 from .load import load
 from .model import Review
 
@@ -40,7 +38,3 @@ def _skip_iri_format_checker() -> None:
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)
 
-
-def figure_path(name: str) -> Path:
-    """Where a notebook saves a figure for download (inside ``_build``, never in ``data/``)."""
-    return paths.outputs_dir() / "figures" / name

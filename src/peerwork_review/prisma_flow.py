@@ -232,6 +232,18 @@ def save(fig, stem) -> list:
     return written
 
 
+def write_downloads(review, stem) -> list:
+    """The review's diagram as ``stem``.svg and ``stem``.png, for readers to download."""
+    import matplotlib.pyplot as plt
+
+    configure_matplotlib()
+    figure = draw(flow_numbers(review))
+    try:
+        return save(figure, stem)
+    finally:
+        plt.close(figure)
+
+
 STAGE_LABELS = {
     "identified": "Records identified",
     "removed_duplicates": "Duplicate records removed",

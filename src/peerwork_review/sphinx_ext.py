@@ -7,7 +7,8 @@ hashes those inputs and (1) points the execution cache at a folder named after t
 hash, so changed inputs always execute afresh, and (2) tells Sphinx to re-read every
 page when the hash differs from the last build, since prose pages glue numbers from
 the notebooks. Before Sphinx reads, (3) the notebooks the cache lacks are executed on
-all cores at once (``peerwork_review.execution``) instead of one by one.
+all cores at once (``peerwork_review.execution``) instead of one by one, and (4) the
+PRISMA diagram's download files are drawn from the data when the inputs changed.
 """
 
 from __future__ import annotations
@@ -73,6 +74,25 @@ def _execute_notebooks_in_parallel(app, env, docnames):
     if failed and app.config.nb_execution_raise_on_error:
         raise ExtensionError("\n\n".join(f"executing {run.path.relative_to(app.srcdir)} failed:\n{run.error}" for run in failed))
     # Otherwise myst-nb executes the failed ones again and reports them as it is configured to.
+
+
+def _write_downloads(app, env, docnames):
+    """Draw the PRISMA files the book offers for download, when they are missing or the inputs changed.
+
+    The build writes them, not notebook execution, so they exist whatever the execution
+    cache holds and in builds with execution off.
+    """
+    root = paths.project_root(Path(app.srcdir))
+    stem = paths.outputs_dir(root) / "figures" / "prisma-flow"
+    stamp = stem.with_name(".inputs-hash")
+    files = [stem.with_suffix(".svg"), stem.with_suffix(".png")]
+    if stamp.is_file() and stamp.read_text() == app.peerwork_inputs_hash and all(f.is_file() for f in files):
+        return
+    from .load import load
+    from .prisma_flow import write_downloads
+
+    write_downloads(load(root), stem)
+    stamp.write_text(app.peerwork_inputs_hash)
 
 
 # -- directives that generate pages at build time ------------------------------
@@ -206,6 +226,7 @@ def setup(app):
     app.connect("config-inited", _key_cache_on_inputs)
     app.connect("env-get-outdated", _reread_when_inputs_change)
     app.connect("env-get-outdated", _always_reread_colophon)
+    app.connect("env-before-read-docs", _write_downloads)
     app.connect("env-before-read-docs", _execute_notebooks_in_parallel)
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("colophon", Colophon)
