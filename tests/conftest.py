@@ -46,6 +46,20 @@ def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
+def config_without_execution(root: Path) -> str:
+    """A copy of ``root``'s _config.yml with notebook execution off; returns its path.
+
+    The stored outputs render as they are: the Sphinx floor of the benchmarks.
+    """
+    import yaml
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config.setdefault("execute", {})["execute_notebooks"] = "off"
+    path = root / "_config_without_execution.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
 def cli(root: Path, command: str) -> subprocess.CompletedProcess:
     """``peerwork-review COMMAND`` on a copy."""
     env = {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build_book, cli, copy_project, tree_hash
+from conftest import build_book, cli, config_without_execution, copy_project, tree_hash
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +46,8 @@ def test_a_failing_notebook_fails_the_build_and_is_named(failing_copy):
 
 def test_with_execution_off_the_book_still_builds_strictly_with_its_downloads(tmp_path):
     """The stored outputs render as they are, and the build itself draws the PRISMA downloads."""
-    import yaml
-
     root = copy_project(tmp_path / "project")
-    config = yaml.safe_load((root / "_config.yml").read_text())
-    config["execute"]["execute_notebooks"] = "off"
-    (root / "_config_off.yml").write_text(yaml.safe_dump(config))
-    result = build_book(root, "--config", str(root / "_config_off.yml"))
+    result = build_book(root, "--config", config_without_execution(root))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     downloads = sorted(p.name for p in (root / "_build/html/_downloads").rglob("prisma-flow.*"))
     assert downloads == ["prisma-flow.png", "prisma-flow.svg"]

@@ -8,7 +8,9 @@ the total.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .model import Review, rows
 
@@ -215,16 +217,12 @@ def draw(flow: FlowNumbers, title: str | None = None):
 
 def save(fig, stem) -> list:
     """Write ``stem``.svg and ``stem``.png with fixed metadata; returns the paths."""
-    from pathlib import Path
-
-    import os
-
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in ("svg", "png"):
         path = stem.with_suffix(f".{fmt}")
-        # Written aside and renamed, so a build copying the file never sees half of it.
+        # Written aside and renamed, so an interrupted build never leaves half a file.
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
         fig.savefig(partial, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
         partial.replace(path)
