@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-BOOK_FLAGS := -W -n --keep-going
 
 .DEFAULT_GOAL := help
 .PHONY: help venv validate book test refresh bench lock clean
@@ -26,13 +25,13 @@ venv: $(STAMP) ## Create .venv with the pinned dependencies
 validate: $(STAMP) ## Check data/: every problem with file, row and column; non-zero exit if any
 	$(BIN)/peerwork-review validate
 
-book: validate ## Build the HTML book into _build/html (executes notebooks whose inputs changed)
-	$(BIN)/jupyter-book build . --builder html $(BOOK_FLAGS)
+book: validate ## Build the HTML book into _build/html from the stored notebook outputs (strict)
+	$(BIN)/peerwork-review build
 
 test: $(STAMP) ## Run every test: data checks, nbval on the notebooks, book build and browser check
 	$(BIN)/python -m pytest
 
-refresh: $(STAMP) ## Re-execute notebooks in place (new stored outputs for nbval); print what changed
+refresh: $(STAMP) ## Re-execute the notebooks after a data change, store their outputs, print what changed
 	$(BIN)/peerwork-review refresh
 
 bench: $(STAMP) ## Time the build and tests; print a table of figures

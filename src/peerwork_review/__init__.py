@@ -14,4 +14,14 @@ Heavy libraries (pandas, matplotlib, pybtex) are imported by the modules that ne
 them, so ``import peerwork_review`` stays cheap.
 """
 
+import sys
+
 __version__ = "1.0.0"
+
+# Spare every process that imports nbformat (kernels, refresh, the book build) the ~0.7 s
+# that ``rfc3987_syntax`` takes to import: jsonschema's format checker imports it if it is
+# installed (jupyter-events asks for it), and it compiles its IRI grammar at import
+# (python-jsonschema/jsonschema#1428). Nothing here validates IRIs, so marking the module
+# absent only makes jsonschema skip that one format check.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)

@@ -1,9 +1,10 @@
-"""Command line for authors: ``peerwork-review validate`` and ``peerwork-review refresh``.
+"""Command line for authors and reviewers; the Makefile's targets call it.
 
-``validate`` checks ``data/`` and prints every problem with its file, row and column.
-``refresh`` re-executes the notebooks in place, so that their stored outputs (which
-nbval compares against) take the new data as the truth, and prints every glued value
-that changed, from what to what. Notebooks are written only if every one of them ran.
+- ``validate``: check ``data/`` and print every problem with its file, row and column.
+- ``refresh``: re-execute the notebooks, store their outputs (all or none) and print
+  what changed in the book.
+- ``build``: build the book strictly from the stored outputs; it refuses if they are out
+  of date and says which command brings them up to date.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from . import paths
 from .errors import DataError
 
 
-def _validate(root: Path) -> int:
+def _validate(root: Path, args) -> int:
     from .load import load
 
     try:
@@ -31,52 +32,16 @@ def _validate(root: Path) -> int:
     return 0
 
 
-def glued_values(notebook) -> dict[str, str]:
-    """Plain-text value of every ``glue()`` in an executed notebook."""
-    values = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook")
-            if meta:
-                data = output.get("data", {})
-                text = data.get(meta.get("mime_prefix", "") + "text/plain")
-                if text is not None and "image/" not in " ".join(data):
-                    values[meta["name"]] = text
-    return values
+def _refresh(root: Path, args) -> int:
+    from .refresh import refresh
+
+    return refresh(root)
 
 
-def notebook_paths(root: Path) -> list[Path]:
-    return sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+def _build(root: Path, args) -> int:
+    from .build import build
 
-
-def _refresh(root: Path) -> int:
-    import nbformat
-
-    from .execution import execute_notebooks
-
-    if _validate(root):
-        return 1
-    runs = execute_notebooks(notebook_paths(root))
-    failed = [run for run in runs if run.error is not None]
-    for run in failed:
-        print(f"{run.path.relative_to(root)} failed.\n{run.error}", file=sys.stderr)
-    if failed:
-        print("No notebook was changed.", file=sys.stderr)
-        return 1
-    changes = []
-    for run in runs:
-        before = glued_values(nbformat.read(run.path, as_version=4))
-        after = glued_values(run.notebook)
-        for key in sorted(before.keys() | after.keys()):
-            if before.get(key) != after.get(key):
-                changes.append(f"  {run.path.name} :: {key}: {before.get(key, '(none)')} -> {after.get(key, '(none)')}")
-    for run in runs:  # written only now that every notebook has run
-        tmp = run.path.with_suffix(".ipynb.tmp")
-        nbformat.write(run.notebook, tmp)
-        tmp.replace(run.path)
-    print(f"Refreshed {len(runs)} notebooks.")
-    print("Changed values:\n" + "\n".join(changes) if changes else "No glued value changed.")
-    return 0
+    return build(root, args.builder, args.sphinx_args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,10 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="project folder (default: found from the current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="check data/ and list every problem")
-    sub.add_parser("refresh", help="re-execute notebooks in place and print changed values")
+    sub.add_parser("refresh", help="re-execute the notebooks in place and print what changed")
+    build = sub.add_parser("build", help="build the book strictly from the stored notebook outputs")
+    build.add_argument("--builder", default="html", help="Sphinx builder (html, singlehtml, linkcheck)")
+    build.add_argument("sphinx_args", nargs=argparse.REMAINDER, help="further options for jupyter-book build")
     args = parser.parse_args(argv)
     root = (args.root or paths.project_root()).resolve()
-    return {"validate": _validate, "refresh": _refresh}[args.command](root)
+    commands = {"validate": _validate, "refresh": _refresh, "build": _build}
+    return commands[args.command](root, args)
 
 
 if __name__ == "__main__":

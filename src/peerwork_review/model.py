@@ -71,6 +71,11 @@ class Review:
     def latest_run(self) -> str:
         return self.run_ids[-1]
 
+    @property
+    def article_run(self) -> str:
+        """The published review's own search: the earliest run, whatever later runs add."""
+        return self.run_ids[0]
+
     def as_of(self, run_id: str) -> "Review":
         """The review as it stood after ``run_id``: studies, reports and runs up to that run."""
         if run_id not in self.run_ids:

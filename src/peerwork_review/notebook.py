@@ -1,40 +1,74 @@
-"""What every notebook does first, so the notebooks stay thin and their outputs deterministic."""
+"""What every notebook does first, and how it hands values to the book.
+
+Values the prose takes are glued as finished text ("10,491", "not reported"), so a page
+never formats a number itself and a value the data do not give reads as such instead of
+breaking the build. Each glued value carries a label in words, which ``make refresh``
+uses to say what changed. Figures are glued as SVG (what the book shows; compared by
+nbval) with a PNG beside it, and tables meant for download as CSV; the book build copies
+both out of the stored outputs, so nothing is drawn or computed twice.
+"""
 
 from __future__ import annotations
 
-import sys
+import io
 
 from .load import load
 from .model import Review
 
+GLUE_PREFIX = "application/papermill.record/"  # myst-nb's prefix for glued, undisplayed outputs
+LABEL_KEY = "peerwork_review"
+
 
 def setup() -> Review:
     """Configure deterministic figure output and pandas display, then load the validated data."""
-    _skip_iri_format_checker()
     import pandas as pd
 
     from .prisma_flow import configure_matplotlib
 
     configure_matplotlib()
-    try:
-        from matplotlib_inline.backend_inline import set_matplotlib_formats
-
-        # SVG for the book; the date and creator are dropped so stored outputs do not drift.
-        set_matplotlib_formats("svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    except ImportError:  # not running under IPython
-        pass
     pd.set_option("display.max_colwidth", None)
     return load()
 
 
-def _skip_iri_format_checker() -> None:
-    """Spare each kernel the ~0.7 s that ``rfc3987_syntax`` takes to import.
+def _publish(name: str, bundle: dict[str, object], label: str, extra: dict | None = None) -> None:
+    from IPython.display import publish_display_data
 
-    ``glue`` imports nbformat, hence jsonschema, whose format checker imports
-    ``rfc3987_syntax`` if it is installed (jupyter-events asks for it), and that module
-    compiles its IRI grammar at import (python-jsonschema/jsonschema#1428). No notebook
-    validates IRIs, so marking the module absent only makes jsonschema skip that check.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
+    metadata = {"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}, LABEL_KEY: {"label": label, **(extra or {})}}
+    publish_display_data({GLUE_PREFIX + mime: value for mime, value in bundle.items()}, metadata=metadata)
 
+
+def glue(name: str, value: object, label: str) -> None:
+    """Glue ``value`` as plain text for ``{glue:text}`` (None reads "not reported")."""
+    from .render import plain_text
+
+    _publish(name, {"text/plain": plain_text(value)}, label)
+
+
+def glue_markdown(name: str, markdown: str, label: str) -> None:
+    """Glue MyST markdown for ``{glue:md}`` (a sentence or table whose shape depends on the data)."""
+    _publish(name, {"text/markdown": str(markdown), "text/plain": str(markdown)}, label)
+
+
+def glue_figure(name: str, figure, label: str) -> None:
+    """Glue a matplotlib figure as SVG and PNG, then close it."""
+    import base64
+
+    import matplotlib.pyplot as plt
+
+    from .prisma_flow import SAVE_METADATA
+
+    rendered = {}
+    for fmt in ("svg", "png"):
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
+        rendered[fmt] = buffer.getvalue()
+    plt.close(figure)
+    _publish(name, {"image/svg+xml": rendered["svg"].decode("utf-8"),
+                    "image/png": base64.b64encode(rendered["png"]).decode("ascii"),
+                    "text/plain": f"<figure: {label}>"}, label)
+
+
+def glue_download(name: str, frame, label: str) -> None:
+    """Glue a table as CSV; the book build writes it out as ``<name>.csv`` for readers to download."""
+    text = frame.to_csv(index=False, lineterminator="\n")
+    _publish(name, {"text/csv": text, "text/plain": f"<table: {label}, {len(frame)} rows>"}, label, {"download": f"{name}.csv"})

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from .model import Review, rows
 
 NOT_REPORTED = "not reported"
@@ -257,10 +259,8 @@ STAGE_LABELS = {
 COLUMN_LABELS = {"databases": "Databases", "other_methods": "Other methods"}
 
 
-def flow_table(flow: FlowNumbers) -> "pd.DataFrame":
+def flow_table(flow: FlowNumbers) -> pd.DataFrame:
     """The numbers behind the diagram, in diagram order, each with its source."""
-    import pandas as pd
-
     from .load import FLOW_STAGES
 
     out = []
@@ -289,26 +289,7 @@ def month_name(yearmonth: str) -> str:
     return f"{calendar.month_name[int(month)]} {year}"
 
 
-def glue_values(review: Review, flow: FlowNumbers) -> dict[str, object]:
-    """Numbers and phrases the book's prose takes from this notebook."""
-    run = review.runs.set_index("search_run_id").loc[flow.run_id]
-    first = review.runs.iloc[0]
-    names = list(flow.databases)
-    return {
-        "search_run": flow.run_id,
-        "search_runs": len(review.runs),
-        "first_search_window": f"{month_name(first['date_start'])} to {month_name(first['date_end'])}",
-        "search_window": f"{month_name(run['date_start'])} to {month_name(run['date_end'])}",
-        "search_end": month_name(run["date_end"]),
-        "database_count": len(names),
-        "database_list": ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names),
-        "other_methods": run["other_methods"] or NOT_REPORTED,
-        "records_databases": flow.stages.get(("databases", "identified")),
-        "records_other": flow.stages.get(("other_methods", "identified")),
-        "duplicates_removed": flow.stages.get(("databases", "removed_duplicates")),
-        "records_screened": flow.stages.get(("databases", "screened")),
-        "reports_assessed": flow.stages.get(("databases", "assessed")),
-        "studies_included": flow.total_studies,
-        "reports_included": flow.total_reports,
-        "new_studies": flow.new_studies,
-    }
+def join_names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    names = list(names)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)

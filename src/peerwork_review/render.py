@@ -8,6 +8,7 @@ HTML or MyST markup shows as text and never runs. Markup this package writes its
 from __future__ import annotations
 
 import html
+import numbers
 import re
 from typing import Iterable, Sequence
 
@@ -30,10 +31,49 @@ def escape(value: object) -> Markup:
     return Markup(_PUNCTUATION.sub(r"\\\1", text))
 
 
+NOT_REPORTED = "not reported"
+
+
+def value_text(value: object) -> str:
+    """How a value reads in prose: whole numbers with thousands separators, None as "not reported".
+
+    Years and identifiers are passed as strings, so they are never given separators.
+    """
+    if value is None:
+        return NOT_REPORTED
+    if isinstance(value, bool):
+        raise TypeError("say what a true/false value means in words")
+    if isinstance(value, numbers.Integral):  # numpy integers too
+        return f"{int(value):,}"
+    return str(value)
+
+
+def plain_text(value: object) -> str:
+    """``value_text(value)`` as the ``text/plain`` of a glued output.
+
+    myst-nb reads ``text/plain`` with ``ast.literal_eval``, which would turn "10,491" into a
+    tuple; a quoted string literal comes back unchanged.
+    """
+    return repr(value_text(value))
+
+
+def role_title(value: object) -> Markup:
+    """Data as the title of a role such as ``{doc}`title <target>```: roles take their text raw,
+    so backslash escapes would show; the characters that would end the role or start its
+    target are left out instead."""
+    return Markup(re.sub(r"[`<>]", "", " ".join(str(value).split())))
+
+
+_SAFE_KEY = re.compile(r"^[A-Za-z0-9_:.-]+$")
+
+
 def cite(keys: Iterable[str], kind: str = "p") -> Markup:
     keys = list(dict.fromkeys(keys))
     if not keys:
         return Markup("")
+    for key in keys:  # a key is written into a role, so it must not be able to end it
+        if not _SAFE_KEY.match(key):
+            raise ValueError(f"bibliography key {key!r} cannot be cited safely")
     return Markup(f"{{cite:{kind}}}`{','.join(keys)}`")
 
 

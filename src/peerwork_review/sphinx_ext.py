@@ -1,98 +1,113 @@
-"""Sphinx extension: no stale notebook output, whatever the execution cache holds.
+"""Sphinx extension: the book shows the stored notebook outputs, and only current ones.
 
-myst-nb's ``cache`` mode keys a cached execution on the notebook's code only, and
-Sphinx re-reads a page only when its own source changes. The notebooks read ``data/``
-and this package, so an edit there would leave old numbers in the book. This extension
-hashes those inputs and (1) points the execution cache at a folder named after the
-hash, so changed inputs always execute afresh, and (2) tells Sphinx to re-read every
-page when the hash differs from the last build, since prose pages glue numbers from
-the notebooks. Before Sphinx reads, (3) the notebooks the cache lacks are executed on
-all cores at once (``peerwork_review.execution``) instead of one by one, and (4) the
-PRISMA diagram's download files are drawn from the data when the inputs changed.
+Notebooks are not executed by the build (``execute_notebooks: "off"``): the pages show
+exactly the outputs nbval verifies, written by ``make refresh``. Before anything is
+read, (1) every notebook's record of its inputs is compared with the current data,
+bibliography and code, and the build stops, naming the notebooks and the files, if a
+record is out of date or a generated notebook is missing (``peerwork_review.inputs``);
+(2) the figures and tables the book offers for download are copied out of the stored
+outputs; (3) when any notebook changed, every page is re-read, since prose pages glue
+values from the notebooks. It also provides the ``{data-dictionary}`` and ``{colophon}``
+directives.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
-import shutil
+import json
 from pathlib import Path
 
 from docutils.parsers.rst import Directive
 
 from . import paths
 
-CACHE_PREFIX = "inputs-"
+
+def _root(app) -> Path:
+    return paths.project_root(Path(app.srcdir))
 
 
-def inputs_hash(root: Path) -> str:
-    """SHA-256 over the data files, the bibliography and this package's source."""
+def _notebook_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def _refuse_outdated_outputs(app) -> None:
+    from sphinx.errors import ExtensionError
+
+    from .notebook_set import outdated_notebooks
+
+    problems = outdated_notebooks(_root(app))
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise ExtensionError(
+            "The stored notebook outputs are not up to date with data/, references.bib and the code, "
+            f"so the book would show stale numbers:\n{lines}\n"
+            "Run `make refresh` to re-execute the notebooks (it prints what changed), then build again.")
+
+
+def _write_downloads(app) -> None:
+    """Copy every glued figure (SVG, PNG) and download table (CSV) out of the stored outputs."""
+    import nbformat
+
+    from .notebook import GLUE_PREFIX
+
+    root = _root(app)
+    target = paths.outputs_dir(root)
+    target.mkdir(parents=True, exist_ok=True)
+    for path in _notebook_files(root):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+                data = {k.removeprefix(GLUE_PREFIX): v for k, v in output.get("data", {}).items()}
+                files = {}
+                if name and "image/svg+xml" in data:
+                    files[f"{name}.svg"] = data["image/svg+xml"].encode("utf-8")
+                if name and "image/png" in data:
+                    files[f"{name}.png"] = base64.b64decode(data["image/png"])
+                if name and "text/csv" in data:
+                    files[f"{name}.csv"] = data["text/csv"].encode("utf-8")
+                for file, content in files.items():
+                    out = target / file
+                    if not out.is_file() or out.read_bytes() != content:  # unchanged files keep their mtime
+                        partial = out.with_name(f".{file}.partial")
+                        partial.write_bytes(content)
+                        partial.replace(out)
+
+
+def _place_myst_nb_css(app) -> None:
+    """Put myst-nb's stylesheet in place before any page is written.
+
+    myst-nb copies it when the build finishes, and Sphinx gives a stylesheet link a
+    checksum only if the file is already there, so a clean build and the next one would
+    write different links.
+    """
+    if app.builder.format == "html":
+        from myst_nb.sphinx_ext import add_global_html_resources
+
+        (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
+        add_global_html_resources(app, None)
+
+
+def _on_builder_inited(app) -> None:
+    _refuse_outdated_outputs(app)
+    _write_downloads(app)
+    _place_myst_nb_css(app)
+
+
+def _notebooks_fingerprint(root: Path) -> str:
     digest = hashlib.sha256()
-    files = sorted(paths.data_dir(root).glob("*"))
-    files += [paths.bibliography(root)]
-    files += sorted(paths.PACKAGE_DIR.rglob("*.py"))
-    for path in files:
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    for path in _notebook_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def _key_cache_on_inputs(app, config) -> None:
-    root = paths.project_root(Path(app.srcdir))
-    app.peerwork_inputs_hash = inputs_hash(root)
-    cache_root = Path(app.outdir).parent / ".jupyter_cache"
-    cache_dir = cache_root / f"{CACHE_PREFIX}{app.peerwork_inputs_hash[:16]}"
-    if cache_root.is_dir():  # keep only the cache that matches the current inputs
-        for old in cache_root.glob(f"{CACHE_PREFIX}*"):
-            if old != cache_dir:
-                shutil.rmtree(old, ignore_errors=True)
-    config.nb_execution_cache_path = str(cache_dir)
-
-
-def _reread_when_inputs_change(app, env, added, changed, removed):
-    if getattr(env, "peerwork_inputs_hash", None) == app.peerwork_inputs_hash:
+def _reread_when_notebooks_change(app, env, added, changed, removed):
+    fingerprint = _notebooks_fingerprint(_root(app))
+    if getattr(env, "peerwork_notebooks", None) == fingerprint:
         return []
-    env.peerwork_inputs_hash = app.peerwork_inputs_hash
+    env.peerwork_notebooks = fingerprint
     return sorted(env.found_docs)
-
-
-def _execute_notebooks_in_parallel(app, env, docnames):
-    if app.config.nb_execution_mode != "cache":
-        return
-    from sphinx.errors import ExtensionError
-    from sphinx.util import logging
-
-    from .execution import execute_into_cache
-
-    notebooks = [Path(env.doc2path(doc)) for doc in sorted(docnames)]
-    notebooks = [path for path in notebooks if path.suffix == ".ipynb"]
-    executed = execute_into_cache(app.config.nb_execution_cache_path, notebooks,
-                                  app.config.nb_execution_timeout, app.config.nb_execution_allow_errors)
-    if executed:
-        logging.getLogger(__name__).info(f"executed {len(executed)} notebook(s) in parallel")
-    failed = [run for run in executed if run.error is not None]
-    if failed and app.config.nb_execution_raise_on_error:
-        raise ExtensionError("\n\n".join(f"executing {run.path.relative_to(app.srcdir)} failed:\n{run.error}" for run in failed))
-    # Otherwise myst-nb executes the failed ones again and reports them as it is configured to.
-
-
-def _write_downloads(app, env, docnames):
-    """Draw the PRISMA files the book offers for download, when they are missing or the inputs changed.
-
-    The build writes them, not notebook execution, so they exist whatever the execution
-    cache holds and in builds with execution off.
-    """
-    root = paths.project_root(Path(app.srcdir))
-    stem = paths.outputs_dir(root) / "figures" / "prisma-flow"
-    stamp = stem.with_name(".inputs-hash")
-    files = [stem.with_suffix(".svg"), stem.with_suffix(".png")]
-    if stamp.is_file() and stamp.read_text() == app.peerwork_inputs_hash and all(f.is_file() for f in files):
-        return
-    from .load import load
-    from .prisma_flow import write_downloads
-
-    write_downloads(load(root), stem)
-    stamp.write_text(app.peerwork_inputs_hash)
 
 
 # -- directives that generate pages at build time ------------------------------
@@ -119,14 +134,15 @@ class DataDictionary(_MystDirective):
     """``{data-dictionary}``: every resource and field of data/datapackage.json, with downloads."""
 
     def markup(self) -> str:
+        import pandas as pd
+
         from .load import read_descriptor
         from .render import escape, list_table
 
-        import pandas as pd
-
-        root = paths.project_root(Path(self.state.document.settings.env.srcdir))
+        env = self.state.document.settings.env
+        root = _root(env.app)
         descriptor = read_descriptor(paths.data_dir(root))
-        self.state.document.settings.env.note_dependency(str(paths.data_dir(root) / "datapackage.json"))
+        env.note_dependency(str(paths.data_dir(root) / "datapackage.json"))
         out = [
             "Downloads: {download}`datapackage.json <../data/datapackage.json>` (the descriptor), "
             "{download}`references.bib <../references.bib>` (the bibliography) and {download}`README.md <../data/README.md>` (notes on the data).",
@@ -153,57 +169,111 @@ class DataDictionary(_MystDirective):
             keys = resource["schema"].get("primaryKey", [])
             fks = resource["schema"].get("foreignKeys", [])
             links = "; ".join(f"{', '.join(fk['fields'])} → {fk['reference']['resource']}.{', '.join(fk['reference']['fields'])}" for fk in fks)
+            anchor = "data-" + "".join(ch if ch.isalnum() else "-" for ch in resource["name"])
+            path = resource["path"]
+            # The path goes into a role; validation confines it to a plain file name in data/.
+            download = f"{{download}}`{escape(path)} <../data/{path}>`" if _plain_path(path) else escape(path)
             out += [
                 f"```{{rubric}} {escape(resource['title'])}",
-                f":name: data-{resource['name'].replace('_', '-')}",
+                f":name: {anchor}",
                 "```",
                 "",
-                f"{escape(resource['description'])} Download {{download}}`{resource['path']} <../data/{resource['path']}>`. "
+                f"{escape(resource.get('description', ''))} Download {download}. "
                 f"Primary key: {escape(', '.join(keys))}." + (f" Links: {escape(links)}." if links else ""),
                 "",
-                list_table(pd.DataFrame(fields), f"Fields of {resource['path']}", f"table-data-{resource['name'].replace('_', '-')}", widths=[18, 8, 22, 16, 36]),
+                list_table(pd.DataFrame(fields), f"Fields of {path}", f"table-{anchor}", widths=[18, 8, 22, 16, 36]),
                 "",
             ]
         return "\n".join(out)
 
 
+class GluedMarkdown(_MystDirective):
+    """``{glued-markdown} ../notebooks/x.ipynb::key``: a glued markdown output of another notebook.
+
+    myst-nb pastes text, HTML and images across documents, but not markdown; a sentence or
+    list whose shape depends on the data (and which cites and links) is glued as markdown
+    by a notebook and placed on a prose page with this directive.
+    """
+
+    required_arguments = 1
+
+    def markup(self) -> str:
+        import nbformat
+
+        from .notebook import GLUE_PREFIX
+
+        env = self.state.document.settings.env
+        target, _, key = self.arguments[0].partition("::")
+        path = (Path(env.doc2path(env.docname)).parent / target).resolve()
+        if not key or not path.is_file():
+            raise self.error(f"glued-markdown needs 'path/to/notebook.ipynb::key'; got {self.arguments[0]!r}")
+        env.note_dependency(str(path))
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if output.get("metadata", {}).get("scrapbook", {}).get("name") == key:
+                    markdown = output.get("data", {}).get(GLUE_PREFIX + "text/markdown")
+                    if markdown is not None:
+                        return markdown
+        raise self.error(f"{target} has no glued markdown named {key!r}: run `make refresh`")
+
+
+def _plain_path(path: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[A-Za-z0-9_.-]+\.csv", path))
+
+
 class Colophon(_MystDirective):
-    """``{colophon}``: git commit, build date and package versions of this build."""
+    """``{colophon}``: git commit, commit date and package versions of this build.
+
+    Nothing here depends on the wall clock, so two builds of one commit are identical.
+    """
 
     PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "myst-parser", "sphinxcontrib-bibtex", "pybtex", "pandas", "matplotlib", "nbval", "peerwork-review"]
 
     def markup(self) -> str:
-        import datetime
-        import platform
-        import subprocess
-        from importlib.metadata import PackageNotFoundError, version
-
         import pandas as pd
 
         from .render import list_table
 
-        root = paths.project_root(Path(self.state.document.settings.env.srcdir))
+        facts = colophon_facts(_root(self.state.document.settings.env.app))
+        frame = pd.DataFrame([{"Item": k, "Value": v} for k, v in facts.items()])
+        return list_table(frame, "This build", "table-colophon", widths=[40, 60], sortable=False)
+
+
+def colophon_facts(root: Path) -> dict[str, str]:
+    import datetime
+    import os
+    import platform
+    import subprocess
+    from importlib.metadata import PackageNotFoundError, version
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        committed = git("log", "-1", "--format=%ct")
+        if git("status", "--porcelain", "--untracked-files=no"):
+            commit += " (with uncommitted changes)"
+    except (OSError, subprocess.CalledProcessError):
+        commit, committed = "not a git checkout", ""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or committed
+    when = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).strftime("%Y-%m-%d") if epoch else "unknown"
+    facts = {"Git commit": commit, "Date of the commit (UTC)": when, "Python": platform.python_version()}
+    for name in Colophon.PACKAGES:
         try:
-            commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-            dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-            commit += " (with uncommitted changes)" if dirty else ""
-        except (OSError, subprocess.CalledProcessError):
-            commit = "not a git checkout"
-        rows = [
-            {"Item": "Git commit", "Value": commit},
-            {"Item": "Built (UTC)", "Value": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")},
-            {"Item": "Python", "Value": platform.python_version()},
-            {"Item": "Inputs hash (data and analysis code)", "Value": inputs_hash(root)[:16]},
-        ]
-        for name in self.PACKAGES:
-            try:
-                rows.append({"Item": name, "Value": version(name)})
-            except PackageNotFoundError:
-                rows.append({"Item": name, "Value": "not installed"})
-        return list_table(pd.DataFrame(rows), "This build", "table-colophon", widths=[40, 60], sortable=False)
+            facts[name] = version(name)
+        except PackageNotFoundError:
+            facts[name] = "not installed"
+    return facts
 
 
-def _always_reread_colophon(app, env, added, changed, removed):
+def _reread_colophon_when_its_facts_change(app, env, added, changed, removed):
+    facts = json.dumps(colophon_facts(_root(app)), sort_keys=True)
+    if getattr(env, "peerwork_colophon", None) == facts:
+        return []
+    env.peerwork_colophon = facts
     return [doc for doc in env.found_docs if doc.endswith("colophon")]
 
 
@@ -223,11 +293,10 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 def setup(app):
     # early: a later html-page-context handler that returns a template stops the chain
     app.connect("html-page-context", _drop_duplicate_scripts, priority=100)
-    app.connect("config-inited", _key_cache_on_inputs)
-    app.connect("env-get-outdated", _reread_when_inputs_change)
-    app.connect("env-get-outdated", _always_reread_colophon)
-    app.connect("env-before-read-docs", _write_downloads)
-    app.connect("env-before-read-docs", _execute_notebooks_in_parallel)
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("env-get-outdated", _reread_when_notebooks_change)
+    app.connect("env-get-outdated", _reread_colophon_when_its_facts_change)
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("colophon", Colophon)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    app.add_directive("glued-markdown", GluedMarkdown)
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -60,6 +60,7 @@ def study_characteristics(review: Review) -> pd.DataFrame:
             sample = f"{sample}; {_value(r, 'participants')}"
         out.append({
             "Study": study_citation(review, sid),
+            "Found by search": r["first_search_run_id"],
             "Location": location_text(review, sid),
             "Setting": _value(r, "setting"),
             "Lived experience co-authorship": _value(r, "lived_experience_coauthorship", fmt=COAUTHORSHIP.get),

@@ -1,0 +1,130 @@
+"""What a notebook's stored outputs were computed from, and whether that is still current.
+
+The book shows the outputs stored in the notebooks, the same outputs nbval verifies, so
+a notebook must never be shown after the data or code it read has changed. ``make
+refresh`` records in each notebook's metadata a digest of every input it read: the data
+files, the bibliography, its own code cells and the modules of this package that its
+code imports (found by following the imports, so a change to a command-line tool does
+not make every notebook stale). The book build compares the record with the current
+files and refuses to build from outdated outputs, naming the notebook and the files.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+
+METADATA_KEY = "peerwork_review"
+CODE = "notebook code"
+
+
+def _digest(data: bytes) -> str:
+    # Line endings are normalised so that a checkout with CRLF conversion agrees.
+    return hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()[:16]
+
+
+def data_files(root: Path) -> list[Path]:
+    """The files a notebook can read: every data file (not the notes) and the bibliography."""
+    data = paths.data_dir(root)
+    files = [p for p in sorted(data.rglob("*")) if p.is_file() and p.suffix != ".md"]
+    return files + [paths.bibliography(root)]
+
+
+def _imported_modules(source: str, package: str) -> set[str]:
+    """Modules of ``package`` that ``source`` imports, at any depth of the code."""
+    found = set()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics; the notebook then fails on execution anyway
+        return found
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:  # relative import inside the package
+                base = node.module or ""
+                found.add(base.split(".")[0] if base else "")
+                if not base:
+                    found |= {alias.name for alias in node.names}
+            elif node.module and node.module.split(".")[0] == package:
+                rest = node.module.split(".")[1:]
+                found.add(rest[0] if rest else "")
+                if not rest:
+                    found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == package:
+                    found.add(parts[1] if len(parts) > 1 else "")
+    return found
+
+
+def package_modules(code: str) -> list[Path]:
+    """Source files of this package that ``code`` uses, following imports between modules."""
+    package = paths.PACKAGE_DIR.name
+    pending = _imported_modules(code, package)
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = paths.PACKAGE_DIR / ("__init__.py" if name == "" else f"{name}.py")
+        if path.is_file():
+            pending |= _imported_modules(path.read_text(encoding="utf-8"), package)
+    files = [paths.PACKAGE_DIR / ("__init__.py" if n == "" else f"{n}.py") for n in seen]
+    return sorted(p for p in files if p.is_file())
+
+
+def notebook_code(notebook) -> str:
+    return "\n\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+
+
+def _label(path: Path, root: Path) -> str:
+    """A file's name in the record: relative to the project; the package's modules by their
+    place in the repository, wherever the package is installed from."""
+    if path.resolve().is_relative_to(paths.PACKAGE_DIR):
+        return f"src/{paths.PACKAGE_DIR.name}/{path.resolve().relative_to(paths.PACKAGE_DIR).as_posix()}"
+    return path.resolve().relative_to(root.resolve()).as_posix()
+
+
+def current_inputs(notebook, root: Path) -> dict[str, str]:
+    """Digest of every input of ``notebook`` as the files stand now."""
+    code = notebook_code(notebook)
+    record = {_label(p, root): _digest(p.read_bytes()) for p in data_files(root) + package_modules(code) if p.is_file()}
+    record[CODE] = _digest(code.encode("utf-8"))
+    return dict(sorted(record.items()))
+
+
+def recorded_inputs(notebook) -> dict[str, str] | None:
+    return notebook.metadata.get(METADATA_KEY, {}).get("inputs")
+
+
+def record_inputs(notebook, root: Path) -> None:
+    notebook.metadata[METADATA_KEY] = {"inputs": current_inputs(notebook, root)}
+
+
+@dataclass(frozen=True)
+class Outdated:
+    """A notebook whose stored outputs do not come from the current inputs."""
+
+    notebook: str  # path relative to the project
+    changed: tuple[str, ...]  # inputs added, removed or changed since it was executed
+
+    def __str__(self) -> str:
+        if not self.changed:
+            return f"{self.notebook} has no record of its inputs (it was not executed by `make refresh`)"
+        shown = ", ".join(self.changed[:6]) + (f" and {len(self.changed) - 6} more" if len(self.changed) > 6 else "")
+        return f"{self.notebook} was executed with other inputs: {shown} changed since"
+
+
+def outdated(notebook, path: Path, root: Path) -> Outdated | None:
+    recorded = recorded_inputs(notebook)
+    relative = path.resolve().relative_to(root.resolve()).as_posix()
+    if recorded is None:
+        return Outdated(relative, ())
+    current = current_inputs(notebook, root)
+    changed = tuple(sorted(k for k in recorded.keys() | current.keys() if recorded.get(k) != current.get(k)))
+    return Outdated(relative, changed) if changed else None

@@ -1,0 +1,38 @@
+"""One build or refresh at a time in a checkout: a second one waits for the first.
+
+Two at once would write the same notebooks, the same ``_build`` and start kernels that
+can collide on ports. The lock is an ``flock`` on ``_build/.lock``, released by the
+operating system when the process ends, however it ends (POSIX only).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def project_lock(root: Path, what: str):
+    path = Path(root) / "_build" / ".lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            print(f"Waiting: {holder} is running in this checkout; this {what} starts when it ends.", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"a {what} (process {os.getpid()})")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)

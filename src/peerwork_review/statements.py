@@ -1,0 +1,116 @@
+"""Values and sentences the prose pages take, each bound to the search run it is about.
+
+The published review's account (its search, its selection, its figures) stays bound to
+the article's run, the earliest, whatever later runs add; ``article_*`` values come
+from that run or from the article's published figures. The current state of the
+evidence, across every run, is glued as ``current_*`` and always says so. Every value is
+glued as finished text, so a value the data do not give reads "not reported".
+"""
+
+from __future__ import annotations
+
+from . import notebook, prisma_flow, render
+from .generated import update_path
+from .model import Review, rows
+from .render import Markup, escape, role_title
+
+
+def published(review: Review, figure_id: str) -> int | None:
+    """A figure the article states, or None if the dataset does not hold it."""
+    match = review.figures.loc[review.figures["figure_id"] == figure_id, "value"]
+    return None if match.empty else int(match.iloc[0])
+
+
+def article_search_values(review: Review) -> dict[str, tuple[object, str]]:
+    """The published review's search and selection: key -> (value, label)."""
+    run_id = review.article_run
+    flow = prisma_flow.flow_numbers(review, run_id)
+    run = next(r for r in rows(review.runs) if r["search_run_id"] == run_id)
+    stage = flow.stages.get
+    return {
+        "article_run": (run_id, "the published review's search run"),
+        "article_database_count": (len(flow.databases), "databases the published review searched"),
+        "article_database_list": (prisma_flow.join_names(flow.databases), "databases the published review searched, by name"),
+        "article_search_window": (f"{prisma_flow.month_name(run['date_start'])} to {prisma_flow.month_name(run['date_end'])}",
+                                  "period the published review's search covered"),
+        "article_search_end": (prisma_flow.month_name(run["date_end"]), "month the published review's search closed"),
+        "article_other_methods": (run["other_methods"], "other sources the published review searched"),
+        "article_records_databases": (stage(("databases", "identified")), "records the published review's database searches found"),
+        "article_records_other": (stage(("other_methods", "identified")), "records the published review found by other methods"),
+        "article_duplicates_removed": (stage(("databases", "removed_duplicates")), "duplicates the published review removed"),
+        "article_records_screened": (stage(("databases", "screened")), "records the published review screened"),
+        "article_reports_assessed": (stage(("databases", "assessed")), "full texts the published review assessed"),
+        "article_studies_included": (published(review, "studies_included"), "studies the article reports as included"),
+        "article_studies_in_data": (flow.new_studies, "studies of the published review in this edition's data"),
+    }
+
+
+def current_state(review: Review) -> Markup:
+    """One sentence on where the evidence stands now, for the landing and search pages."""
+    later = review.run_ids[1:]
+    if not later:
+        return Markup("This edition holds the published review's search only: no later search has been added, "
+                      "so the current evidence is the review's own.")
+    latest = next(r for r in rows(review.runs) if r["search_run_id"] == later[-1])
+    added = int((review.studies["first_search_run_id"] != review.article_run).sum())
+    page = "/notebooks/" + update_path(latest["search_run_id"]).removesuffix(".ipynb")
+    return Markup(
+        f"Since the published review, {escape(render.value_text(len(later)))} later "
+        f"search{'es have' if len(later) != 1 else ' has'} been added to this edition, the latest to "
+        f"{escape(prisma_flow.month_name(latest['date_end']))} ({{doc}}`{role_title(latest['label'])} <{page}>`). "
+        f"They added {escape(render.value_text(added))} stud{'ies' if added != 1 else 'y'}, so the current "
+        f"evidence, across every search, covers {escape(render.value_text(len(review.studies)))} studies. "
+        "Pages about the published review keep its own search and numbers; each later search has a page of its own.")
+
+
+def glue_search(review: Review) -> None:
+    for key, (value, label) in article_search_values(review).items():
+        notebook.glue(key, value, label)
+    notebook.glue("current_studies", len(review.studies), "studies in the current evidence, across every search")
+    notebook.glue("search_runs", len(review.runs), "search runs in this edition")
+    notebook.glue_markdown("current_state", current_state(review), "where the evidence stands now")
+
+
+def theme_list(review: Review) -> Markup:
+    """The themes as a bullet list, each with its subthemes; placements this edition inferred say so."""
+    from .derive import ordered_themes
+
+    themes = rows(ordered_themes(review))
+    lines = []
+    for theme in (t for t in themes if t["kind"] == "theme"):
+        subs = [t for t in themes if t["parent_theme_id"] == theme["theme_id"]]
+        stated = [f"*{escape(s['name'].lower())}*" for s in subs if not (s["placement_source"] or "").startswith("inferred:")]
+        inferred = [f"*{escape(s['name'].lower())}*" for s in subs if (s["placement_source"] or "").startswith("inferred:")]
+        line = f"- **{escape(theme['name'])}**"
+        if stated:
+            line += f", with {prisma_flow.join_names(stated)}"
+        if inferred:
+            line += (", and, " if stated else ", with, ") + f"in this edition's reading, {prisma_flow.join_names(inferred)}"
+        lines.append(line + ";")
+    if lines:
+        lines[-1] = lines[-1].rstrip(";") + "."
+    return Markup("\n".join(lines))
+
+
+# Published figures the prose pages state. They are glued whether or not the dataset holds
+# them, so a page reads "not reported" instead of failing when one is missing.
+PROSE_FIGURES = ("studies_included", "databases_searched", "themes", "subthemes", "screening_reviewers",
+                 "screening_agreement_percent", "appraisal_reviewers")
+
+
+def glue_published_figures(review: Review) -> None:
+    descriptions = dict(zip(review.figures["figure_id"], review.figures["description"]))
+    for figure_id in dict.fromkeys([*review.figures["figure_id"], *PROSE_FIGURES]):
+        label = descriptions.get(figure_id, figure_id.replace("_", " "))
+        notebook.glue(f"published_{figure_id}", published(review, figure_id), f"published figure: {label}")
+
+
+def ratings_sentence(review: Review) -> Markup:
+    """What the quality page can say about the per-study MMAT ratings."""
+    known = int(review.quality["mmat_rating"].notna().sum())
+    total = len(review.quality)
+    if known == 0:
+        return Markup("No study's rating is known from a public source: the article gives only the totals, and no public "
+                      "copy of its Table 2 was found. Every rating therefore stays *not available*; nothing is filled in.")
+    return Markup(f"Ratings are known for {escape(render.value_text(known))} of the {escape(render.value_text(total))} "
+                  "included studies, each with its source; the others stay *not available*, with the reason in their source.")

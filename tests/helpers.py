@@ -1,0 +1,89 @@
+"""Helpers shared by the tests and the benchmarks: project copies and the project's own commands.
+
+Every command runs the way an author runs it (the ``peerwork-review`` command line that
+the Makefile calls), on a copy of the project, so the repository is never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+COPIED = ["data", "notebooks", "book", "references.bib", "_config.yml", "_toc.yml"]
+
+
+def tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def copy_project(target: Path, parts=COPIED) -> Path:
+    """A copy of the parts of the repository a build or a validation reads."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in parts:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        else:
+            shutil.copy2(src, target / name)
+    return target
+
+
+def _env(root: Path) -> dict[str, str]:
+    return {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}
+
+
+def cli(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    """``peerwork-review ARGS`` on a copy, as ``make validate``, ``make refresh`` and ``make book`` run it."""
+    return subprocess.run([PYTHON, "-m", "peerwork_review.cli", "--root", str(root), *args],
+                          cwd=root, env=_env(root), capture_output=True, text=True, **kwargs)
+
+
+def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    return cli(root, "build", *extra)
+
+
+def run_nbval(root: Path, *notebooks: str) -> subprocess.CompletedProcess:
+    """nbval over notebooks of a copy, reading that copy's data."""
+    return subprocess.run(
+        [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "--nbval", "--nbval-current-env", "-q",
+         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval-sanitize.cfg"), *[str(root / "notebooks" / n) for n in notebooks]],
+        cwd=root, env=_env(root), capture_output=True, text=True,
+    )
+
+
+# -- processes (Linux: /proc and pgrep) ----------------------------------------------
+
+
+def children(pid: int) -> set[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return {int(p) for p in out.split()}
+
+
+def alive(pid: int) -> bool:
+    """Running, and not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def wait_gone(pids, within: float = 10.0) -> list[int]:
+    """The pids still alive after ``within`` seconds."""
+    import time
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and any(alive(p) for p in pids):
+        time.sleep(0.1)
+    return [p for p in pids if alive(p)]

@@ -1,0 +1,114 @@
+"""The book build: it shows only current outputs, survives interruption, takes turns, and is reproducible.
+
+Builds run on temporary copies; the repository's own _build is used only by the
+session's ``built_book`` fixture.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import signal
+import subprocess
+import time
+
+import pytest
+
+from helpers import PYTHON, build_book, children, copy_project, tree_hash, wait_gone
+from test_data import set_cell
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_data_edit_without_refresh_stops_the_build_and_says_what_to_run(tmp_path):
+    root = copy_project(tmp_path / "project")
+    set_cell(root, "studies.csv", 2, "sample_size", "4321")
+    set_cell(root, "studies.csv", 2, "sample_size_source", "test data: edited by tests/test_build.py")
+    before = tree_hash(root / "data")
+    result = build_book(root)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "notebooks/02-study-characteristics.ipynb was executed with other inputs: data/studies.csv changed" in output
+    assert "Run `make refresh`" in output
+    assert not (root / "_build/html/notebooks/02-study-characteristics.html").exists()
+    assert tree_hash(root / "data") == before
+
+
+def _start_build(root, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([PYTHON, "-m", "peerwork_review.cli", "--root", str(root), "build"], cwd=root,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
+
+
+def _read_until(process: subprocess.Popen, marker: str, timeout: float = 120) -> str:
+    seen, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    raise AssertionError(f"{marker!r} never appeared:\n{''.join(seen)[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def interrupted(tmp_path_factory):
+    """A build stopped with SIGTERM while it writes pages, then built again."""
+    root = copy_project(tmp_path_factory.mktemp("interrupted") / "project")
+    process = _start_build(root)
+    _read_until(process, "writing output")
+    process.send_signal(signal.SIGTERM)
+    rest, _ = process.communicate(timeout=20)
+    left = sorted(p.name for p in (root / "_build").iterdir())
+    again = build_book(root)
+    return root, process.returncode, rest, left, again
+
+
+def test_an_interrupted_build_leaves_nothing_a_later_build_trusts(interrupted):
+    root, code, output, left, again = interrupted
+    assert code == 130, output
+    assert "the partial build was removed" in output
+    assert "html" not in left and ".doctrees" not in left
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "building everything afresh" in again.stderr
+    assert (root / "_build/html/searchindex.js").is_file()
+
+
+def test_two_clean_builds_of_one_commit_are_identical(interrupted, built_book):
+    """The copy's build and the repository's build: same inputs, same bytes (the colophon names the checkout)."""
+    root = interrupted[0]
+    copy_html = root / "_build" / "html"
+    differ = []
+
+    def walk(cmp: filecmp.dircmp, prefix=""):
+        differ.extend(prefix + name for name in cmp.diff_files + cmp.left_only + cmp.right_only)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(copy_html, built_book, ignore=[".buildinfo"]))
+    assert [d for d in differ if "colophon" not in d] == []
+
+
+def test_a_second_build_waits_for_the_first(tmp_path):
+    root = copy_project(tmp_path / "project")
+    first = _start_build(root)
+    _read_until(first, "Source Folder")
+    second = _start_build(root)
+    out_second, _ = second.communicate(timeout=300)
+    out_first, _ = first.communicate(timeout=300)
+    assert first.returncode == 0, out_first[-3000:]
+    assert second.returncode == 0, out_second[-3000:]
+    assert "Waiting: a book build (process" in out_second
+
+
+def test_interrupting_make_stops_the_build(tmp_path):
+    """SIGINT to make alone (not its process group): the build notices make has gone and stops."""
+    root = copy_project(tmp_path / "project")
+    (tmp_path / "Makefile").write_text(f"book:\n\t{PYTHON} -m peerwork_review.cli --root {root} build\n")
+    make = subprocess.Popen(["make", "-s", "-f", str(tmp_path / "Makefile"), "book"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    _read_until(make, "reading sources")
+    (build_pid,) = children(make.pid)
+    make.send_signal(signal.SIGINT)
+    make.communicate(timeout=10)
+    assert wait_gone({build_pid}) == [], "the build went on after make was interrupted"
+    assert not (root / "_build" / "html").exists()
