@@ -20,6 +20,8 @@ TABLES = {
     "article_references": "references",
     "reports": "reports",
     "themes": "themes",
+    "findings": "findings",
+    "finding_reports": "finding_reports",
     "theme_coding": "coding",
     "published_figures": "figures",
     "figure_checks": "checks",
@@ -48,6 +50,8 @@ class Review:
     references: pd.DataFrame
     reports: pd.DataFrame
     themes: pd.DataFrame
+    findings: pd.DataFrame
+    finding_reports: pd.DataFrame
     coding: pd.DataFrame
     figures: pd.DataFrame
     checks: pd.DataFrame
@@ -72,13 +76,16 @@ class Review:
         return self.run_ids[-1]
 
     def as_of(self, run_id: str) -> "Review":
-        """The review as it stood after ``run_id``: studies, reports and runs up to that run."""
+        """The review as it stood after ``run_id``: studies, reports, findings and runs up to that run."""
         if run_id not in self.run_ids:
             raise KeyError(f"unknown search run {run_id!r}")
         keep = self.run_ids[: self.run_ids.index(run_id) + 1]
         studies = self.studies[self.studies["first_search_run_id"].isin(keep)]
         ids = set(studies["study_id"])
         reports = self.reports[self.reports["study_id"].isin(ids) | (self.reports["role"] == "not included")]
+        findings = self.findings[self.findings["search_run_id"].isin(keep)]
+        links = self.finding_reports
+        links = links[links["finding_id"].isin(set(findings["finding_id"])) & links["report_id"].isin(set(reports["report_id"]))]
         return replace(
             self,
             runs=self.runs[self.runs["search_run_id"].isin(keep)],
@@ -88,6 +95,8 @@ class Review:
             countries=self.countries[self.countries["study_id"].isin(ids)],
             quality=self.quality[self.quality["study_id"].isin(ids)],
             reports=reports,
+            findings=findings,
+            finding_reports=links,
             coding=self.coding[self.coding["report_id"].isin(set(reports["report_id"]))],
             scope=run_id,
         )
@@ -130,6 +139,24 @@ class Review:
 
     def figure(self, figure_id: str) -> int:
         return int(self.figures.loc[self.figures["figure_id"] == figure_id, "value"].iloc[0])
+
+
+CODING_COLUMNS = ["theme_id", "report_id", "source"]
+
+
+def coding_from_findings(findings: pd.DataFrame, finding_reports: pd.DataFrame) -> pd.DataFrame:
+    """Theme x report x locator: one row per report cited in a section (and paragraph) of the synthesis.
+
+    Several findings of one paragraph may cite the same report; the coding counts it once,
+    as the article's citations in that paragraph do.
+    """
+    linked = finding_reports.merge(findings[["finding_id", "theme_id", "locator"]], on="finding_id")
+    return (
+        linked.rename(columns={"locator": "source"})[CODING_COLUMNS]
+        .drop_duplicates()
+        .sort_values(CODING_COLUMNS)
+        .reset_index(drop=True)
+    )
 
 
 def rows(frame: pd.DataFrame) -> list[dict]:
