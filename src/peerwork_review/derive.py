@@ -156,8 +156,8 @@ def theme_prevalence_range(review: Review, theme_id: str) -> Range:
     uncited = set(review.studies["study_id"]) - cited
     note = ()
     if uncited:
-        note = (f"{len(uncited)} of {len(review.studies)} studies have no citation for this theme in data/theme_coding.csv, "
-                "and the review's Table 3, which would say whether they support it, is not public",)
+        note = (f"{len(uncited)} of {len(review.studies)} studies are cited by no finding of this theme in data/finding_reports.csv, "
+                "and no public copy was found of the review's Table 3, which would say whether they support it",)
     return Range(len(cited), len(review.studies), note)
 
 

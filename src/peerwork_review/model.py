@@ -22,7 +22,6 @@ TABLES = {
     "themes": "themes",
     "findings": "findings",
     "finding_reports": "finding_reports",
-    "theme_coding": "coding",
     "published_figures": "figures",
     "figure_checks": "checks",
 }
@@ -52,7 +51,6 @@ class Review:
     themes: pd.DataFrame
     findings: pd.DataFrame
     finding_reports: pd.DataFrame
-    coding: pd.DataFrame
     figures: pd.DataFrame
     checks: pd.DataFrame
     bib: dict[str, BibEntry]
@@ -97,9 +95,13 @@ class Review:
             reports=reports,
             findings=findings,
             finding_reports=links,
-            coding=self.coding[self.coding["report_id"].isin(set(reports["report_id"]))],
             scope=run_id,
         )
+
+    @cached_property
+    def coding(self) -> pd.DataFrame:
+        """Theme x report x locator, derived from the findings (see :func:`coding_from_findings`)."""
+        return coding_from_findings(self.findings, self.finding_reports)
 
     # -- studies and reports ----------------------------------------------
 
