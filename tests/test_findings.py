@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import re
+from pathlib import Path
 
-from conftest import ROOT
-from peerwork_review.model import CODING_COLUMNS, coding_from_findings
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from conftest import ROOT, copy_project
+from test_book import HOSTILE
+from test_data import edit_rows, set_cell
+from test_updating import RUN as UPDATE_RUN, STUDY as UPDATE_STUDY, TEST, add_second_run
+from peerwork_review import derive, figures, findings, tables
+from peerwork_review.errors import DataError
+from peerwork_review.load import load
+from peerwork_review.model import CODING_COLUMNS, coding_from_findings, rows
+from peerwork_review.render import escape
 
 # The coding of run 2023 as it was entered from the article's Results before the findings
 # existed: fixed facts (the article's citations), pinned so the derivation keeps matching them.
@@ -25,3 +37,165 @@ def test_coding_derived_from_the_findings_reproduces_the_articles_citations(revi
     assert len(expected) == 79
     assert not derived.duplicated().any()
     assert _rows(derived) == _rows(expected)
+
+
+# -- validation ---------------------------------------------------------------------
+
+
+def add_later_run(root: Path, run: str = "2026-05") -> None:
+    edit_rows(root, "search_runs.csv", lambda r: r + [[run, "Later run (test data)", "2023-11", "2026-05", TEST, TEST, "", TEST]])
+
+
+BROKEN_FINDINGS = {
+    "locator that says nothing": (lambda root: set_cell(root, "findings.csv", 2, "locator", "not found: somewhere"),
+                                  'data/findings.csv, row 2, column "locator": a locator says where the finding stands'),
+    "finding filed under another section": (
+        lambda root: set_cell(root, "findings.csv", 2, "theme_id", "leadership"),
+        "data/findings.csv, row 2, column \"locator\": a finding of 'leadership' from the article stands in its section: "
+        "start the locator with \"article: Results, 'Subtheme 4: leadership'\""),
+    "two findings in one place": (lambda root: set_cell(root, "findings.csv", 3, "position", "1"),
+                                  "data/findings.csv, row 3, column \"position\": position 1 of 'education-training' is taken (row 2)"),
+    "article finding in a later run": (lambda root: (add_later_run(root), set_cell(root, "findings.csv", 2, "search_run_id", "2026-05")),
+                                       "data/findings.csv, row 2, column \"search_run_id\": the article's findings belong to the published run '2023'"),
+    "finding citing a report of a later run": (
+        lambda root: (add_later_run(root), set_cell(root, "reports.csv", 2, "first_search_run_id", "2026-05")),
+        "column \"report_id\": 'berry2011another' was first found by run '2026-05', after the finding's run '2023'"),
+    "badly formed finding id": (lambda root: set_cell(root, "findings.csv", 2, "finding_id", "Education training"),
+                                "data/findings.csv, row 2, column \"finding_id\": 'Education training' does not match the pattern"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_FINDINGS))
+def test_broken_findings_are_reported(project_copy, name):
+    breaks, expected = BROKEN_FINDINGS[name]
+    breaks(project_copy)
+    with pytest.raises(DataError) as caught:
+        load(project_copy)
+    assert expected in str(caught.value), str(caught.value)
+
+
+# -- generated text, tables and map agree with the findings ------------------------
+
+
+CITE = re.compile(r"\{cite:p\}`([^`]*)`")
+
+
+def _body_paragraphs(review, theme_id) -> list[str]:
+    return findings.section_markdown(review, theme_id).split("\n\n")
+
+
+def test_each_section_tells_its_findings_in_order_with_their_citations(review):
+    links = review.finding_reports.groupby("finding_id", sort=False)["report_id"].apply(list).to_dict()
+    for theme_id in review.themes["theme_id"]:
+        text = "\n\n".join(_body_paragraphs(review, theme_id)[:-1])
+        mine = review.findings[review.findings["theme_id"] == theme_id].sort_values("position")
+        cursor = 0
+        for f in rows(mine):
+            sentence = escape(f["statement"].rstrip("."))
+            at = text.find(sentence, cursor)
+            assert at >= cursor, f"{f['finding_id']} missing or out of order"
+            cursor = at + len(sentence)
+            following = re.match(r" \{cite:p\}`([^`]*)`", text[cursor:])
+            assert (following.group(1).split(",") if following else []) == links.get(f["finding_id"], []), f["finding_id"]
+        # nothing is cited but the findings' reports
+        cited = [k for group in CITE.findall(text) for k in group.split(",")]
+        assert sorted(cited) == sorted(k for fid in mine["finding_id"] for k in links.get(fid, []))
+
+
+NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                          r"seventeen|eighteen|nineteen|twenty|hundred|single|both|all)\b", re.I)
+
+
+def test_counts_agree_with_table_3_and_carry_no_typed_number(review):
+    table = tables.themes_and_references(review)
+    names = derive.ordered_themes(review)
+    published = tables.published_prevalence(review)
+    for row, theme in zip(table.to_dict("records"), rows(names)):
+        counts = findings.theme_counts(review, theme["theme_id"])
+        counts_text = _body_paragraphs(review, theme["theme_id"])[-1]
+        assert row["Findings in its own section"] == str(counts.findings)
+        assert counts.findings == int((review.findings["theme_id"] == theme["theme_id"]).sum())
+        assert row["Studies cited (with its subthemes)"] == str(counts.cited.with_subthemes)
+        assert f"holds {counts.findings} finding" in counts_text
+        if theme["theme_id"] in published:
+            assert counts.published == published[theme["theme_id"]]
+            assert f"reports that {counts.published} of its {review.figure('studies_included')} included studies" in counts_text
+            gap = counts.published - counts.cited_in_published_run.with_subthemes
+            assert (f"exceeds the studies its Results cite by {gap}\\:" in counts_text) == (gap > 0)
+        else:
+            assert counts.published is None and "gives no number of studies" in counts_text
+        note = escape(counts.note) if counts.note else ""
+        assert not NUMBER_WORDS.search(counts_text.replace(note, "")), counts_text
+
+
+def test_evidence_map_by_findings_agrees_with_the_codes_and_the_studies_table(review):
+    counts, studies, themes = figures.evidence_counts(review)
+    codes, code_studies, code_themes = figures.evidence_codes(review)
+    assert (studies, themes) == (code_studies, code_themes)
+    # a study has findings in a section exactly when the section cites it
+    assert ((counts > 0) == (codes == 2)).all()
+    contributions = findings.study_contributions(review)
+    assert list(contributions["Findings citing it"]) == [str(n) for n in counts.sum(axis=1)]
+    assert len(contributions) == len(review.studies)
+    per_theme = dict(zip(themes, counts.T))
+    for sid, label in zip(studies, contributions["Themes and subthemes (findings)"]):
+        i = studies.index(sid)
+        named = re.findall(r"\((\d+)\)", label)
+        assert [int(n) for n in named] == [int(per_theme[t][i]) for t in themes if per_theme[t][i]], sid
+    for by in figures.EVIDENCE:
+        fig = figures.evidence_map(review, by=by)
+        assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [review.study_label(s) for s in studies]
+        if by == "findings":
+            drawn = sorted(int(t.get_text()) for t in fig.axes[0].texts)
+            assert drawn == sorted(int(v) for v in counts.flat if v)
+        plt.close(fig)
+
+
+def test_generated_text_escapes_the_data(project_copy):
+    set_cell(project_copy, "findings.csv", 2, "statement", HOSTILE)
+    text = findings.section_markdown(load(project_copy), "education-training")
+    assert "{cite:p}`nobody2099`" not in text and "<script>" not in text and "**not bold**" not in text
+    assert CITE.findall(text)  # the citations the module writes still resolve
+
+
+def test_a_section_without_findings_says_so(project_copy):
+    edit_rows(project_copy, "finding_reports.csv", lambda r: [x for x in r if not x[0].startswith("role-clarity-")])
+    edit_rows(project_copy, "findings.csv", lambda r: [x for x in r if x[2] != "role-clarity"])
+    review = load(project_copy)
+    text = findings.section_markdown(review, "role-clarity")
+    assert text.startswith("This section holds no findings")
+    row = tables.themes_and_references(review).set_index("Subtheme").loc["Role clarity"]
+    assert row["Findings in its own section"] == "0"
+
+
+# -- an update adds findings ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def updated_review(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("findings-update") / "project", ["data", "references.bib"])
+    add_second_run(root)
+    return load(root)
+
+
+def test_findings_of_a_later_run_flow_through_every_view(review, updated_review):
+    new = updated_review
+    old = new.as_of(review.latest_run)
+    added = new.findings[new.findings["search_run_id"] == UPDATE_RUN]
+    assert len(added) > 0 and not old.findings["finding_id"].isin(added["finding_id"]).any()
+    assert old.findings.equals(review.findings) and old.finding_reports.equals(review.finding_reports)
+    for theme_id in added["theme_id"]:
+        before, after = findings.theme_counts(old, theme_id), findings.theme_counts(new, theme_id)
+        assert after.findings == before.findings + int((added["theme_id"] == theme_id).sum())
+        assert after.cited.with_subthemes == before.cited.with_subthemes + 1
+        # the article's figure is still compared with the article's run
+        assert after.cited_in_published_run == before.cited_in_published_run
+        text = findings.section_markdown(new, theme_id)
+        assert all(escape(s.rstrip(".")) in text for s in added.loc[added["theme_id"] == theme_id, "statement"])
+        if after.published is not None:
+            assert "With the findings of later search runs" in text
+    contributions = findings.study_contributions(new)
+    assert len(contributions) == len(new.studies)
+    assert str(len(added)) in list(contributions["Findings citing it"])
+    counts, studies, _ = figures.evidence_counts(new)
+    assert counts[studies.index(UPDATE_STUDY)].sum() == len(added)
