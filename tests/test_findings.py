@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -199,3 +201,36 @@ def test_findings_of_a_later_run_flow_through_every_view(review, updated_review)
     assert str(len(added)) in list(contributions["Findings citing it"])
     counts, studies, _ = figures.evidence_counts(new)
     assert counts[studies.index(UPDATE_STUDY)].sum() == len(added)
+
+
+# -- the overlap check -----------------------------------------------------------------
+
+
+def run_overlap(article: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "check_overlap.py"), str(article), *extra],
+                          capture_output=True, text=True)
+
+
+SENTENCE = "Peer workers in this invented test sentence kept meeting their colleagues every week to plan the service together."
+
+
+def test_overlap_script_finds_ten_shared_words_and_fails(project_copy, tmp_path):
+    set_cell(project_copy, "findings.csv", 3, "statement", SENTENCE)
+    words = SENTENCE.split()
+    article = tmp_path / "article.txt"
+    # ten consecutive words of the statement, in other punctuation and case, inside unrelated text
+    article.write_text("Unrelated opening words here. " + "; ".join(words[2:12]).upper() + " and unrelated closing words.\n")
+    result = run_overlap(article, "--root", str(project_copy))
+    assert result.returncode == 1, result.stdout + result.stderr
+    shared = " ".join(w.lower() for w in words[2:12])
+    assert result.stdout.splitlines() == [f'data/findings.csv, row 3, column "statement": 10 words shared with the article: "{shared}"']
+
+
+def test_overlap_script_passes_nine_shared_words(project_copy, tmp_path):
+    set_cell(project_copy, "findings.csv", 3, "statement", SENTENCE)
+    words = SENTENCE.split()
+    article = tmp_path / "article.txt"
+    article.write_text(" ".join(words[:9]) + " interrupted " + " ".join(words[9:]) + "\n")
+    result = run_overlap(article, "--root", str(project_copy))
+    assert result.returncode == 0, result.stdout
+    assert "No run of 10 or more consecutive words" in result.stdout
