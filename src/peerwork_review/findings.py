@@ -1,8 +1,8 @@
 """What the themes chapter says, generated from the findings: one section body per theme, and what each study contributes.
 
 Pure functions of a :class:`~peerwork_review.model.Review`. Every statement, name and
-number comes from ``data/``; data text is escaped, and only the citation roles and
-emphasis this module writes itself are markup.
+number comes from ``data/``; all text is escaped, and only the citation roles this module
+writes itself are markup.
 """
 
 from __future__ import annotations
@@ -75,32 +75,51 @@ class ThemeCounts:
     note: str | None = None  # how the article's figure is read (published_figures.csv)
 
 
-def _cited(review: Review, theme_id: str) -> Cited:
+def _cited_by_theme(review: Review) -> dict[str, Cited]:
+    """Theme id -> the included studies its findings cite (every theme, one pass over the coding)."""
     support = derive.theme_support(review)
-    support = support[support["theme_id"] == theme_id]
-    return Cited(int((support["how"] == "cited").sum()), len(support), len(review.studies))
+    here = support[support["how"] == "cited"].groupby("theme_id").size()
+    total = support.groupby("theme_id").size()
+    n = len(review.studies)
+    return {t: Cited(int(here.get(t, 0)), int(total.get(t, 0)), n) for t in review.themes["theme_id"]}
 
 
-def _published_figure(review: Review, theme_id: str) -> dict | None:
-    figure_id = "prevalence_" + theme_id.replace("-", "_")
-    found = rows(review.figures[review.figures["figure_id"] == figure_id])
-    return found[0] if found and found[0]["search_run_id"] in review.run_ids else None
+def _published_figures(review: Review) -> dict[str, dict]:
+    """Theme id -> the article's figure for it (``prevalence_<theme>``), where its run is in this view."""
+    out = {}
+    for figure in rows(review.figures[review.figures["figure_id"].str.startswith("prevalence_")]):
+        if figure["search_run_id"] in review.run_ids:
+            out[figure["figure_id"].removeprefix("prevalence_").replace("_", "-")] = figure
+    return out
+
+
+def all_theme_counts(review: Review) -> dict[str, ThemeCounts]:
+    """Theme id -> its :class:`ThemeCounts`, for every theme, computed together (linear in the data)."""
+    cited_ids = set(review.finding_reports["finding_id"])
+    per_theme = review.findings.assign(uncited=~review.findings["finding_id"].isin(cited_ids)).groupby("theme_id")["uncited"]
+    found, uncited = per_theme.size(), per_theme.sum()
+    now = _cited_by_theme(review)
+    published = _published_figures(review)
+    then: dict[str, tuple[int, dict[str, Cited]]] = {}
+    figures = review.figures
+    for run in {f["search_run_id"] for f in published.values()}:
+        scoped = review.as_of(run)
+        denominator = figures.loc[(figures["figure_id"] == STUDIES_INCLUDED) & (figures["search_run_id"] == run), "value"]
+        then[run] = (int(denominator.iloc[0]) if len(denominator) else len(scoped.studies), _cited_by_theme(scoped))
+    out = {}
+    for theme_id in review.themes["theme_id"]:
+        counts = ThemeCounts(int(found.get(theme_id, 0)), int(uncited.get(theme_id, 0)), now[theme_id])
+        figure = published.get(theme_id)
+        if figure is not None:
+            included, cited = then[figure["search_run_id"]]
+            counts = replace(counts, published=int(figure["value"]), published_run=figure["search_run_id"], note=figure["note"],
+                             published_included=included, cited_in_published_run=cited[theme_id])
+        out[theme_id] = counts
+    return out
 
 
 def theme_counts(review: Review, theme_id: str) -> ThemeCounts:
-    mine = review.findings[review.findings["theme_id"] == theme_id]
-    uncited = int((~mine["finding_id"].isin(set(review.finding_reports["finding_id"]))).sum())
-    counts = ThemeCounts(len(mine), uncited, _cited(review, theme_id))
-    figure = _published_figure(review, theme_id)
-    if figure is None:
-        return counts
-    run = figure["search_run_id"]
-    scoped = review.as_of(run)
-    figures = review.figures
-    denominator = figures.loc[(figures["figure_id"] == STUDIES_INCLUDED) & (figures["search_run_id"] == run), "value"]
-    return replace(counts, published=int(figure["value"]), published_run=run, note=figure["note"],
-                   published_included=int(denominator.iloc[0]) if len(denominator) else len(scoped.studies),
-                   cited_in_published_run=_cited(scoped, theme_id))
+    return all_theme_counts(review)[theme_id]
 
 
 def _split(cited: Cited, has_subthemes: bool) -> str:
@@ -146,27 +165,41 @@ def _join(sentences: list[str]) -> Markup:
 # -- sections ----------------------------------------------------------------
 
 
-def section_markdown(review: Review, theme_id: str) -> Markup:
-    """The body of one theme's or subtheme's section: its findings in order, then its counts.
+def sections(review: Review) -> dict[str, Markup]:
+    """Theme id -> the body of its section (see :func:`section_markdown`), every theme in reading order.
 
-    Findings from one paragraph of the source (one locator) form one paragraph. The
-    heading is the caller's, so that it can be a real heading of the page.
+    Computed together, so a notebook that shows every theme takes time linear in the data.
     """
-    themes = {t["theme_id"]: t for t in rows(review.themes)}
-    if theme_id not in themes:
-        raise KeyError(f"unknown theme {theme_id!r}")
+    themes = {t["theme_id"]: t for t in rows(derive.ordered_themes(review))}
     reports = _cited_reports(review)
-    mine = review.findings[review.findings["theme_id"] == theme_id].sort_values(["position", "finding_id"])
-    paragraphs: list[list[str]] = []
-    previous = None
-    for f in rows(mine):
-        if f["locator"] != previous:
-            paragraphs.append([])
-            previous = f["locator"]
-        paragraphs[-1].append(_sentence(f["statement"], reports.get(f["finding_id"], [])))
-    blocks = [" ".join(p) for p in paragraphs]
-    blocks.append(_counts_paragraph(review, themes[theme_id], theme_counts(review, theme_id)))
-    return Markup("\n\n".join(blocks))
+    counts = all_theme_counts(review)
+    by_theme: dict[str, list[dict]] = {}
+    for f in rows(review.findings.sort_values(["theme_id", "position", "finding_id"])):
+        by_theme.setdefault(f["theme_id"], []).append(f)
+    out = {}
+    for theme_id, theme in themes.items():
+        paragraphs: list[list[str]] = []
+        previous = None
+        for f in by_theme.get(theme_id, []):
+            if f["locator"] != previous:  # findings from one paragraph of the source stay one paragraph
+                paragraphs.append([])
+                previous = f["locator"]
+            paragraphs[-1].append(_sentence(f["statement"], reports.get(f["finding_id"], [])))
+        blocks = [" ".join(p) for p in paragraphs] + [_counts_paragraph(review, theme, counts[theme_id])]
+        out[theme_id] = Markup("\n\n".join(blocks))
+    return out
+
+
+def section_markdown(review: Review, theme_id: str) -> Markup:
+    """The body of one theme's or subtheme's section: its findings in order, each with its citations, then its counts.
+
+    The heading is the caller's, so that it can be a real heading of the page. To show
+    every theme, :func:`sections` computes them all at once.
+    """
+    found = sections(review)
+    if theme_id not in found:
+        raise KeyError(f"unknown theme {theme_id!r}")
+    return found[theme_id]
 
 
 # -- studies -----------------------------------------------------------------
@@ -176,15 +209,17 @@ def study_contributions(review: Review) -> pd.DataFrame:
     """Per included study (Table 1 order): how many findings cite it, and under which themes."""
     links = derive.study_findings(review)
     names = dict(zip(review.themes["theme_id"], review.themes["name"]))
-    order = list(derive.ordered_themes(review)["theme_id"])
+    rank = {t: i for i, t in enumerate(derive.ordered_themes(review)["theme_id"])}
+    findings = links.groupby("study_id")["finding_id"].nunique()
+    per_theme = links.groupby(["study_id", "theme_id"]).size()
+    themes: dict[str, list[tuple[int, str]]] = {}
+    for (sid, tid), n in per_theme.items():
+        themes.setdefault(sid, []).append((rank[tid], f"{names[tid]} ({int(n)})"))
     out = []
     for sid in review.study_order():
-        mine = links[links["study_id"] == sid]
-        per_theme = mine["theme_id"].value_counts()
-        themes = "; ".join(f"{names[t]} ({int(per_theme[t])})" for t in order if t in per_theme)
         out.append({
             "Study": study_citation(review, sid),
-            "Findings citing it": str(mine["finding_id"].nunique()),
-            "Themes and subthemes (findings)": themes or "none",
+            "Findings citing it": str(int(findings.get(sid, 0))),
+            "Themes and subthemes (findings)": "; ".join(label for _, label in sorted(themes.get(sid, []))) or "none",
         })
     return pd.DataFrame(out)
