@@ -82,14 +82,15 @@ def test_broken_findings_are_reported(project_copy, name):
 CITE = re.compile(r"\{cite:p\}`([^`]*)`")
 
 
-def _body_paragraphs(review, theme_id) -> list[str]:
-    return findings.section_markdown(review, theme_id).split("\n\n")
 
 
 def test_each_section_tells_its_findings_in_order_with_their_citations(review):
     links = review.finding_reports.groupby("finding_id", sort=False)["report_id"].apply(list).to_dict()
+    bodies = findings.sections(review)
+    assert list(bodies) == list(derive.ordered_themes(review)["theme_id"])
+    assert bodies["leadership"] == findings.section_markdown(review, "leadership")
     for theme_id in review.themes["theme_id"]:
-        text = "\n\n".join(_body_paragraphs(review, theme_id)[:-1])
+        text = "\n\n".join(bodies[theme_id].split("\n\n")[:-1])
         mine = review.findings[review.findings["theme_id"] == theme_id].sort_values("position")
         cursor = 0
         for f in rows(mine):
@@ -112,9 +113,10 @@ def test_counts_agree_with_table_3_and_carry_no_typed_number(review):
     table = tables.themes_and_references(review)
     names = derive.ordered_themes(review)
     published = tables.published_prevalence(review)
+    bodies, all_counts = findings.sections(review), findings.all_theme_counts(review)
     for row, theme in zip(table.to_dict("records"), rows(names)):
-        counts = findings.theme_counts(review, theme["theme_id"])
-        counts_text = _body_paragraphs(review, theme["theme_id"])[-1]
+        counts = all_counts[theme["theme_id"]]
+        counts_text = bodies[theme["theme_id"]].split("\n\n")[-1]
         assert row["Findings in its own section"] == str(counts.findings)
         assert counts.findings == int((review.findings["theme_id"] == theme["theme_id"]).sum())
         assert row["Studies cited (with its subthemes)"] == str(counts.cited.with_subthemes)
@@ -186,13 +188,14 @@ def test_findings_of_a_later_run_flow_through_every_view(review, updated_review)
     added = new.findings[new.findings["search_run_id"] == UPDATE_RUN]
     assert len(added) > 0 and not old.findings["finding_id"].isin(added["finding_id"]).any()
     assert old.findings.equals(review.findings) and old.finding_reports.equals(review.finding_reports)
+    counts_before, counts_after, bodies = findings.all_theme_counts(old), findings.all_theme_counts(new), findings.sections(new)
     for theme_id in added["theme_id"]:
-        before, after = findings.theme_counts(old, theme_id), findings.theme_counts(new, theme_id)
+        before, after = counts_before[theme_id], counts_after[theme_id]
         assert after.findings == before.findings + int((added["theme_id"] == theme_id).sum())
         assert after.cited.with_subthemes == before.cited.with_subthemes + 1
         # the article's figure is still compared with the article's run
         assert after.cited_in_published_run == before.cited_in_published_run
-        text = findings.section_markdown(new, theme_id)
+        text = bodies[theme_id]
         assert all(escape(s.rstrip(".")) in text for s in added.loc[added["theme_id"] == theme_id, "statement"])
         if after.published is not None:
             assert "With the findings of later search runs" in text

@@ -118,10 +118,6 @@ def all_theme_counts(review: Review) -> dict[str, ThemeCounts]:
     return out
 
 
-def theme_counts(review: Review, theme_id: str) -> ThemeCounts:
-    return all_theme_counts(review)[theme_id]
-
-
 def _split(cited: Cited, has_subthemes: bool) -> str:
     via = cited.with_subthemes - cited.here
     return f" ({cited.here} in this section, {via} more only under its subthemes)" if has_subthemes and via else ""
