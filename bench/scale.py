@@ -14,11 +14,11 @@ point at a theme, and ``themes.theme_id`` values listed in the ``enum`` of
 ``datapackage.json`` (which the copy's descriptor is extended with).
 
 Each generated study copies one of the original studies (cycling through them) with its
-text, countries, reports and theme coding, so the data keep the shape of the real review;
+text, countries, reports and the findings citing them, so the data keep the shape of the real review;
 the values that are unknown in the original are filled in, so that every value can carry
 the test-data source. Themes are copied as whole groups (a theme with its subthemes);
-study copy *c* is coded to theme copy *c*, so every generated theme is supported by about
-as many studies as the original one.
+theme copy *c* gets a copy of every finding of its original, citing the reports of study
+copy *c*, so every generated theme has as many findings and studies as the original one.
 """
 
 from __future__ import annotations
@@ -85,10 +85,11 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
     descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     resources = {r["name"]: r for r in descriptor["resources"]}
     files = {name: data / resources[name]["path"] for name in
-             ("studies", "study_countries", "quality_appraisal", "reports", "themes", "theme_coding")}
+             ("studies", "study_countries", "quality_appraisal", "reports", "themes", "findings", "finding_reports")}
     tables = {name: _read(path) for name, path in files.items()}
     studies, countries, quality = tables["studies"][1], tables["study_countries"][1], tables["quality_appraisal"][1]
-    reports, themes, coding = tables["reports"][1], tables["themes"][1], tables["theme_coding"][1]
+    reports, themes = tables["reports"][1], tables["themes"][1]
+    findings, links = tables["findings"][1], tables["finding_reports"][1]
 
     originals = list(studies)
     original_themes = list(themes)
@@ -111,7 +112,7 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
             row["name"] = f"{t['name']} (generated group {copy})"
             themes.append(_mark(row, resources["themes"]))
 
-    # -- studies with countries, quality, reports, bibliography and coding ------------
+    # -- studies with countries, quality, reports and bibliography --------------------
     reports_of: dict[str, list[dict]] = {}
     for r in reports:
         if r["study_id"]:
@@ -119,9 +120,7 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
     countries_of: dict[str, list[str]] = {}
     for c in countries:
         countries_of.setdefault(c["study_id"], []).append(c["country"])
-    coding_of: dict[str, list[str]] = {}
-    for c in coding:
-        coding_of.setdefault(c["report_id"], []).append(c["theme_id"])
+    generated_report: dict[tuple[int, str], str] = {}  # (copy, original report) -> its copy
     designs = ["qualitative", "mixed methods", "quantitative"]
     ratings = ["good", "fair", "poor"]
 
@@ -157,8 +156,18 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
                     f"  title     = {{Generated test report {_letters(number)} {_letters(k + 1)}}},\n"
                     f"  journal   = {{Journal of Generated Test Data}},\n  year      = {{{year}}}\n}}\n"
                 )
-                for n, theme_id in enumerate(coding_of.get(tr["report_id"], [])):
-                    coding.append({"theme_id": theme_copy(theme_id, copy), "report_id": key, "source": f"{SOURCE} (coding {n + 1})"})
+                generated_report[(copy, tr["report_id"])] = key
+
+    # -- findings: theme copy c restates its original's findings, citing study copy c ---
+    original_findings, original_links = list(findings), list(links)
+    for copy in range(1, factor):
+        for f in original_findings:
+            findings.append({**f, "finding_id": theme_copy(f["finding_id"], copy), "theme_id": theme_copy(f["theme_id"], copy),
+                             "statement": f"{f['statement']} (generated)", "locator": SOURCE})
+        for link in original_links:
+            # a report of no included study (role 'not included') is cited as it is
+            report = generated_report.get((copy, link["report_id"]), link["report_id"])
+            links.append({"finding_id": theme_copy(link["finding_id"], copy), "report_id": report})
 
     for name in files:
         _write(files[name], tables[name][0], tables[name][1])

@@ -115,7 +115,7 @@ def test_table_3_lists_each_theme_once_with_the_studies_cited_for_it(review):
     for row, theme in zip(table.to_dict("records"), rows(themes)):
         links = support[support["theme_id"] == theme["theme_id"]]
         assert row["Studies cited (with its subthemes)"] == str(links["study_id"].nunique())
-        # exactly the included reports data/theme_coding.csv codes to this section, no more
+        # exactly the included reports the findings of this section cite, no more
         coded = set(review.coding.loc[review.coding["theme_id"] == theme["theme_id"], "report_id"]) & included
         cited = re.findall(r"\{cite:p\}`([^`]*)`", row["References cited in its own section"])
         assert set(",".join(cited).split(",")) - {""} == coded, theme["theme_id"]

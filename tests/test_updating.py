@@ -47,6 +47,11 @@ def append(root: Path, file: str, *rows: list) -> None:
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
+def next_position(root: Path, theme_id: str) -> int:
+    with open(root / "data" / "findings.csv", newline="", encoding="utf-8") as handle:
+        return 1 + max((int(r["position"]) for r in csv.DictReader(handle) if r["theme_id"] == theme_id), default=0)
+
+
 def add_second_run(root: Path) -> None:
     """What the Updating page asks an author to do, with invented numbers."""
     append(root, "search_runs.csv", [RUN, "Update search (test data)", "2023-11", "2026-05", TEST, TEST, "reference lists of included articles", TEST])
@@ -58,7 +63,13 @@ def add_second_run(root: Path) -> None:
     append(root, "study_countries.csv", [STUDY, "Canada", TEST])
     append(root, "quality_appraisal.csv", [STUDY, "good", TEST])
     append(root, "reports.csv", [REPORT, STUDY, "main", RUN, "", TEST])
-    append(root, "theme_coding.csv", ["recruitment-induction", REPORT, TEST], ["leadership", REPORT, TEST])
+    findings = [("recruitment-induction", "A structured induction helped the new peer workers settle into their teams (test data)."),
+                ("leadership", "Visible support from team leaders made colleagues more accepting of peer workers (test data).")]
+    for theme_id, statement in findings:
+        position = next_position(root, theme_id)
+        finding_id = f"{theme_id}-{position:02d}"
+        append(root, "findings.csv", [finding_id, RUN, theme_id, position, statement, TEST])
+        append(root, "finding_reports.csv", [finding_id, REPORT])
     with open(root / "references.bib", "a", encoding="utf-8") as handle:
         handle.write(BIB)
 

@@ -156,8 +156,8 @@ def theme_prevalence_range(review: Review, theme_id: str) -> Range:
     uncited = set(review.studies["study_id"]) - cited
     note = ()
     if uncited:
-        note = (f"{len(uncited)} of {len(review.studies)} studies have no citation for this theme in data/theme_coding.csv, "
-                "and the review's Table 3, which would say whether they support it, is not public",)
+        note = (f"{len(uncited)} of {len(review.studies)} studies are cited by no finding of this theme in data/finding_reports.csv, "
+                "and no public copy was found of the review's Table 3, which would say whether they support it",)
     return Range(len(cited), len(review.studies), note)
 
 
@@ -173,3 +173,31 @@ def ordered_themes(review: Review) -> pd.DataFrame:
         .drop(columns=["_top", "_sub", "_top_id"])
         .reset_index(drop=True)
     )
+
+
+# -- findings ----------------------------------------------------------------
+
+
+def findings_in_order(review: Review) -> pd.DataFrame:
+    """Findings in reading order: by theme (as :func:`ordered_themes`), then position."""
+    rank = {tid: i for i, tid in enumerate(ordered_themes(review)["theme_id"])}
+    return (
+        review.findings.assign(_rank=review.findings["theme_id"].map(rank))
+        .sort_values(["_rank", "position", "finding_id"])
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
+
+
+def findings_per_theme(review: Review) -> pd.Series:
+    """Number of findings in each theme's or subtheme's own section, every theme listed (reading order)."""
+    counts = review.findings["theme_id"].value_counts()
+    themes = ordered_themes(review)["theme_id"]
+    return pd.Series([int(counts.get(t, 0)) for t in themes], index=list(themes), name="findings")
+
+
+def study_findings(review: Review) -> pd.DataFrame:
+    """One row per included study and finding citing one of its reports: study_id, theme_id, finding_id."""
+    linked = review.finding_reports.merge(review.reports[["report_id", "study_id"]], on="report_id")
+    linked = linked[linked["study_id"].notna()].merge(review.findings[["finding_id", "theme_id"]], on="finding_id")
+    return linked[["study_id", "theme_id", "finding_id"]].drop_duplicates().reset_index(drop=True)

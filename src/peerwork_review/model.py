@@ -20,7 +20,8 @@ TABLES = {
     "article_references": "references",
     "reports": "reports",
     "themes": "themes",
-    "theme_coding": "coding",
+    "findings": "findings",
+    "finding_reports": "finding_reports",
     "published_figures": "figures",
     "figure_checks": "checks",
 }
@@ -48,7 +49,8 @@ class Review:
     references: pd.DataFrame
     reports: pd.DataFrame
     themes: pd.DataFrame
-    coding: pd.DataFrame
+    findings: pd.DataFrame
+    finding_reports: pd.DataFrame
     figures: pd.DataFrame
     checks: pd.DataFrame
     bib: dict[str, BibEntry]
@@ -77,13 +79,16 @@ class Review:
         return self.run_ids[0]
 
     def as_of(self, run_id: str) -> "Review":
-        """The review as it stood after ``run_id``: studies, reports and runs up to that run."""
+        """The review as it stood after ``run_id``: studies, reports, findings and runs up to that run."""
         if run_id not in self.run_ids:
             raise KeyError(f"unknown search run {run_id!r}")
         keep = self.run_ids[: self.run_ids.index(run_id) + 1]
         studies = self.studies[self.studies["first_search_run_id"].isin(keep)]
         ids = set(studies["study_id"])
         reports = self.reports[self.reports["study_id"].isin(ids) | (self.reports["role"] == "not included")]
+        findings = self.findings[self.findings["search_run_id"].isin(keep)]
+        links = self.finding_reports
+        links = links[links["finding_id"].isin(set(findings["finding_id"])) & links["report_id"].isin(set(reports["report_id"]))]
         return replace(
             self,
             runs=self.runs[self.runs["search_run_id"].isin(keep)],
@@ -93,9 +98,15 @@ class Review:
             countries=self.countries[self.countries["study_id"].isin(ids)],
             quality=self.quality[self.quality["study_id"].isin(ids)],
             reports=reports,
-            coding=self.coding[self.coding["report_id"].isin(set(reports["report_id"]))],
+            findings=findings,
+            finding_reports=links,
             scope=run_id,
         )
+
+    @cached_property
+    def coding(self) -> pd.DataFrame:
+        """Theme x report x locator, derived from the findings (see :func:`coding_from_findings`)."""
+        return coding_from_findings(self.findings, self.finding_reports)
 
     # -- studies and reports ----------------------------------------------
 
@@ -135,6 +146,24 @@ class Review:
 
     def figure(self, figure_id: str) -> int:
         return int(self.figures.loc[self.figures["figure_id"] == figure_id, "value"].iloc[0])
+
+
+CODING_COLUMNS = ["theme_id", "report_id", "source"]
+
+
+def coding_from_findings(findings: pd.DataFrame, finding_reports: pd.DataFrame) -> pd.DataFrame:
+    """Theme x report x locator: one row per report cited in a section (and paragraph) of the synthesis.
+
+    Several findings of one paragraph may cite the same report; the coding counts it once,
+    as the article's citations in that paragraph do.
+    """
+    linked = finding_reports.merge(findings[["finding_id", "theme_id", "locator"]], on="finding_id")
+    return (
+        linked.rename(columns={"locator": "source"})[CODING_COLUMNS]
+        .drop_duplicates()
+        .sort_values(CODING_COLUMNS)
+        .reset_index(drop=True)
+    )
 
 
 def rows(frame: pd.DataFrame) -> list[dict]:

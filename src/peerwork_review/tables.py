@@ -102,7 +102,7 @@ def _report_keys(support: pd.DataFrame) -> list[str]:
 
 
 def themes_and_references(review: Review) -> pd.DataFrame:
-    """Table 3 ("Summary of themes and references"): per theme and subtheme, the studies its section cites.
+    """Table 3 ("Summary of themes and references"): per theme and subtheme, the studies its section cites and its findings.
 
     One row per theme, so the table grows with the number of citations, not with
     studies times themes.
@@ -111,6 +111,7 @@ def themes_and_references(review: Review) -> pd.DataFrame:
     names = dict(zip(themes["theme_id"], themes["name"]))
     support = _support_by_theme(review, themes["theme_id"])
     published = published_prevalence(review)
+    findings = derive.findings_per_theme(review)
     out = []
     for t in rows(themes):
         links = support[t["theme_id"]]
@@ -121,6 +122,7 @@ def themes_and_references(review: Review) -> pd.DataFrame:
             "Subtheme": "" if is_theme else t["name"],
             "Studies cited (with its subthemes)": str(len(links)),
             "Studies reported by the article": str(published.get(t["theme_id"], "not stated")),
+            "Findings in its own section": str(findings[t["theme_id"]]),
             "References cited in its own section": cite(_report_keys(direct)) or "none",
         })
     return pd.DataFrame(out)
