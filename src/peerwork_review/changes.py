@@ -31,10 +31,12 @@ def _unescape(cell: str) -> str:
     return re.sub(r"\\(.)", r"\1", cell)
 
 
-def _table(markdown: str) -> tuple[str, dict[str, list[str]]] | None:
+def _table(markdown: str) -> tuple[str, str, dict[str, list[str]]] | None:
+    """(name, caption, rows keyed by their first cells) of a MyST list-table written by ``render.table``."""
     lines = markdown.splitlines()
     if not lines or not (head := _TABLE.match(lines[0])):
         return None
+    name = next((line.removeprefix(":name:").strip() for line in lines[1:] if line.startswith(":name:")), "")
     rows: list[list[str]] = []
     for line in lines[1:]:
         if m := _ROW.match(line):
@@ -47,7 +49,7 @@ def _table(markdown: str) -> tuple[str, dict[str, list[str]]] | None:
         key = " / ".join(row[:2]) if sum(r[0] == row[0] for r in body) > 1 else row[0]
         keyed[key] = row
     keyed["\0header"] = header
-    return _unescape(head.group(1)), keyed
+    return name, _unescape(head.group(1)), keyed
 
 
 def _svg_lines(svg: str) -> list[str]:
@@ -72,8 +74,8 @@ def items(notebook) -> dict[str, Item]:
             elif name and "text/csv" in data:
                 found[name] = Item("table", label, {"\0csv": data["text/csv"]})
             elif "text/markdown" in data and (table := _table(data["text/markdown"])):
-                caption, rows = table
-                found[f"table {index} {caption}"] = Item("table", caption, rows)
+                table_name, caption, rows = table
+                found[f"table {table_name or index}"] = Item("table", caption, rows)
             elif name and "text/plain" in data:
                 text = data["text/plain"]
                 try:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import derive
 from .model import Review, rows
-from .render import Markup, cite, escape
+from .render import Markup, cite, escape, value_text
 from .tables import study_citation
 
 TABLE_3_MISSING = "the rest are in the review's Table 3, of which no public copy was found"
@@ -21,15 +21,15 @@ STUDIES_INCLUDED = "studies_included"
 
 
 def _included(n: int) -> str:
-    return f"{n} included {'study' if n == 1 else 'studies'}"
+    return f"{value_text(n)} included {'study' if n == 1 else 'studies'}"
 
 
 def _studies(n: int) -> str:
-    return f"{n} {'study' if n == 1 else 'studies'}"
+    return f"{value_text(n)} {'study' if n == 1 else 'studies'}"
 
 
 def _findings(n: int) -> str:
-    return f"{n} {'finding' if n == 1 else 'findings'}"
+    return f"{value_text(n)} {'finding' if n == 1 else 'findings'}"
 
 
 def _cited_reports(review: Review) -> dict[str, list[str]]:
@@ -120,35 +120,35 @@ def all_theme_counts(review: Review) -> dict[str, ThemeCounts]:
 
 def _split(cited: Cited, has_subthemes: bool) -> str:
     via = cited.with_subthemes - cited.here
-    return f" ({cited.here} in this section, {via} more only under its subthemes)" if has_subthemes and via else ""
+    return f" ({value_text(cited.here)} in this section, {value_text(via)} more only under its subthemes)" if has_subthemes and via else ""
 
 
 def _counts_paragraph(review: Review, theme: dict, c: ThemeCounts) -> Markup:
     kind = theme["kind"]
     subthemes = bool((review.themes["parent_theme_id"] == theme["theme_id"]).any())
     if c.findings:
-        uncited = f"{c.uncited} of them stated without a citation" if c.uncited else "each with a citation"
+        uncited = f"{value_text(c.uncited)} of them stated without a citation" if c.uncited else "each with a citation"
         parts = [f"This section holds {_findings(c.findings)}, {uncited}."]
     else:
         parts = ["This section holds no findings."]
     now = c.cited
     if c.published is None:
         parts += [f"The article gives no number of studies for this {kind}.",
-                  f"The findings cite {now.with_subthemes} of the {_included(now.included)}{_split(now, subthemes)}."]
+                  f"The findings cite {value_text(now.with_subthemes)} of the {_included(now.included)}{_split(now, subthemes)}."]
         return _join(parts)
     then = c.cited_in_published_run
-    parts.append(f"The article reports that {c.published} of its {_included(c.published_included)} support this {kind}; "
-                 f"the findings of its Results cite {then.with_subthemes}{_split(then, subthemes)}.")
+    parts.append(f"The article reports that {value_text(c.published)} of its {_included(c.published_included)} support this {kind}; "
+                 f"the findings of its Results cite {value_text(then.with_subthemes)}{_split(then, subthemes)}.")
     if c.note:
         parts.append(f"({c.note})")
     if c.published > then.with_subthemes:
-        parts.append(f"The article's figure exceeds the studies its Results cite by {c.published - then.with_subthemes}: {TABLE_3_MISSING}.")
+        parts.append(f"The article's figure exceeds the studies its Results cite by {value_text(c.published - then.with_subthemes)}: {TABLE_3_MISSING}.")
     elif c.published == then.with_subthemes:
         parts.append("Its Results cite every study the article counts.")
     else:
         parts.append(f"Its Results cite {_studies(then.with_subthemes - c.published)} more than the article's figure: the two disagree.")
     if review.latest_run != c.published_run:
-        parts.append(f"With the findings of later search runs, {now.with_subthemes} of the {_studies(now.included)} now included "
+        parts.append(f"With the findings of later search runs, {value_text(now.with_subthemes)} of the {_studies(now.included)} now included "
                      f"are cited{_split(now, subthemes)}.")
     return _join(parts)
 

@@ -1,8 +1,9 @@
-"""Notebooks generated from the data: one page per later search run.
+"""Notebooks generated from the data: the themes chapter (a section per theme) and a page per later search run.
 
-Each is a thin notebook like the hand-written ones: markdown cells for its headings
-and fixed wording, code cells that call the package. Only the run id and its label come
-from the data; ``make refresh`` writes them and the build checks they still match.
+Each is a thin notebook like the hand-written ones: markdown cells for its headings and
+fixed wording, code cells that call the package. Only names and ids come from the data
+(a theme's name as its heading, a run's label as its title); ``make refresh`` writes
+them and the build checks they still match the data.
 """
 
 from __future__ import annotations
@@ -67,12 +68,73 @@ def update_notebook(review: Review, run_id: str):
                   "not listed."),
         _code(f"updates.changes_table(review, RUN, name='table-changes-{name}')"),
     ]
+    return _notebook(cells, f"update-{name}")
+
+
+def _notebook(cells: list, prefix: str):
+    for index, cell in enumerate(cells):
+        cell.id = f"{prefix}-{index}"  # stable, so a regenerated notebook is byte-identical
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     notebook.metadata["language_info"] = {"name": "python"}
     return notebook
 
 
+THEMES = "04-themes.ipynb"
+THEMES_INTRO = """# Themes
+
+The review's narrative synthesis grouped the organisational actions into {glue:text}`05-reproduction-check.ipynb::published_themes:s` themes and {glue:text}`05-reproduction-check.ipynb::published_subthemes:s` subthemes {cite:p}`reeves2024actions`. This chapter tells what the Results report under each of them, claim by claim, in this edition's words and with the article's citations; then it regenerates the review's Table 4 (themes and subthemes) and Table 3 (its summary of themes and references) and maps which studies each theme rests on.
+
+**Inputs:** `themes.csv` (themes, subthemes and descriptions in this edition's words), `findings.csv` (each claim the Results make under a theme or subtheme, in this edition's words, with its section and paragraph), `finding_reports.csv` (the reports each finding cites), `reports.csv` (which study each report belongs to) and `published_figures.csv` (the numbers of studies the article gives per theme).
+
+**How the counts work:** a study supports a theme when one of the theme's findings cites one of its reports; a study cited under a subtheme also supports the parent theme. No public copy of the article's Table 3 was found, so a study the Results do not cite may still support a theme: the counts from the findings are lower bounds, set beside the article's numbers.
+
+This page is generated from `data/` by `make refresh`: its headings are the themes in `themes.csv`."""
+
+
+def themes_notebook(review: Review):
+    """The themes chapter: a real heading per theme and subtheme, each followed by its findings."""
+    from .derive import ordered_themes
+
+    cells = [
+        _markdown(THEMES_INTRO),
+        _code("from peerwork_review import findings, figures, notebook, render, statements, tables\n"
+              "review = notebook.setup()\n\n"
+              "notebook.glue_markdown('theme_list', statements.theme_list(review), 'themes and their subthemes')\n"
+              "for theme_id, body in findings.sections(review).items():\n"
+              "    notebook.glue_markdown(f'section_{theme_id}', body, f'what the Results report under {theme_id}')"),
+    ]
+    for theme in rows(ordered_themes(review)):
+        level = "##" if theme["kind"] == "theme" else "###"
+        cells.append(_markdown(f"(theme-{theme['theme_id']})=\n{level} {escape(theme['name'])}\n\n"
+                               f"*{escape(theme['description'])}*\n\n"
+                               f"```{{glue:md}} section_{theme['theme_id']}\n:format: myst\n```"))
+    cells += [
+        _markdown("## Themes, studies and findings\n\n"
+                  "The tables regenerate the review's Table 4 and, as far as the Results' citations show it, its Table 3; "
+                  "the maps show which studies each theme's findings cite."),
+        _code("render.table(tables.themes_and_subthemes(review), name='table-themes', widths=[25, 20, 55],\n"
+              "             caption=\"Themes and subthemes (the review's Table 4, regenerated; descriptions in this edition's words).\")"),
+        _code("render.table(tables.themes_and_references(review), name='table-themes-references', widths=[15, 15, 11, 11, 10, 38],\n"
+              "             caption=\"Themes and the studies cited for them (the review's Table 3, as far as the Results' citations show it). \"\n"
+              "                     \"A study cited under a subtheme also counts for its theme.\")"),
+        _code("notebook.glue_figure('evidence_map', figures.evidence_map(review), 'Evidence map of studies by theme')\n"
+              "notebook.glue_figure('findings_map', figures.evidence_map(review, by='findings'), 'Findings by study and theme')"),
+        _markdown("```{glue:figure} evidence_map\n:name: fig-evidence-map\n"
+                  ":alt: Heatmap with the included studies as rows and the themes and subthemes as columns. Dark cells mark a study "
+                  "cited in that section of the Results, light cells a study cited under one of the theme's subthemes, and pale "
+                  "grey cells a study not cited there. The same information is in the table above.\n\n"
+                  "Evidence map: which studies the Results cite for each theme and subtheme.\n```\n\n"
+                  "```{glue:figure} findings_map\n:name: fig-findings-map\n"
+                  ":alt: Heatmap with the included studies as rows and the themes and subthemes as columns; each cell gives the "
+                  "number of the section's findings that cite the study. The findings themselves are in the sections above.\n\n"
+                  "Findings by study and theme: how many of each section's findings cite each study.\n```"),
+    ]
+    return _notebook(cells, "themes")
+
+
 def generated_notebooks(review: Review) -> dict[str, object]:
-    """Path relative to notebooks/ -> generated notebook, for every later search run."""
-    return {update_path(run_id): update_notebook(review, run_id) for run_id in review.run_ids[1:]}
+    """Path relative to notebooks/ -> generated notebook: the themes chapter and every later search run's page."""
+    out = {THEMES: themes_notebook(review)}
+    out.update({update_path(run_id): update_notebook(review, run_id) for run_id in review.run_ids[1:]})
+    return out

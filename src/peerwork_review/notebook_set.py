@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import inputs, paths
+from . import inputs
 
 STATIC = "[0-9][0-9]-*.ipynb"
 
@@ -26,6 +26,10 @@ def static_notebooks(root: Path) -> list[Path]:
 
 def planned(root: Path, review=None) -> dict[Path, object]:
     """Every notebook of the book: path -> the notebook to execute (read from disk, or generated now)."""
+    return _plan(root, review)[0]
+
+
+def _plan(root: Path, review=None) -> tuple[dict[Path, object], set[Path]]:
     import nbformat
 
     from .generated import generated_notebooks
@@ -34,10 +38,10 @@ def planned(root: Path, review=None) -> dict[Path, object]:
         from .load import load
 
         review = load(root)
-    plan: dict[Path, object] = {p: nbformat.read(p, as_version=4) for p in static_notebooks(root)}
-    for relative, notebook in generated_notebooks(review).items():
-        plan[notebooks_dir(root) / relative] = notebook
-    return dict(sorted(plan.items()))
+    generated = {notebooks_dir(root) / relative: nb for relative, nb in generated_notebooks(review).items()}
+    plan: dict[Path, object] = {p: nbformat.read(p, as_version=4) for p in static_notebooks(root) if p not in generated}
+    plan.update(generated)
+    return dict(sorted(plan.items())), set(generated)
 
 
 def _sources(notebook) -> list[tuple[str, str]]:
@@ -51,7 +55,7 @@ def outdated_notebooks(root: Path) -> list[str]:
     from .errors import DataError
 
     try:
-        plan = planned(root)
+        plan, generated = _plan(root)
     except DataError as exc:
         return [f"data/ is not valid, so no notebook can be current ({len(exc.problems)} problems; run `make validate`)"]
     problems = []
@@ -61,7 +65,7 @@ def outdated_notebooks(root: Path) -> list[str]:
             problems.append(f"{relative} is missing: it is generated from the data")
             continue
         stored = nbformat.read(path, as_version=4)
-        if path not in static_notebooks(root) and _sources(stored) != _sources(notebook):
+        if path in generated and _sources(stored) != _sources(notebook):
             problems.append(f"{relative} was generated from other data (its cells differ from what the data give now)")
             continue
         if (found := inputs.outdated(stored, path, root)) is not None:
@@ -70,7 +74,3 @@ def outdated_notebooks(root: Path) -> list[str]:
         if path not in plan and ".ipynb_checkpoints" not in path.parts:
             problems.append(f"{path.relative_to(root).as_posix()} is no longer part of the book (nothing in the data generates it)")
     return problems
-
-
-def relative(path: Path, root: Path | None = None) -> str:
-    return path.relative_to(root or paths.project_root()).as_posix()

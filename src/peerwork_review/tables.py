@@ -150,31 +150,3 @@ def themes_and_subthemes(review: Review) -> pd.DataFrame:
             "Description (this edition's words)": t["description"],
         })
     return pd.DataFrame(out)
-
-
-def theme_summaries(review: Review) -> Markup:
-    """One generated summary per theme and subtheme, as MyST with resolving citations."""
-    themes = derive.ordered_themes(review)
-    support = _support_by_theme(review, themes["theme_id"])
-    published = published_prevalence(review)
-    names = dict(zip(themes["theme_id"], themes["name"]))
-    total = len(review.studies)
-    blocks = []
-    for t in rows(themes):
-        sub = support[t["theme_id"]]
-        direct = sub[sub["how"] == "cited"]
-        via = sub[sub["how"] != "cited"]
-        kind = "Theme" if t["kind"] == "theme" else f"Subtheme of {names[t['parent_theme_id']]}"
-        parts = [f"```{{rubric}} {escape(t['name'])}", f":name: theme-{t['theme_id']}", "```", "",
-                 f"*{escape(kind)}.* {escape(t['description'])}", ""]
-        if t["theme_id"] in published:
-            claim = f"The article reports that {published[t['theme_id']]} of the {total} included studies support it."
-        else:
-            claim = "The article does not state how many studies support it."
-        coded = (f"Its Results cite {len(direct)} {'study' if len(direct) == 1 else 'studies'} in this section "
-                 f"{cite(_report_keys(direct))}" if len(direct) else "Its Results cite no study in this section")
-        if len(via):
-            coded += f", and {len(via)} more under its subthemes {cite(_report_keys(via))}"
-        parts.append(f"{escape(claim)} {coded}.")
-        blocks.append("\n".join(parts))
-    return Markup("\n\n".join(blocks))
