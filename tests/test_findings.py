@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, copy_project
-from test_book import HOSTILE
+from payloads import HOSTILE
 from test_data import edit_rows, set_cell
 from test_updating import RUN as UPDATE_RUN, STUDY as UPDATE_STUDY, TEST, add_second_run
 from peerwork_review import derive, figures, findings, tables
