@@ -1,14 +1,17 @@
-"""Command line for authors: ``peerwork-review validate`` and ``peerwork-review refresh``.
+"""Command line for authors: ``peerwork-review validate``, ``refresh``, ``workbook`` and ``import``.
 
 ``validate`` checks ``data/`` and prints every problem with its file, row and column.
 ``refresh`` re-executes the notebooks in place, so that their stored outputs (which
 nbval compares against) take the new data as the truth, and prints every glued value
 that changed, from what to what. Notebooks are written only if every one of them ran.
+``workbook`` writes the data as a spreadsheet to edit; ``import`` checks the edited
+spreadsheet and, only if it is valid, writes it back into ``data/``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -79,14 +82,57 @@ def _refresh(root: Path) -> int:
     return 0
 
 
+def _workbook(root: Path, out: Path | None) -> int:
+    from .workbook import default_path, write_workbook
+    from .workbook_import import WorkbookError, import_workbook
+
+    path = out or default_path(root)
+    if path.exists():  # it may hold an author's edits: replace it only if importing it would change nothing
+        try:
+            unsaved = import_workbook(root, path, write=False)
+        except (WorkbookError, DataError):
+            unsaved = ["(it does not import cleanly)"]
+        if unsaved:
+            print(f"{path} already exists and holds edits that are not in data/ yet; it was left as it is.\n"
+                  "Import it first (make import), or move it away, or write the new workbook elsewhere "
+                  "(make workbook WORKBOOK=other.xlsx).", file=sys.stderr)
+            return 1
+    shown = os.path.relpath(write_workbook(root, path))
+    print(f"Wrote {shown}. Edit it, save it as .xlsx, then run: make import WORKBOOK={shown}")
+    return 0
+
+
+def _import(root: Path, workbook: Path) -> int:
+    from .workbook_import import WorkbookError, import_workbook
+
+    try:
+        lines = import_workbook(root, workbook)
+    except (WorkbookError, DataError) as exc:
+        print(exc, file=sys.stderr)
+        print("\nNothing was imported; data/ is unchanged. Fix the workbook and import it again.", file=sys.stderr)
+        return 1
+    print(f"{workbook.name} is valid." + (" What changed:" if lines else " It matches data/ exactly; nothing was changed."))
+    for line in lines:
+        print(line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="peerwork-review", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=None, help="project folder (default: found from the current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="check data/ and list every problem")
     sub.add_parser("refresh", help="re-execute notebooks in place and print changed values")
+    sub.add_parser("workbook", help="write the data as a workbook (.xlsx) to edit").add_argument(
+        "--out", type=Path, default=None, help="where to write it (default: artifacts/peerwork-review-data.xlsx)")
+    sub.add_parser("import", help="check an edited workbook and write it into data/").add_argument(
+        "workbook", type=Path, help="the edited .xlsx file")
     args = parser.parse_args(argv)
     root = (args.root or paths.project_root()).resolve()
+    if args.command == "workbook":
+        return _workbook(root, args.out)
+    if args.command == "import":
+        return _import(root, args.workbook)
     return {"validate": _validate, "refresh": _refresh}[args.command](root)
 
 

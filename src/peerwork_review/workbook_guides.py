@@ -1,0 +1,139 @@
+"""The workbook's two explanatory sheets: "read me" and the PRISMA flow guide.
+
+Neither is read back by ``import``. The flow guide is drawn from the stage list the
+validator uses (:data:`peerwork_review.load.FLOW_STAGES`); :data:`FLOW_SUMS` are the sums
+the validator checks, and a test breaks each one to prove the validator still does.
+"""
+
+from __future__ import annotations
+
+from .load import FLOW_STAGES
+
+FLOW_SHEET = "PRISMA flow guide"
+COLUMN_TITLES = {"databases": "Identification via databases and registers",
+                 "other_methods": "Identification via other methods"}
+STAGE_LABELS = {
+    "identified": "Records identified", "removed_duplicates": "Duplicate records removed",
+    "removed_automation": "Records marked ineligible by automation tools",
+    "removed_other": "Records removed for other reasons", "screened": "Records screened",
+    "excluded_screening": "Records excluded", "sought": "Reports sought for retrieval",
+    "not_retrieved": "Reports not retrieved", "assessed": "Reports assessed for eligibility",
+    "excluded_full_text": "Reports excluded",
+}
+# (columns, total, parts): total = sum of sign * part, checked wherever every part is known.
+FLOW_SUMS = [
+    (("databases",), "screened", (("identified", 1), ("removed_duplicates", -1), ("removed_automation", -1), ("removed_other", -1))),
+    (("databases",), "sought", (("screened", 1), ("excluded_screening", -1))),
+    (tuple(FLOW_STAGES), "assessed", (("sought", 1), ("not_retrieved", -1))),
+]
+SIDE_PREFIXES = ("removed_", "excluded_", "not_")  # boxes of records that leave the flow
+
+
+def label(stage: str) -> str:
+    return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
+
+
+def _box(column: str, stages: list[str]) -> str:
+    lines = [f"{label(s)}\n   column: {column}  ·  stage: {s}" for s in stages]
+    return "\n".join(lines)
+
+
+def diagram_rows(column: str) -> list[tuple[str, list[str]]]:
+    """(main box stage, side box stages) from top to bottom, as PRISMA 2020 draws them."""
+    rows: list[tuple[str, list[str]]] = []
+    for stage in FLOW_STAGES[column]:
+        if stage.startswith(SIDE_PREFIXES) and rows:
+            rows[-1][1].append(stage)
+        else:
+            rows.append((stage, []))
+    return rows
+
+
+def add_guide(wb, flow_layout) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    ws = wb.create_sheet(FLOW_SHEET, index=len(wb.sheetnames) - 1)
+    thin = Side(style="thin", color="555555")
+    box_style = dict(border=Border(left=thin, right=thin, top=thin, bottom=thin),
+                     alignment=Alignment(wrap_text=True, vertical="center"))
+    main_fill, side_fill = PatternFill("solid", fgColor="FFFFFF"), PatternFill("solid", fgColor="F2F2F2")
+    sheet = flow_layout.sheet
+    intro = [
+        "A new run's PRISMA 2020 flow, box by box",
+        f"Enter the flow on sheet '{sheet}': one row per box below, for each column and stage shown in the box. "
+        f"search_run_id is the new run; put the number in count and leave figure_id empty (it points to the article's "
+        f"published numbers, for the published run only); say in source where the number comes from. "
+        f"A box whose number is not reported keeps an empty count, and its source says 'not reported: ...'.",
+        "Studies and reports included are not entered here: they are counted from the sheets studies and reports.",
+    ]
+    for row, text in enumerate(intro, start=1):
+        cell = ws.cell(row=row, column=2, value=text)
+        cell.font = Font(bold=row == 1, size=14 if row == 1 else 11)
+    top = len(intro) + 2
+    bottom = top
+    for offset, column in enumerate(FLOW_STAGES):
+        left = 2 + offset * 4
+        ws.cell(row=top, column=left, value=COLUMN_TITLES.get(column, column)).font = Font(bold=True)
+        row = top + 1
+        for main, side in diagram_rows(column):
+            cell = ws.cell(row=row, column=left, value=_box(column, [main]))
+            cell.fill, cell.border, cell.alignment = main_fill, box_style["border"], box_style["alignment"]
+            height = 1
+            if side:
+                ws.cell(row=row, column=left + 1, value="→").alignment = Alignment(horizontal="center", vertical="center")
+                cell = ws.cell(row=row, column=left + 2, value=_box(column, side))
+                cell.fill, cell.border, cell.alignment = side_fill, box_style["border"], box_style["alignment"]
+                height = len(side)
+            ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, 32 * height)
+            ws.cell(row=row + 1, column=left, value="↓").alignment = Alignment(horizontal="center")
+            row += 2
+        ws.cell(row=row, column=left, value="Studies included in review (counted from sheet studies)\n"
+                "Reports of included studies (counted from sheet reports)").alignment = box_style["alignment"]
+        ws.row_dimensions[row].height = 32
+        bottom = max(bottom, row)
+        for width_column, width in ((left, 46), (left + 1, 4), (left + 2, 46), (left + 3, 3)):
+            ws.column_dimensions[ws.cell(row=1, column=width_column).column_letter].width = width
+    row = bottom + 2
+    ws.cell(row=row, column=2, value="These boxes must add up (the checker tests every sum whose numbers are all given):").font = Font(bold=True)
+    for columns, total, parts in FLOW_SUMS:
+        row += 1
+        terms = " ".join(("− " if sign < 0 else ("+ " if i else "")) + label(stage) for i, (stage, sign) in enumerate(parts))
+        ws.cell(row=row, column=2, value=f"{label(total)} = {terms}   (column {' and '.join(columns)})")
+    row += 1
+    ws.cell(row=row, column=2, value=f"{label('identified')} (column databases) = the sum of records over the run's rows "
+            "on sheet search_databases, when every database's records are given")
+    ws.sheet_view.showGridLines = False
+
+
+def write_read_me(ws, descriptor: dict, layouts) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    from .workbook_references import SHEET as REFERENCES
+
+    lines = [
+        (descriptor.get("title", "The review's data"), True),
+        ("How to update the review in this workbook", True),
+        ("1. Fill the sheets from left to right: the search run, its databases and its PRISMA flow "
+         f"(see '{FLOW_SHEET}'), the new studies, their countries and quality, their reports, each new "
+         f"report's bibliography entry (sheet '{REFERENCES}') and the themes its evidence supports.", False),
+        ("2. Point at a column's header to read what it holds. Columns with a fixed list, or that point to "
+         "another sheet, have a drop-down list: pick from it.", False),
+        ("3. Every value needs a source in the column beside it: 'extraction: <who, where in the report>'. "
+         "When a value cannot be found, leave it empty and write 'not found: <why>' or 'not reported: <why>' "
+         "in its source. Never fill in a value to make a total come out right.", False),
+        ("4. Keep the sheets and their headers as they are: no renamed sheets or headers, no merged cells, "
+         "no formulas. Ids and dates are text: type 2026-05, not a date.", False),
+        ("5. Save as .xlsx (Excel 2007-365) and run: make import WORKBOOK=<this file>. It checks "
+         "everything; data/ changes only when the whole workbook is valid, and it lists what changed.", False),
+        ("", False),
+        ("Sheet — what one row is", True),
+    ]
+    lines += [(f"{lay.sheet} — {lay.resource.get('description', lay.resource.get('title', ''))}", False) for lay in layouts]
+    lines.append((f"{REFERENCES} — one bibliography entry for a new report; import adds it to references.bib.", False))
+    for row, (text, bold) in enumerate(lines, start=1):
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.font = Font(bold=bold, size=14 if row == 1 else 11)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # LibreOffice does not grow a row for wrapped text it did not lay out itself
+        ws.row_dimensions[row].height = 18 * (len(text) // 110 + 1) + (6 if row == 1 else 0)
+    ws.column_dimensions["A"].width = 120
