@@ -34,7 +34,7 @@ def label(stage: str) -> str:
 
 
 def _box(column: str, stages: list[str]) -> str:
-    lines = [f"{label(s)}\n   column: {column}  ·  stage: {s}" for s in stages]
+    lines = [f"{label(s)}\n   {column} · {s}" for s in stages]
     return "\n".join(lines)
 
 
@@ -60,11 +60,11 @@ def add_guide(wb, flow_layout) -> None:
     sheet = flow_layout.sheet
     intro = [
         "A new run's PRISMA 2020 flow, box by box",
-        f"Enter the flow on sheet '{sheet}': one row per box below, for each column and stage shown in the box. "
-        f"search_run_id is the new run; put the number in count and leave figure_id empty (it points to the article's "
-        f"published numbers, for the published run only); say in source where the number comes from. "
-        f"A box whose number is not reported keeps an empty count, and its source says 'not reported: ...'.",
-        "Studies and reports included are not entered here: they are counted from the sheets studies and reports.",
+        f"Enter the flow on sheet '{sheet}', one row per box below; each box shows the row's column · stage.",
+        "search_run_id is the new run; the number goes in count; source says where the number comes from.",
+        "Leave figure_id empty: it points to the article's published numbers, for the published run only.",
+        "A box whose number is not reported keeps an empty count, and its source says 'not reported: <why>'.",
+        "Studies and reports included are not entered: they are counted from the sheets studies and reports.",
     ]
     for row, text in enumerate(intro, start=1):
         cell = ws.cell(row=row, column=2, value=text)
@@ -87,12 +87,14 @@ def add_guide(wb, flow_layout) -> None:
             ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, 32 * height)
             ws.cell(row=row + 1, column=left, value="↓").alignment = Alignment(horizontal="center")
             row += 2
-        ws.cell(row=row, column=left, value="Studies included in review (counted from sheet studies)\n"
-                "Reports of included studies (counted from sheet reports)").alignment = box_style["alignment"]
-        ws.row_dimensions[row].height = 32
         bottom = max(bottom, row)
-        for width_column, width in ((left, 46), (left + 1, 4), (left + 2, 46), (left + 3, 3)):
+        for width_column, width in ((left, 30), (left + 1, 3), (left + 2, 40), (left + 3, 3)):
             ws.column_dimensions[ws.cell(row=1, column=width_column).column_letter].width = width
+    ws.column_dimensions["A"].width = 2
+    cell = ws.cell(row=bottom, column=2, value="Studies included in review (counted from sheet studies)\n"
+                   "Reports of included studies (counted from sheet reports)")
+    cell.fill, cell.border, cell.alignment = main_fill, box_style["border"], box_style["alignment"]
+    ws.row_dimensions[bottom].height = 64
     row = bottom + 2
     ws.cell(row=row, column=2, value="These boxes must add up (the checker tests every sum whose numbers are all given):").font = Font(bold=True)
     for columns, total, parts in FLOW_SUMS:
@@ -103,6 +105,7 @@ def add_guide(wb, flow_layout) -> None:
     ws.cell(row=row, column=2, value=f"{label('identified')} (column databases) = the sum of records over the run's rows "
             "on sheet search_databases, when every database's records are given")
     ws.sheet_view.showGridLines = False
+    ws.sheet_view.zoomScale = 80  # both columns of the diagram in view on a laptop screen
 
 
 def write_read_me(ws, descriptor: dict, layouts) -> None:
