@@ -6,6 +6,7 @@ Everything happens in temporary copies; openpyxl stands in for the author.
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -104,7 +105,7 @@ def test_an_added_run_and_study_import_like_the_csv_route(exported, project, tmp
     assert b"pages   = {1--10}" in bib and b"Induction \\& Support" in bib
     text = "\n".join(lines)
     assert all(f"(sheet '{name}')" in text for name in changed)
-    assert "row added: testauthor2026" in text and "references.bib: 1 entry added: testauthor2026peer" in text
+    assert "+ testauthor2026\n" in text and "references.bib: 1 entry added: testauthor2026peer" in text
     review = load(project)
     assert REPORT in set(review.reports["report_id"])
 
@@ -284,6 +285,33 @@ def test_headers_carry_their_descriptions_and_stay_in_view(exported):
         for name in names:
             if name.endswith("_source") and name[: -len("_source")] in names:
                 assert names.index(name) == names.index(name[: -len("_source")]) + 1
+
+
+def test_a_new_table_in_datapackage_json_gets_its_sheet_without_code_changes(project, tmp_path):
+    """A resource another engineer adds (here a made-up one) gets a sheet, drop-downs and a byte-exact round trip."""
+    descriptor_path = project / "data" / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor["resources"].append({
+        "name": "exclusion_reasons", "path": "exclusion_reasons.csv", "title": "Exclusion reasons",
+        "schema": {"fields": [
+            {"name": "search_run_id", "type": "string", "description": "The run.", "constraints": {"required": True}, "provenance": "key"},
+            {"name": "reason", "type": "string", "description": "Why.", "constraints": {"required": True, "enum": ["wrong design", "wrong setting"]}, "provenance": "source"},
+            {"name": "reports", "type": "integer", "description": "How many.", "provenance": "source"},
+            {"name": "source", "type": "string", "description": "Where from.", "constraints": {"required": True}, "provenance": "self"}],
+            "primaryKey": ["search_run_id", "reason"],
+            "foreignKeys": [{"fields": ["search_run_id"], "reference": {"resource": "search_runs", "fields": ["search_run_id"]}}]},
+    })
+    descriptor_path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    (project / "data" / "exclusion_reasons.csv").write_text(
+        "search_run_id,reason,reports,source\n2023,wrong design,2,test data: tests/test_workbook.py\n", encoding="utf-8")
+    before = snapshot(project)
+    path = write_workbook(project, tmp_path / "new-table.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["exclusion_reasons"]
+    assert [c.value for c in ws[1]] == ["search_run_id", "reason", "reports", "source"]
+    formulas = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert formulas["A2"].startswith("'search_runs'!") and formulas["B2"].startswith(f"'{LISTS_SHEET}'!")
+    assert import_workbook(project, path) == [] and snapshot(project) == before
 
 
 @pytest.mark.parametrize("columns, total, parts", workbook_guides.FLOW_SUMS)

@@ -43,9 +43,11 @@ def table_changes(key_fields: list[str], old: bytes, new: bytes) -> list[str]:
                 changed.append(f"    {name(key)}: {column} changed from {_shown(was)} to {_shown(now)}")
     lines = []
     if added:
-        lines.append(f"  {_plural(len(added), 'row')} added: " + "; ".join(map(name, added)))
+        lines.append(f"  {_plural(len(added), 'row')} added:")
+        lines += [f"    + {name(key)}" for key in added]
     if removed:
-        lines.append(f"  {_plural(len(removed), 'row')} removed: " + "; ".join(map(name, removed)))
+        lines.append(f"  {_plural(len(removed), 'row')} removed:")
+        lines += [f"    - {name(key)}" for key in removed]
     if changed:
         lines.append(f"  {_plural(len(changed), 'value')} changed:")
         lines += changed

@@ -60,11 +60,12 @@ def add_guide(wb, flow_layout) -> None:
     sheet = flow_layout.sheet
     intro = [
         "A new run's PRISMA 2020 flow, box by box",
-        f"Enter the flow on sheet '{sheet}', one row per box below; each box shows the row's column · stage.",
-        "search_run_id is the new run; the number goes in count; source says where the number comes from.",
-        "Leave figure_id empty: it points to the article's published numbers, for the published run only.",
-        "A box whose number is not reported keeps an empty count, and its source says 'not reported: <why>'.",
-        "Studies and reports included are not entered: they are counted from the sheets studies and reports.",
+        f"Enter the flow on sheet '{sheet}', one row per box below.",
+        "Each box shows the row's column · stage; search_run_id is the new run.",
+        "The number goes in count, and source says where it comes from.",
+        "A number that is not reported: leave count empty; source says 'not reported: <why>'.",
+        "Leave figure_id empty: it points to the article's numbers, for the published run only.",
+        "Studies and reports included are counted from the sheets studies and reports.",
     ]
     for row, text in enumerate(intro, start=1):
         cell = ws.cell(row=row, column=2, value=text)
@@ -96,14 +97,13 @@ def add_guide(wb, flow_layout) -> None:
     cell.fill, cell.border, cell.alignment = main_fill, box_style["border"], box_style["alignment"]
     ws.row_dimensions[bottom].height = 64
     row = bottom + 2
-    ws.cell(row=row, column=2, value="These boxes must add up (the checker tests every sum whose numbers are all given):").font = Font(bold=True)
+    ws.cell(row=row, column=2, value="These boxes must add up (checked where all their numbers are given):").font = Font(bold=True)
     for columns, total, parts in FLOW_SUMS:
         row += 1
-        terms = " ".join(("− " if sign < 0 else ("+ " if i else "")) + label(stage) for i, (stage, sign) in enumerate(parts))
-        ws.cell(row=row, column=2, value=f"{label(total)} = {terms}   (column {' and '.join(columns)})")
+        terms = " ".join(("− " if sign < 0 else ("+ " if i else "")) + stage for i, (stage, sign) in enumerate(parts))
+        ws.cell(row=row, column=2, value=f"{total} = {terms}   ({' and '.join(columns)})")
     row += 1
-    ws.cell(row=row, column=2, value=f"{label('identified')} (column databases) = the sum of records over the run's rows "
-            "on sheet search_databases, when every database's records are given")
+    ws.cell(row=row, column=2, value="identified (databases) = the run's records on sheet search_databases, added up")
     ws.sheet_view.showGridLines = False
     ws.sheet_view.zoomScale = 80  # both columns of the diagram in view on a laptop screen
 

@@ -68,9 +68,12 @@ def check(rows: list[tuple[int, dict[str, str]]], existing_keys: set[str]) -> li
             problems.append(Problem(where, row, column, message))
 
         key, kind = values["key"], values["entry type"]
-        for column in ("key", "entry type", "authors", "year", "title") + REQUIRED_BY_TYPE.get(kind, ()):
+        for column in ("key", "entry type", "authors", "year", "title"):
             if not values[column]:
-                problem(column, "a value is required" + (f" for entry type {kind!r}" if column not in ("key", "entry type", "authors", "year", "title") else ""))
+                problem(column, "a value is required")
+        for column in REQUIRED_BY_TYPE.get(kind, ()):
+            if not values[column]:
+                problem(column, f"a value is required for entry type {kind!r}")
         if key and not _KEY.match(key):
             problem("key", f"{key!r} must be lower-case letters and digits, optionally joined by hyphens (for example smith2026peer)")
         elif key in existing_keys:
@@ -101,6 +104,11 @@ def _escape(text: str) -> str:
     return re.sub(r"(?<!\\)([&%#])", r"\\\1", text)
 
 
+# The order references.bib writes its fields in.
+FIELD_ORDER = ("author", "title", "journal", "booktitle", "publisher", "institution", "school", "year",
+               "volume", "number", "pages", "doi", "url")
+
+
 def entry(values: dict[str, str]) -> str:
     """One BibTeX entry in references.bib's layout (aligned '=', values in braces)."""
     kind = values["entry type"]
@@ -113,6 +121,7 @@ def entry(values: dict[str, str]) -> str:
         if name == "pages":
             text = re.sub(r"\s*(-|–|—)+\s*", "--", text)
         fields.append((name, text if name in ("doi", "url") else _escape(text)))
+    fields.sort(key=lambda item: FIELD_ORDER.index(item[0]))
     width = max(len(name) for name, _ in fields)
     lines = [f"  {name:<{width}} = {{{text}}}" for name, text in fields]
     return f"@{kind}{{{values['key']},\n" + ",\n".join(lines) + "\n}\n"
