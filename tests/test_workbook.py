@@ -20,7 +20,7 @@ from peerwork_review.cli import main
 from peerwork_review.errors import DataError
 from peerwork_review.load import FLOW_STAGES, load, read_descriptor
 from peerwork_review.workbook import LISTS_SHEET, SheetLayout, is_number_field, layouts, write_workbook
-from peerwork_review.workbook_import import WorkbookError, import_workbook
+from peerwork_review.workbook_import import import_workbook
 from test_data import read_rows, set_cell
 from test_updating import REPORT, add_second_run
 

@@ -89,11 +89,11 @@ def _workbook(root: Path, out: Path | None) -> int:
     path = out or default_path(root)
     if path.exists():  # it may hold an author's edits: replace it only if importing it would change nothing
         try:
-            unsaved = import_workbook(root, path, write=False)
+            why = "holds edits that are not in data/ yet" if import_workbook(root, path, write=False) else ""
         except (WorkbookError, DataError):
-            unsaved = ["(it does not import cleanly)"]
-        if unsaved:
-            print(f"{path} already exists and holds edits that are not in data/ yet; it was left as it is.\n"
+            why = "does not import cleanly, so it may hold edits that are not in data/ yet"
+        if why:
+            print(f"{path} already exists and {why}; it was left as it is.\n"
                   "Import it first (make import), or move it away, or write the new workbook elsewhere "
                   "(make workbook WORKBOOK=other.xlsx).", file=sys.stderr)
             return 1
@@ -114,6 +114,8 @@ def _import(root: Path, workbook: Path) -> int:
     print(f"{workbook.name} is valid." + (" What changed:" if lines else " It matches data/ exactly; nothing was changed."))
     for line in lines:
         print(line)
+    if lines:
+        print("\nNext: make refresh (it prints every number in the book that changed), then make book and make test.")
     return 0
 
 

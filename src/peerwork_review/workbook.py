@@ -48,6 +48,11 @@ class SheetLayout:
         return get_column_letter([c["name"] for c in self.columns].index(name) + 1)
 
 
+def primary_key(resource: dict) -> list[str]:
+    key = resource["schema"].get("primaryKey", [])
+    return [key] if isinstance(key, str) else key
+
+
 def sheet_name(resource: dict) -> str:
     return resource["name"][:31]  # the longest sheet name spreadsheet programs accept
 
@@ -98,9 +103,16 @@ def note(spec: dict, layout: SheetLayout, targets: dict[str, tuple[str, str]]) -
         parts.append(f"Pick a {column} from the drop-down list (the {column} column of sheet '{sheet}'; add it there first).")
     if spec["type"] == "yearmonth":
         parts.append("Write year and month as YYYY-MM, for example 2026-05.")
-    elif is_number_field(spec):
+    elif spec["type"] == "integer":
         parts.append("A whole number, digits only.")
-    parts.append("Required." if constraints.get("required") else "May be empty (then its source says why).")
+    elif is_number_field(spec):
+        parts.append("A number.")
+    if constraints.get("required"):
+        parts.append("Required.")
+    elif spec.get("provenance") in [c["name"] for c in layout.columns]:
+        parts.append(f"May be empty; {spec['provenance']} then says why.")
+    else:
+        parts.append("May be empty.")
     return "\n".join(p for p in parts if p)
 
 
@@ -125,9 +137,6 @@ def _width(texts) -> int:
 
 def _write_table(ws, columns: list[dict], header: list[str], rows: list[list[str]], notes: list[str]) -> int:
     """Write the rows under the header; returns the last row that gets formats and drop-downs."""
-    from openpyxl.styles import Alignment
-
-    wrap = Alignment(wrap_text=True, vertical="top")
     last = len(rows) + 1 + EXTRA_ROWS
     widths = []
     for index, spec in enumerate(columns, start=1):
@@ -143,8 +152,6 @@ def _write_table(ws, columns: list[dict], header: list[str], rows: list[list[str
             cell.value = (int(value) if number and value.lstrip("-").isdigit() and str(int(value)) == value
                           else value or None)
             cell.number_format = NUMBER if number and isinstance(cell.value, int) else TEXT
-            if len(value) > MAX_WIDTH:
-                cell.alignment = wrap
         widths.append(_width([name, *values]))
     _style_header(ws, widths, notes)
     return last
@@ -215,8 +222,7 @@ def build_workbook(root: Path):
         targets = foreign_targets(lay, by_name)
         notes = [note(spec, lay, {k: (t.sheet, f) for k, (t, f) in targets.items()}) for spec in lay.columns]
         lasts[lay.sheet] = _write_table(ws, lay.columns, header, body, notes)
-        first_key = lay.resource["schema"].get("primaryKey", [None])[0] == lay.columns[0]["name"]
-        ws.freeze_panes = "B2" if first_key else "A2"
+        ws.freeze_panes = "B2" if lay.columns[0]["name"] in primary_key(lay.resource) else "A2"
         for spec in lay.columns:
             name = spec["name"]
             if (lay.resource["name"], name) in enum_ranges:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from .workbook import primary_key
+
 
 def _rows(content: bytes) -> tuple[list[str], list[list[str]]]:
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
@@ -57,7 +59,7 @@ def table_changes(key_fields: list[str], old: bytes, new: bytes) -> list[str]:
 
 
 def describe_changes(descriptor: dict, old: dict[str, bytes], new: dict[str, bytes], entries: list[str]) -> list[str]:
-    keys = {r["path"]: r["schema"].get("primaryKey", []) for r in descriptor["resources"]}
+    keys = {r["path"]: primary_key(r) for r in descriptor["resources"]}
     sheet = {r["path"]: r["name"] for r in descriptor["resources"]}
     lines = []
     for path, content in new.items():

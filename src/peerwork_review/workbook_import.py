@@ -192,6 +192,8 @@ def locate(problem: Problem, sheets: list[SheetData]) -> Problem:
 def _name_sheets(message: str, sheets: list[SheetData]) -> str:
     for sheet in sheets:
         message = message.replace(sheet.layout.file, f"sheet '{sheet.layout.sheet}'")
+    if message.endswith("is not a key in references.bib"):
+        message += f"; give its entry on sheet '{workbook_references.SHEET}'"
     return message
 
 
