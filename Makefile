@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv validate book test refresh bench lock clean
+.PHONY: help venv validate book test refresh workbook import bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -33,6 +33,14 @@ test: $(STAMP) ## Run every test: data checks, nbval on the notebooks, book buil
 
 refresh: $(STAMP) ## Re-execute the notebooks after a data change, store their outputs, print what changed
 	$(BIN)/peerwork-review refresh
+
+WORKBOOK ?= artifacts/peerwork-review-data.xlsx
+
+workbook: $(STAMP) ## Write the data as a spreadsheet to edit (WORKBOOK=path, default artifacts/peerwork-review-data.xlsx)
+	$(BIN)/peerwork-review workbook --out $(WORKBOOK)
+
+import: $(STAMP) ## Check an edited workbook and, only if it is valid, write it into data/ (WORKBOOK=path)
+	$(BIN)/peerwork-review import $(WORKBOOK)
 
 bench: $(STAMP) ## Time the build and tests; print a table of figures
 	$(BIN)/python bench/run.py

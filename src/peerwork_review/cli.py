@@ -5,11 +5,14 @@
   what changed in the book.
 - ``build``: build the book strictly from the stored outputs; it refuses if they are out
   of date and says which command brings them up to date.
+- ``workbook``: write the data as a spreadsheet to edit; ``import``: check the edited
+  spreadsheet and, only if it is valid, write it back into ``data/``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +47,44 @@ def _build(root: Path, args) -> int:
     return build(root, args.builder, args.sphinx_args)
 
 
+def _workbook(root: Path, args) -> int:
+    from .workbook import default_path, write_workbook
+    from .workbook_import import WorkbookError, import_workbook
+
+    path = args.out or default_path(root)
+    if path.exists():  # it may hold an author's edits: replace it only if importing it would change nothing
+        try:
+            why = "holds edits that are not in data/ yet" if import_workbook(root, path, write=False) else ""
+        except (WorkbookError, DataError):
+            why = "does not import cleanly, so it may hold edits that are not in data/ yet"
+        if why:
+            print(f"{path} already exists and {why}; it was left as it is.\n"
+                  "Import it first (make import), or move it away, or write the new workbook elsewhere "
+                  "(make workbook WORKBOOK=other.xlsx).", file=sys.stderr)
+            return 1
+    shown = os.path.relpath(write_workbook(root, path))
+    print(f"Wrote {shown}. Edit it, save it as .xlsx, then run: make import WORKBOOK={shown}")
+    return 0
+
+
+def _import(root: Path, args) -> int:
+    workbook = args.workbook
+    from .workbook_import import WorkbookError, import_workbook
+
+    try:
+        lines = import_workbook(root, workbook)
+    except (WorkbookError, DataError) as exc:
+        print(exc, file=sys.stderr)
+        print("\nNothing was imported; data/ is unchanged. Fix the workbook and import it again.", file=sys.stderr)
+        return 1
+    print(f"{workbook.name} is valid." + (" What changed:" if lines else " It matches data/ exactly; nothing was changed."))
+    for line in lines:
+        print(line)
+    if lines:
+        print("\nNext: make refresh (it prints every number in the book that changed), then make book and make test.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="peerwork-review", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=None, help="project folder (default: found from the current folder)")
@@ -53,9 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build", help="build the book strictly from the stored notebook outputs")
     build.add_argument("--builder", default="html", help="Sphinx builder (html, singlehtml, linkcheck)")
     build.add_argument("sphinx_args", nargs=argparse.REMAINDER, help="further options for jupyter-book build")
+    sub.add_parser("workbook", help="write the data as a workbook (.xlsx) to edit").add_argument(
+        "--out", type=Path, default=None, help="where to write it (default: artifacts/peerwork-review-data.xlsx)")
+    sub.add_parser("import", help="check an edited workbook and write it into data/").add_argument(
+        "workbook", type=Path, help="the edited .xlsx file")
     args = parser.parse_args(argv)
     root = (args.root or paths.project_root()).resolve()
-    commands = {"validate": _validate, "refresh": _refresh, "build": _build}
+    commands = {"validate": _validate, "refresh": _refresh, "build": _build, "workbook": _workbook, "import": _import}
     return commands[args.command](root, args)
 
 
