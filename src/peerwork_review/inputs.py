@@ -12,6 +12,7 @@ files and refuses to build from outdated outputs, naming the notebook and the fi
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,11 @@ from . import paths
 
 METADATA_KEY = "peerwork_review"
 CODE = "notebook code"
+
+
+@functools.lru_cache(maxsize=None)
+def _file_digest(path: Path, modified: int, size: int) -> str:
+    return _digest(path.read_bytes())
 
 
 def _digest(data: bytes) -> str:
@@ -61,10 +67,15 @@ def _imported_modules(source: str, package: str) -> set[str]:
     return found
 
 
+@functools.lru_cache(maxsize=None)
+def _module_imports(path: Path, modified: int) -> frozenset[str]:
+    """The package modules one module imports (cached: a check reads each module once, not once per notebook)."""
+    return frozenset(_imported_modules(path.read_text(encoding="utf-8"), paths.PACKAGE_DIR.name))
+
+
 def package_modules(code: str) -> list[Path]:
     """Source files of this package that ``code`` uses, following imports between modules."""
-    package = paths.PACKAGE_DIR.name
-    pending = _imported_modules(code, package)
+    pending = _imported_modules(code, paths.PACKAGE_DIR.name)
     seen: set[str] = set()
     while pending:
         name = pending.pop()
@@ -73,7 +84,7 @@ def package_modules(code: str) -> list[Path]:
         seen.add(name)
         path = paths.PACKAGE_DIR / ("__init__.py" if name == "" else f"{name}.py")
         if path.is_file():
-            pending |= _imported_modules(path.read_text(encoding="utf-8"), package)
+            pending |= _module_imports(path, path.stat().st_mtime_ns)
     files = [paths.PACKAGE_DIR / ("__init__.py" if n == "" else f"{n}.py") for n in seen]
     return sorted(p for p in files if p.is_file())
 
@@ -93,7 +104,8 @@ def _label(path: Path, root: Path) -> str:
 def current_inputs(notebook, root: Path) -> dict[str, str]:
     """Digest of every input of ``notebook`` as the files stand now."""
     code = notebook_code(notebook)
-    record = {_label(p, root): _digest(p.read_bytes()) for p in data_files(root) + package_modules(code) if p.is_file()}
+    files = [p for p in data_files(root) + package_modules(code) if p.is_file()]
+    record = {_label(p, root): _file_digest(p, (st := p.stat()).st_mtime_ns, st.st_size) for p in files}
     record[CODE] = _digest(code.encode("utf-8"))
     return dict(sorted(record.items()))
 

@@ -128,6 +128,8 @@ def configure_matplotlib() -> None:
         "font.family": "DejaVu Sans",
         "figure.dpi": 100,
         "savefig.dpi": 150,
+        # Labels come from the data: a "$" in a theme name is text, not mathematics.
+        "text.parse_math": False,
     })
 
 
