@@ -49,6 +49,8 @@ def add_second_run(root: Path) -> None:
         ("other_methods", "not_retrieved"): 0, ("other_methods", "assessed"): 2, ("other_methods", "excluded_full_text"): 2,
     }
     append(root, "prisma_flow.csv", *[[RUN, column, stage, count, "", TEST] for (column, stage), count in flow.items()])
+    append(root, "prisma_exclusion_reasons.csv", [RUN, "databases", "not about integrating peer workers", 6, TEST],
+           [RUN, "databases", "not a primary study", 3, TEST], [RUN, "other_methods", "not about integrating peer workers", 2, TEST])
     append(root, "studies.csv", [STUDY, RUN, "qualitative", TEST, "semi-structured interviews", TEST, "community mental health teams", TEST,
                                  12, TEST, "peer workers and team leaders", TEST, "thematic analysis", TEST, "yes", TEST,
                                  "Structured induction and visible leadership support helped peer workers settle into teams.", TEST])
