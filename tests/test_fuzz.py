@@ -23,6 +23,7 @@ import shutil
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -72,13 +73,13 @@ def write_rows(path: Path, rows: list[list[str]], newline: str = "\n") -> None:
 # -- mutation classes: each takes (rng, package) and returns (file it touched, what it did, expectation) --
 
 
-def _cell(rng, pkg, value_for):
+def _cell(rng, pkg, change):
     file = rng.choice(pkg.csv_files())
     rows = pkg.rows(file)
     r = rng.randrange(1, len(rows))
     c = rng.randrange(len(rows[0]))
     column = rows[0][c]
-    value, expect = value_for(rng, pkg, file, column, rows[r][c])
+    value, expect = change(rng, pkg, file, column, rows[r][c])
     rows[r][c] = value
     write_rows(pkg.root / "data" / file, rows)
     return f"data/{file}", f"row {r + 1} {column} = {value!r}", expect
@@ -100,6 +101,7 @@ CELL = {
     "cell_spreadsheet_date": lambda rng, pkg, f, col, old: (
         rng.choice(SPREADSHEET_DATES), REJECT if pkg.is_strict(f, col) else EITHER),
     "cell_payload": lambda rng, pkg, f, col, old: (rng.choice(PAYLOADS), REJECT if pkg.is_strict(f, col) else EITHER),
+    "cell_control_character": lambda rng, pkg, f, col, old: (old + "\x07", REJECT),
     "cell_random_text": lambda rng, pkg, f, col, old: (
         "".join(rng.choice("abcdefghij XYZ") for _ in range(rng.randrange(1, 12))), EITHER),
 }
@@ -143,6 +145,20 @@ def _swap_in_row(rng, pkg, file, rows):
     return rows, f"swap {rows[0][a]} and {rows[0][b]} in row {r + 1}", EITHER
 
 
+def _copy_from_other_row(rng, pkg, file, rows):
+    a, b = rng.sample(range(1, len(rows)), 2) if len(rows) > 2 else (1, 1)
+    c = rng.randrange(len(rows[0]))
+    rows[a][c] = rows[b][c]
+    return rows, f"copy {rows[0][c]} of row {b + 1} into row {a + 1}", EITHER
+
+
+def _swap_columns(rng, pkg, file, rows):
+    a, b = rng.sample(range(len(rows[0])), 2)
+    for row in rows[1:]:
+        row[a], row[b] = row[b], row[a]
+    return rows, f"swap the values of {rows[0][a]} and {rows[0][b]}", EITHER
+
+
 def _columns(order):
     def change(rng, pkg, file, rows):
         keep, what, expect = order(rng, rows[0])
@@ -167,6 +183,8 @@ ROWS = {
     "row_short": _short_row,
     "rows_shuffle": _shuffle_rows,
     "row_swap_cells": _swap_in_row,
+    "cell_copy_from_other_row": _copy_from_other_row,
+    "columns_swap_values": _swap_columns,
     "columns_reorder": _columns(_reorder),
     "column_drop": _columns(_drop),
 }
@@ -201,6 +219,7 @@ def _directory(rng, path, raw):
 
 FILES = {
     "file_crlf": lambda rng, path, raw: (path.write_bytes(raw.replace(b"\n", b"\r\n")), ("CRLF line endings", ACCEPT))[1],
+    "file_cr_only": lambda rng, path, raw: (path.write_bytes(raw.replace(b"\n", b"\r")), ("CR line endings (old Mac)", ACCEPT))[1],
     "file_no_final_newline": lambda rng, path, raw: (path.write_bytes(raw.rstrip(b"\n")), ("no final line break", REJECT))[1],
     "file_truncated": _truncate,
     "file_bom": lambda rng, path, raw: (path.write_bytes(b"\xef\xbb\xbf" + raw), ("UTF-8 byte order mark", REJECT))[1],
@@ -219,9 +238,10 @@ def _descriptor(rng, pkg, change):
     path = pkg.root / "data" / "datapackage.json"
     descriptor = json.loads(pkg.original["data/datapackage.json"])
     resource = rng.choice(descriptor["resources"])
+    name = resource["name"]
     what, expect = change(rng, descriptor, resource)
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
-    return "data/datapackage.json", f"{resource['name']}: {what}", expect
+    return "data/datapackage.json", f"{name}: {what}", expect
 
 
 def _json_drop_key(rng, descriptor, resource):
@@ -264,6 +284,24 @@ def _json_constraint(rng, descriptor, resource):
     return f"{spec['name']}: unknown constraint", REJECT
 
 
+def _json_constraint_value(rng, descriptor, resource):
+    spec = rng.choice(resource["schema"]["fields"])
+    key, value = rng.choice([("required", "yes"), ("pattern", "[a-"), ("enum", "a"), ("minimum", "zero"), ("maxLength", -1),
+                             ("unique", 1)])
+    spec.setdefault("constraints", {})[key] = value
+    return f"{spec['name']}: {key} = {value!r}", REJECT
+
+
+def _json_missing_values(rng, descriptor, resource):
+    resource["schema"]["missingValues"] = ["", rng.choice(["NA", "-", "n/a"])]
+    return f"missingValues {resource['schema']['missingValues']}", EITHER
+
+
+def _json_path_list(rng, descriptor, resource):
+    resource["path"] = [resource["path"], "other.csv"]
+    return "path as a list", REJECT
+
+
 def _json_fields_object(rng, descriptor, resource):
     resource["schema"]["fields"] = {f["name"]: f for f in resource["schema"]["fields"]}
     return "fields as an object", REJECT
@@ -282,6 +320,9 @@ DESCRIPTOR = {
     "json_unsafe_path": _json_path,
     "json_unknown_constraint": _json_constraint,
     "json_fields_object": _json_fields_object,
+    "json_bad_constraint_value": _json_constraint_value,
+    "json_missing_values": _json_missing_values,
+    "json_path_list": _json_path_list,
     "json_drop_resource": _json_drop_resource,
 }
 
@@ -340,12 +381,9 @@ BIB = {
 }
 
 CLASSES: dict[str, object] = {}
-CLASSES.update({name: (lambda f: lambda rng, pkg: _cell(rng, pkg, f))(f) for name, f in CELL.items()})
-CLASSES.update({name: (lambda f: lambda rng, pkg: _rows(rng, pkg, f))(f) for name, f in ROWS.items()})
-CLASSES.update({name: (lambda f: lambda rng, pkg: _file(rng, pkg, f))(f) for name, f in FILES.items()})
-CLASSES.update({name: (lambda f: lambda rng, pkg: _descriptor(rng, pkg, f))(f) for name, f in DESCRIPTOR.items()})
+for family, apply in ((CELL, _cell), (ROWS, _rows), (FILES, _file), (DESCRIPTOR, _descriptor), (BIB, _bib)):
+    CLASSES.update({name: partial(apply, change=change) for name, change in family.items()})
 CLASSES["json_truncated"] = _json_truncate
-CLASSES.update({name: (lambda f: lambda rng, pkg: _bib(rng, pkg, f))(f) for name, f in BIB.items()})
 
 
 # -- running and judging -------------------------------------------------------------

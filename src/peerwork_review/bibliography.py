@@ -101,7 +101,7 @@ def _structure(text: str, file: str) -> tuple[dict[str, int], list[Problem]]:
             problems.append(Problem(file, line(pos), None, message,
                                     "an extra '}' may have closed the entry above early; comments go on lines starting with %"
                                     if not start else None))
-            nxt = text.find("\n", pos)
+            nxt = text.find("\n@", pos)  # the rest up to the next entry is part of the same mistake
             if nxt < 0:
                 break
             pos = nxt

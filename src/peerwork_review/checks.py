@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import cells
 from .csvfile import INVALID, Table
 from .errors import Problem
-from .schema import Resource
+from .descriptor import Resource
 
 UNKNOWN_PREFIXES = ("not found:", "not reported:")
 KNOWN_PREFIXES = ("article:", "fact sheet:", "inferred:", "extraction:", "test data:")
@@ -54,6 +54,9 @@ def _labels(target: Table, column: str) -> dict[str, str]:
 
 def check_foreign_keys(table: Table, resource: Resource, tables: dict[str, Table]) -> list[Problem]:
     problems = []
+    deferred = {problem.column: [] for problem, _ in table.deferred}
+    for problem, text in table.deferred:
+        deferred[problem.column].append((problem, text))
     for fk in resource.foreign_keys:
         target = tables.get(fk.resource)
         # An unreadable target, or one whose key cells are wrong, is reported by itself.
@@ -62,6 +65,10 @@ def check_foreign_keys(table: Table, resource: Resource, tables: dict[str, Table
         wanted = {tuple(r[k] for k in fk.reference) for r in target.records}
         candidates = sorted({str(v[0]) for v in wanted if usable(*v)}) if len(fk.fields) == 1 else []
         labels = _labels(target, fk.reference[0]) if len(fk.fields) == 1 else {}
+        for problem, text in deferred.pop(fk.fields[0], []) if len(fk.fields) == 1 else []:
+            meant = cells.closest(text, candidates, labels)
+            fix = f"did you mean {meant!r}? ({cells.allowed_values(candidates, f'see {target.file}')})" if meant else problem.fix
+            problems.append(Problem(problem.file, problem.row, problem.column, problem.message, fix))
         misses = 0
         for record, row in table.items():
             value = tuple(record[k] for k in fk.fields)
@@ -76,7 +83,7 @@ def check_foreign_keys(table: Table, resource: Resource, tables: dict[str, Table
                 pairs = ", ".join(f"{a}={v!r}" for a, v in zip(fk.reference, value))
                 message, fix = f"no row of {target.file} has {pairs}", None
             problems.append(Problem(table.file, row, fk.fields[0], message, fix))
-    return problems
+    return problems + [problem for items in deferred.values() for problem, _ in items]
 
 
 def source_columns(table: Table) -> dict[str, list[str]]:
@@ -106,7 +113,7 @@ def check_provenance(table: Table) -> list[Problem]:
             if not text.lower().startswith(SOURCE_PREFIXES):
                 problems.append(Problem(table.file, row, name, "source must start with one of: " + ", ".join(SOURCE_PREFIXES)))
                 continue
-            if not values:
+            if not values or INVALID in values:  # the value's own error comes first
                 continue
             says_unknown = text.lower().startswith(UNKNOWN_PREFIXES)
             all_empty = all(v is None for v in values)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from . import cells
 from .errors import Problem
-from .schema import CellError, FieldSpec, Resource
+from .descriptor import Resource
+from .schema import CellError, FieldSpec
 
 
 class _Invalid:
@@ -34,6 +35,9 @@ class Table:
     rows: list[int] = field(default_factory=list)
     readable: bool = False
     invalid: set[str] = field(default_factory=set)  # columns holding at least one INVALID cell
+    # A link that does not match its pattern, with the text typed: the foreign-key check
+    # knows the values it could have meant and adds them to the problem.
+    deferred: list[tuple[Problem, str]] = field(default_factory=list)
 
     def items(self):
         return zip(self.records, self.rows)
@@ -55,8 +59,7 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [Problem(file, 1, None, "file is UTF-16 encoded", "save it as UTF-8")]
     if b"\x00" in raw:
-        half = len(raw) // 4
-        if raw[1::2].count(0) > half or raw[0::2].count(0) > half:
+        if raw.count(0) >= len(raw) // 3:  # UTF-16 text in the Latin alphabet: every other byte
             return None, [Problem(file, 1, None, "file looks like UTF-16 without a byte order mark (every other byte is zero)",
                                   "save it as UTF-8 ('CSV UTF-8' or 'Unicode (UTF-8)')")]
         line = raw[: raw.index(0)].count(b"\n") + 1
@@ -69,6 +72,8 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         bad = raw[exc.start : exc.start + 1].hex()
         return None, [Problem(file, line, None, f"file is not valid UTF-8 (byte 0x{bad})", "save it as UTF-8")]
     text = text.replace("\r\n", "\n")
+    if "\n" not in text:  # saved with old Mac line endings (Excel's "CSV (Macintosh)")
+        text = text.replace("\r", "\n")
     if not text.endswith("\n"):
         last = text.count("\n") + 1
         return None, [Problem(file, last, None, "the file does not end with a line break, so it may have been cut off",
@@ -142,6 +147,7 @@ def read_table(data: Path, resource: Resource) -> tuple[Table, list[Problem]]:
     if problems:
         return table, problems
     columns = [(name, specs[name]) for name in header]
+    links = {fk.fields[0] for fk in resource.foreign_keys if len(fk.fields) == 1}
     dates: dict[str, list[tuple[int, str]]] = {}
     for index, values in enumerate(body):
         row = index + 2
@@ -161,6 +167,8 @@ def read_table(data: Path, resource: Resource) -> tuple[Table, list[Problem]]:
                 table.invalid.add(name)
                 if error.spreadsheet_date:
                     dates.setdefault(name, []).append((row, value))
+                elif error.pattern and name in links:
+                    table.deferred.append((Problem(file, row, name, error.message, error.fix), value))
                 else:
                     problems.append(Problem(file, row, name, error.message, error.fix))
         table.records.append(record)

@@ -2,7 +2,7 @@
 
 Validation runs in this order and collects every problem into one :class:`DataError`:
 
-1. the descriptor (:mod:`.schema`): only what this loader implements, every file inside
+1. the descriptor (:mod:`.descriptor`, :mod:`.schema`): only what this loader implements, every file inside
    ``data/``, the resources and fields the code reads; a broken descriptor stops here,
    since every file read through it would give follow-on errors;
 2. each CSV file (:mod:`.csvfile`): encoding, shape, and every cell by its field's type,
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import paths, rules, schema
+from . import descriptor as datapackage, paths, rules
 from .bibliography import BibEntry, check_bibliography
 from .checks import (KNOWN_PREFIXES, SOURCE_PREFIXES, UNKNOWN_PREFIXES, check_foreign_keys,  # noqa: F401 - re-exported
                      check_later_run_sources, check_provenance, check_unique)
@@ -32,9 +32,9 @@ FLOW_TABLES = ("prisma_flow", "search_runs", "published_figures", "reports", "se
 
 def read_descriptor(data: Path) -> dict:
     """The descriptor as JSON, once it has passed the checks of :mod:`.schema`."""
-    descriptor, problems = schema.read_json(data)
+    descriptor, problems = datapackage.read_json(data)
     if descriptor is not None:
-        _, problems = schema.parse(descriptor, data)
+        _, problems = datapackage.parse(descriptor, data)
     if problems:
         raise DataError(problems)
     return descriptor
@@ -70,10 +70,10 @@ def read_and_validate(root: Path | None = None) -> tuple[dict[str, Table], dict[
     """Read every resource and the bibliography; raise :class:`DataError` listing all problems."""
     root = root or paths.project_root()
     data = paths.data_dir(root)
-    descriptor, problems = schema.read_json(data)
+    descriptor, problems = datapackage.read_json(data)
     if descriptor is None:
         raise DataError(problems)
-    resources, problems = schema.parse(descriptor, data)
+    resources, problems = datapackage.parse(descriptor, data)
     if problems:
         raise DataError(problems)
     tables: dict[str, Table] = {}
