@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import Problem
@@ -196,20 +197,25 @@ def _entry_problems(key: str, entry, line: int, file: str) -> list[Problem]:
 
 def check_bibliography(path: Path) -> tuple[dict[str, BibEntry], list[Problem], bool]:
     """Entries, problems, and whether the file could be read at all (if not, its keys are unknown)."""
+    text, problems = _decode(path, path.name)
+    if text is None:
+        return {}, problems, False
+    entries, problems, readable = _parse(text, path.name)
+    return dict(entries), list(problems), readable
+
+
+@lru_cache(maxsize=2)  # the same text parses the same way; a session validating many copies pays once
+def _parse(text: str, file: str) -> tuple[dict[str, BibEntry], tuple[Problem, ...], bool]:
     from pybtex.database.input.bibtex import Parser  # directly: parse_string() looks the parser up as a plugin each time
     from pybtex.scanner import PybtexError
 
-    file = path.name
-    text, problems = _decode(path, file)
-    if text is None:
-        return {}, problems, False
     lines, problems = _structure(text, file)
     if problems:
-        return {}, problems, False
+        return {}, tuple(problems), False
     try:
         data = Parser().parse_string(text)
     except PybtexError as exc:
-        return {}, [Problem(file, getattr(exc, "lineno", None), None, f"cannot be read: {exc}")], False
+        return {}, (Problem(file, getattr(exc, "lineno", None), None, f"cannot be read: {exc}"),), False
     entries = {}
     for key, entry in data.entries.items():
         line = lines.get(key, 0)
@@ -229,7 +235,7 @@ def check_bibliography(path: Path) -> tuple[dict[str, BibEntry], list[Problem], 
             doi=entry.fields.get("doi"),
             line=line,
         )
-    return entries, problems, True
+    return entries, tuple(problems), True
 
 
 def read_bibliography(path: Path) -> tuple[dict[str, BibEntry], list[Problem]]:

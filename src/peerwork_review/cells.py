@@ -17,8 +17,11 @@ PLACEHOLDER_FIX = "leave it empty and say why in the source column ('not found: 
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
 
 
+_LONGEST_PLACEHOLDER = max(map(len, PLACEHOLDERS))
+
+
 def is_placeholder(value: str) -> bool:
-    return value.strip().lower() in PLACEHOLDERS
+    return len(value) <= _LONGEST_PLACEHOLDER + 2 and value.strip().lower() in PLACEHOLDERS
 
 
 def invisible_character(value: str) -> str | None:
@@ -37,12 +40,12 @@ _MONTH_NAMES = {
     for name in names.split()
 }
 _MONTH_YEAR = re.compile(r"^(?P<month>[A-Za-z]{3,9})[- ]'?(?P<year>\d{2}|\d{4})$")  # May-26, Nov 2023
-_DATE_FORMS = [
-    re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-](\d{2}|\d{4})$"),  # 01/05/2026, 5/1/26, 1.5.2026
-    re.compile(r"^\d{4}[/.-]\d{1,2}[/.-]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?$"),  # 2026-05-01, 2026/5/1 0:00
-    re.compile(r"^\d{1,2}[- ](?P<month>[A-Za-z]{3,9})([- ]\d{2}|[- ]\d{4})?$"),  # 26-May, 1-May-2026
-    _MONTH_YEAR,
-]
+_DATE_SHAPES = re.compile(
+    r"^(\d{1,2}[/.-]\d{1,2}[/.-](\d{2}|\d{4})"  # 01/05/2026, 5/1/26, 1.5.2026
+    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?"  # 2026-05-01, 2026/5/1 0:00
+    r"|\d{1,2}[- ](?P<day_month>[A-Za-z]{3,9})([- ]\d{2}|[- ]\d{4})?"  # 26-May, 1-May-2026
+    r"|(?P<month>[A-Za-z]{3,9})[- ]'?(\d{2}|\d{4}))$"  # May-26, Nov 2023
+)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -61,11 +64,11 @@ def looks_like_spreadsheet_date(value: str, kind: str) -> bool:
         return False
     if kind in ("yearmonth", "date") and value.isdigit() and len(value) == 5 and 20000 <= int(value) <= 80000:
         return True
-    for form in _DATE_FORMS:
-        found = form.match(value)
-        if found and ("month" not in found.groupdict() or _month(found.group("month"))):
-            return True
-    return False
+    found = _DATE_SHAPES.match(value)
+    if not found:
+        return False
+    month = found.group("month") or found.group("day_month")
+    return month is None or _month(month) is not None
 
 
 def guess_yearmonth(value: str) -> str | None:

@@ -21,7 +21,10 @@ MAX_SUGGESTIONS = 20
 
 
 def usable(*values) -> bool:
-    return all(v is not None and v is not INVALID for v in values)
+    for value in values:
+        if value is None or value is INVALID:
+            return False
+    return True
 
 
 def check_unique(table: Table, primary_key: list[str]) -> list[Problem]:
@@ -62,9 +65,16 @@ def check_foreign_keys(table: Table, resource: Resource, tables: dict[str, Table
         # An unreadable target, or one whose key cells are wrong, is reported by itself.
         if target is None or not target.readable or any(k in target.invalid for k in fk.reference):
             continue
-        wanted = {tuple(r[k] for k in fk.reference) for r in target.records}
-        candidates = sorted({str(v[0]) for v in wanted if usable(*v)}) if len(fk.fields) == 1 else []
-        labels = _labels(target, fk.reference[0]) if len(fk.fields) == 1 else {}
+        if len(fk.fields) == 1:
+            column = fk.reference[0]
+            wanted = {(r[column],) for r in target.records}
+        else:
+            wanted = {tuple(r[k] for k in fk.reference) for r in target.records}
+        candidates, labels = [], {}
+        if len(fk.fields) == 1 and (table.deferred or any(
+                usable(r[fk.fields[0]]) and (r[fk.fields[0]],) not in wanted for r in table.records)):
+            candidates = sorted({str(v[0]) for v in wanted if usable(*v)})
+            labels = _labels(target, fk.reference[0])
         for problem, text in deferred.pop(fk.fields[0], []) if len(fk.fields) == 1 else []:
             meant = cells.closest(text, candidates, labels)
             fix = f"did you mean {meant!r}? ({cells.allowed_values(candidates, f'see {target.file}')})" if meant else problem.fix
@@ -110,12 +120,12 @@ def check_provenance(table: Table) -> list[Problem]:
                 if any(v is not None for v in values):
                     problems.append(Problem(table.file, row, name, "a source is required for the value(s) it covers"))
                 continue
-            if not text.lower().startswith(SOURCE_PREFIXES):
+            if not text[:16].lower().startswith(SOURCE_PREFIXES):
                 problems.append(Problem(table.file, row, name, "source must start with one of: " + ", ".join(SOURCE_PREFIXES)))
                 continue
             if not values or INVALID in values:  # the value's own error comes first
                 continue
-            says_unknown = text.lower().startswith(UNKNOWN_PREFIXES)
+            says_unknown = text[:16].lower().startswith(UNKNOWN_PREFIXES)
             all_empty = all(v is None for v in values)
             if all_empty and not says_unknown:
                 problems.append(Problem(table.file, row, covered[name][0],

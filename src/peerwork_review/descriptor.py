@@ -262,4 +262,5 @@ def parse(descriptor: dict, data: Path) -> tuple[dict[str, Resource], list[Probl
         for spec in resource.fields:
             spec.date_sensitive = (spec.type != "string" or spec.pattern is not None or "enum" in spec.constraints
                                    or spec.name in linked or spec.provenance == "key")
+            spec.is_plain = spec.plain
     return resources, report.problems

@@ -102,10 +102,20 @@ class FieldSpec:
     pattern: re.Pattern | None = None
     bounds: tuple = (None, None)  # typed minimum and maximum
     date_sensitive: bool = False  # an id, code or number: a date here is a spreadsheet's doing
+    is_plain: bool = False  # set with date_sensitive, once the foreign keys are known
+
+    def __post_init__(self):
+        # looked up once: read() runs for every cell
+        self.required = bool(self.constraints.get("required"))
+        enum = self.constraints.get("enum")
+        self.enum = frozenset(enum) if isinstance(enum, list) and all(isinstance(v, str) for v in enum) else None
+        self.lengths = (self.constraints.get("minLength", 0), self.constraints.get("maxLength", math.inf))
 
     @property
-    def required(self) -> bool:
-        return bool(self.constraints.get("required"))
+    def plain(self) -> bool:
+        """Free text: nothing to check beyond what every cell is checked for."""
+        return (self.type == "string" and self.enum is None and self.pattern is None and not self.date_sensitive
+                and self.lengths == (0, math.inf))
 
     def read(self, text: str) -> object:
         """The typed value of one cell (None when missing); raises CellError."""
@@ -113,28 +123,29 @@ class FieldSpec:
             if self.required:
                 raise CellError("a value is required")
             return None
-        enum = self.constraints.get("enum")
         hidden = cells.invisible_character(text)
         if hidden:
             raise CellError(f"{text!r} contains an invisible control character ({hidden})", "delete it")
-        if text != text.strip():
+        if text[:1].isspace() or text[-1:].isspace():
             raise CellError(f"{text!r} has leading or trailing spaces", "delete them")
-        if cells.is_placeholder(text) and not (enum and text in enum):
+        if cells.is_placeholder(text) and not (self.enum and text in self.enum):
             raise CellError(f"{text!r} stands for a missing value", cells.PLACEHOLDER_FIX)
+        if self.is_plain:
+            return text
         if self.date_sensitive and cells.looks_like_spreadsheet_date(text, self.type):
             raise CellError(text, spreadsheet_date=True)
-        value = _cast(self.type, text, self)
-        if enum is not None and value not in enum:
-            raise CellError(f"{text!r} is not an allowed value", cells.suggestion(text, enum))
+        value = text if self.type == "string" else _cast(self.type, text, self)
+        if self.enum is not None and value not in self.enum:
+            raise CellError(f"{text!r} is not an allowed value", cells.suggestion(text, self.constraints["enum"]))
         low, high = self.bounds
         if low is not None and value < low:
             raise CellError(f"{text} is below the minimum of {self.constraints['minimum']}")
         if high is not None and value > high:
             raise CellError(f"{text} is above the maximum of {self.constraints['maximum']}")
-        if len(text) < self.constraints.get("minLength", 0):
-            raise CellError(f"{text!r} is shorter than {self.constraints['minLength']} characters")
-        if len(text) > self.constraints.get("maxLength", math.inf):
-            raise CellError(f"{text!r} is longer than {self.constraints['maxLength']} characters")
+        if not self.lengths[0] <= len(text) <= self.lengths[1]:
+            shorter = len(text) < self.lengths[0]
+            raise CellError(f"{text!r} is {'shorter' if shorter else 'longer'} than "
+                            f"{self.lengths[0] if shorter else self.lengths[1]} characters")
         if self.pattern is not None and not self.pattern.fullmatch(text):
             pattern = self.constraints["pattern"]
             raise CellError(f"{text!r} does not match the pattern {pattern}", PATTERN_HINTS.get(pattern), pattern=True)
