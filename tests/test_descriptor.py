@@ -47,6 +47,8 @@ BROKEN = {
                                     "must be lower-case letters, digits, '_' and '-' only"),
     "an absolute path": (lambda d: resource(d, "themes").update(path="/etc/passwd"), "path '/etc/passwd' must be a file name relative to data/"),
     "a path out of data/": (lambda d: resource(d, "themes").update(path="../themes.csv"), "must not contain '..'"),
+    "a path with markup": (lambda d: resource(d, "themes").update(path="themes`<b>.csv"),
+                           "path 'themes`<b>.csv' must be a .csv file name of lower-case letters, digits, '_' and '-'"),
     "a web address as path": (lambda d: resource(d, "themes").update(path="https://example.org/themes.csv"), "must be a file name relative to data/"),
     "an unsupported type": (_set_field("studies", "sample_size", type="datetime"),
                             "resource 'studies' field 'sample_size': type 'datetime' is not supported"),

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, tree_hash
+from conftest import ROOT, tree_hash
 from mutations import ACCEPT, CLASSES, REJECT, Package
 from peerwork_review.errors import DataError
 from peerwork_review.load import read_and_validate
@@ -44,8 +44,10 @@ def unclear(problem) -> str | None:
     return None
 
 
-def prepare(target: Path) -> Package:
-    root = copy_project(target, ["data", "references.bib"])
+def prepare(target: Path, source: Path = ROOT) -> Package:
+    root = target
+    for name in ("data", "references.bib"):
+        (shutil.copytree if (source / name).is_dir() else shutil.copy2)(source / name, root / name)
     original = {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
     descriptor = json.loads(original["data/datapackage.json"])
     resources = {r["path"]: r for r in descriptor["resources"]}
@@ -83,8 +85,8 @@ def judge(pkg: Package, name: str, seed: int) -> tuple[str, str]:
     return ("wrongly accepted", f"{file} {what}") if expect == REJECT else ("accepted", "")
 
 
-def run(target: Path, rounds: int, seed: int = 0) -> list[tuple[str, str, str]]:
-    pkg = prepare(target)
+def run(target: Path, rounds: int, seed: int = 0, source: Path = ROOT) -> list[tuple[str, str, str]]:
+    pkg = prepare(target, source)
     return [(name, *judge(pkg, name, seed + round_)) for round_ in range(rounds) for name in CLASSES]
 
 
@@ -98,14 +100,14 @@ def _check(results) -> None:
 
 def test_every_mutation_class_once(tmp_path):
     before = tree_hash(ROOT / "data")
-    _check(run(tmp_path / "copy", rounds=1))
+    _check(run(tmp_path, rounds=1))
     assert tree_hash(ROOT / "data") == before, "a mutation reached the repository's data/"
 
 
 @pytest.mark.fuzz_long
 def test_many_seeded_mutations(tmp_path):
     before = tree_hash(ROOT / "data")
-    _check(run(tmp_path / "copy", rounds=20, seed=1000))
+    _check(run(tmp_path, rounds=20, seed=1000))
     assert tree_hash(ROOT / "data") == before, "a mutation reached the repository's data/"
 
 
@@ -120,11 +122,12 @@ def summary(results) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python tests/test_fuzz.py [ROUNDS [PROJECT]]
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        found = run(Path(tmp) / "copy", rounds=int(sys.argv[1]) if len(sys.argv) > 1 else 10)
+        found = run(Path(tmp), rounds=int(sys.argv[1]) if len(sys.argv) > 1 else 10,
+                    source=Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT)
     print(summary(found))
     for name, outcome, detail in found:
         if outcome in BAD:

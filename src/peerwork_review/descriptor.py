@@ -18,6 +18,7 @@ from .schema import FieldSpec, parse_field
 
 DESCRIPTOR = "data/datapackage.json"
 RESOURCE_NAME = re.compile(r"^[a-z0-9_-]+$")
+FILE_NAME = re.compile(r"^[a-z0-9_-]+\.csv$")
 PROVENANCE_KINDS = {"key", "editorial", "self"}
 
 SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues"}
@@ -113,8 +114,8 @@ def _path_problem(path, data: Path) -> str | None:
         return f"path {path!r} must be a file name relative to data/"
     if ".." in PurePosixPath(path).parts:
         return f"path {path!r} must not contain '..': every file lives in data/"
-    if not path.endswith(".csv"):
-        return f"path {path!r} must name a .csv file"
+    if not FILE_NAME.match(path):  # the data dictionary writes it into a download link
+        return f"path {path!r} must be a .csv file name of lower-case letters, digits, '_' and '-'"
     if not (data / path).resolve().is_relative_to(data.resolve()):
         return f"path {path!r} leads outside data/ (through a link)"
     return None
