@@ -6,10 +6,13 @@ mistake gives one error, named by its cause.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import cached_property
+
 from . import cells
 from .csvfile import INVALID, Table
-from .errors import Problem
 from .descriptor import Resource
+from .errors import Problem
 
 UNKNOWN_PREFIXES = ("not found:", "not reported:")
 KNOWN_PREFIXES = ("article:", "fact sheet:", "inferred:", "extraction:", "test data:")
@@ -48,52 +51,60 @@ def check_unique(table: Table, primary_key: list[str]) -> list[Problem]:
     return problems
 
 
-def _labels(target: Table, column: str) -> dict[str, str]:
-    """Other spellings an author may type for a key: the row's name as the book shows it."""
-    if "name" not in {spec.name for spec in target.specs}:
-        return {}
-    return {r["name"].lower(): r[column] for r in target.records if usable(r["name"], r[column])}
+class _Hint:
+    """What a link was probably meant to say: the target's values, and its rows' names as the book shows them.
+
+    Gathered on first use, since most links are right.
+    """
+
+    def __init__(self, target: Table, column: str):
+        self.target, self.column = target, column
+
+    @cached_property
+    def candidates(self) -> list[str]:
+        return sorted({str(r[self.column]) for r in self.target.records if usable(r[self.column])})
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        if "name" not in {spec.name for spec in self.target.specs}:
+            return {}
+        return {r["name"].lower(): r[self.column] for r in self.target.records if usable(r["name"], r[self.column])}
+
+    def closest(self, text: str) -> str | None:
+        return cells.closest(text, self.candidates, self.labels)
+
+    def suggestion(self, text: str) -> str:
+        return cells.suggestion(text, self.candidates, self.labels, long_list=f"see {self.target.file}")
 
 
 def check_foreign_keys(table: Table, resource: Resource, tables: dict[str, Table]) -> list[Problem]:
     problems = []
-    deferred = {problem.column: [] for problem, _ in table.deferred}
+    pending: dict[str, list] = {}  # links that failed their pattern, waiting for a suggestion
     for problem, text in table.deferred:
-        deferred[problem.column].append((problem, text))
+        pending.setdefault(problem.column, []).append((problem, text))
     for fk in resource.foreign_keys:
         target = tables.get(fk.resource)
         # An unreadable target, or one whose key cells are wrong, is reported by itself.
         if target is None or not target.readable or any(k in target.invalid for k in fk.reference):
             continue
-        if len(fk.fields) == 1:
-            column = fk.reference[0]
-            wanted = {(r[column],) for r in target.records}
-        else:
-            wanted = {tuple(r[k] for k in fk.reference) for r in target.records}
-        candidates, labels = [], {}
-        if len(fk.fields) == 1 and (table.deferred or any(
-                usable(r[fk.fields[0]]) and (r[fk.fields[0]],) not in wanted for r in table.records)):
-            candidates = sorted({str(v[0]) for v in wanted if usable(*v)})
-            labels = _labels(target, fk.reference[0])
-        for problem, text in deferred.pop(fk.fields[0], []) if len(fk.fields) == 1 else []:
-            meant = cells.closest(text, candidates, labels)
-            fix = f"did you mean {meant!r}? ({cells.allowed_values(candidates, f'see {target.file}')})" if meant else problem.fix
-            problems.append(Problem(problem.file, problem.row, problem.column, problem.message, fix))
+        wanted = {tuple(r[k] for k in fk.reference) for r in target.records}
+        hint = _Hint(target, fk.reference[0]) if len(fk.fields) == 1 else None
+        for problem, text in pending.pop(fk.fields[0], []) if hint else []:
+            problems.append(replace(problem, fix=hint.suggestion(text)) if hint.closest(text) else problem)
         misses = 0
         for record, row in table.items():
             value = tuple(record[k] for k in fk.fields)
             if not usable(*value) or value in wanted:
                 continue
             misses += 1
-            if len(value) == 1:
+            if hint:
                 message = f"{value[0]!r} is not a {fk.reference[0]} in {target.file}"
-                fix = (cells.suggestion(str(value[0]), candidates, labels, long_list=f"see {target.file}")
-                       if misses <= MAX_SUGGESTIONS else None)
+                fix = hint.suggestion(str(value[0])) if misses <= MAX_SUGGESTIONS else None
             else:
                 pairs = ", ".join(f"{a}={v!r}" for a, v in zip(fk.reference, value))
                 message, fix = f"no row of {target.file} has {pairs}", None
             problems.append(Problem(table.file, row, fk.fields[0], message, fix))
-    return problems + [problem for items in deferred.values() for problem, _ in items]
+    return problems + [problem for items in pending.values() for problem, _ in items]
 
 
 def source_columns(table: Table) -> dict[str, list[str]]:

@@ -77,19 +77,59 @@ def _equation(flow: Flow, run: str, column: str, total: str, parts: list[str], l
     return problems
 
 
+def _included_reports(flow: Flow, run: str, found: int) -> list[Problem]:
+    """Reports assessed minus excluded, over both columns, are the reports the run included."""
+    problems, included, row = [], [], None
+    for column in FLOW_STAGES:
+        assessed, excluded = flow.value(run, column, "assessed"), flow.value(run, column, "excluded_full_text")
+        if assessed is None or excluded is None:
+            included.append(None)
+            continue
+        row = row or flow.row(run, column, "excluded_full_text")
+        if excluded > assessed:
+            problems.append(Problem(flow.table.file, flow.row(run, column, "excluded_full_text"), "count",
+                                    f"run {run!r}, {column}: {excluded} reports excluded but only {assessed} assessed"))
+        included.append(assessed - excluded)
+    known = [n for n in included if n is not None]
+    if len(known) == len(included) and sum(known) != found:
+        problems.append(Problem(flow.table.file, row, "count",
+                                f"run {run!r}: reports assessed minus excluded give {sum(known)} included reports, but "
+                                f"data/reports.csv has {found} (role main or additional) first found in this run"))
+    elif known and sum(known) > found:
+        problems.append(Problem(flow.table.file, row, "count",
+                                f"run {run!r}: reports assessed minus excluded give at least {sum(known)} included reports, "
+                                f"but data/reports.csv has only {found} first found in this run"))
+    return problems
+
+
+def _records_per_database(flow: Flow, run: str, records: list) -> list[Problem]:
+    identified = flow.value(run, "databases", "identified")
+    known = [n for n in records if usable(n)]
+    if identified is None or not records:
+        return []
+    row = flow.row(run, "databases", "identified")
+    if len(known) == len(records) and sum(known) != identified:
+        return [Problem(flow.table.file, row, "count", f"run {run!r}: records identified ({identified}) differ "
+                        f"from the sum over data/search_databases.csv ({sum(known)})")]
+    if sum(known) > identified:
+        return [Problem(flow.table.file, row, "count", f"run {run!r}: records identified ({identified}) are "
+                        f"fewer than the known records per database in data/search_databases.csv ({sum(known)})")]
+    return []
+
+
 def check_flow(t: dict[str, Table]) -> tuple[Flow, list[Problem]]:
     flow = Flow(t)
     problems = list(flow.problems)
     runs = [r["search_run_id"] for r in t["search_runs"].records if usable(r["search_run_id"])]
     keys_ok = not ({"search_run_id", "column", "stage"} & flow.table.invalid)
-    reports = t["reports"]
-    found_reports: dict = {}
-    reports_known = reports.readable and not ({"role", "first_search_run_id"} & reports.invalid)
-    if reports_known:
+    reports, databases = t["reports"], t["search_databases"]
+    found: dict | None = None  # included reports by the run that first found them
+    if not ({"role", "first_search_run_id"} & reports.invalid):
+        found = {}
         for record in reports.records:
             if record["role"] in INCLUDED_ROLES and usable(record["first_search_run_id"]):
-                found_reports[record["first_search_run_id"]] = found_reports.get(record["first_search_run_id"], 0) + 1
-    databases = rows_of(t["search_databases"], "search_run_id")
+                found[record["first_search_run_id"]] = found.get(record["first_search_run_id"], 0) + 1
+    records = rows_of(databases, "search_run_id") if not ({"search_run_id", "records"} & databases.invalid) else None
     for run in runs:
         for column, stages in FLOW_STAGES.items():
             if keys_ok:
@@ -98,39 +138,10 @@ def check_flow(t: dict[str, Table]) -> tuple[Flow, list[Problem]]:
                              for stage in stages if (run, column, stage) not in flow.boxes]
             for total, parts, label in FLOW_EQUATIONS[column]:
                 problems += _equation(flow, run, column, total, parts, label)
-        included = []
-        for column in FLOW_STAGES:
-            assessed, excluded = flow.value(run, column, "assessed"), flow.value(run, column, "excluded_full_text")
-            if assessed is not None and excluded is not None:
-                if excluded > assessed:
-                    problems.append(Problem(flow.table.file, flow.row(run, column, "excluded_full_text"), "count",
-                                            f"run {run!r}, {column}: {excluded} reports excluded but only {assessed} assessed"))
-                included.append(assessed - excluded)
-            else:
-                included.append(None)
-        if reports_known:
-            count = found_reports.get(run, 0)
-            known = [n for n in included if n is not None]
-            row = flow.row(run, "databases", "excluded_full_text")
-            if len(known) == len(included) and sum(known) != count:
-                problems.append(Problem(flow.table.file, row, "count",
-                                        f"run {run!r}: reports assessed minus excluded give {sum(known)} included reports, but "
-                                        f"data/reports.csv has {count} (role main or additional) first found in this run"))
-            elif known and sum(known) > count:
-                problems.append(Problem(flow.table.file, row, "count",
-                                        f"run {run!r}: reports assessed minus excluded give at least {sum(known)} included reports, "
-                                        f"but data/reports.csv has only {count} first found in this run"))
-        per_database = [r["records"] for r, _ in databases.get(run, [])]
-        identified = flow.value(run, "databases", "identified")
-        known = [n for n in per_database if usable(n)]
-        if identified is not None and per_database and "records" not in t["search_databases"].invalid:
-            row = flow.row(run, "databases", "identified")
-            if len(known) == len(per_database) and sum(known) != identified:
-                problems.append(Problem(flow.table.file, row, "count", f"run {run!r}: records identified ({identified}) differ "
-                                        f"from the sum over data/search_databases.csv ({sum(known)})"))
-            elif sum(known) > identified:
-                problems.append(Problem(flow.table.file, row, "count", f"run {run!r}: records identified ({identified}) are "
-                                        f"fewer than the known records per database in data/search_databases.csv ({sum(known)})"))
+        if found is not None:
+            problems += _included_reports(flow, run, found.get(run, 0))
+        if records is not None:
+            problems += _records_per_database(flow, run, [r["records"] for r, _ in records.get(run, [])])
     return flow, problems
 
 
