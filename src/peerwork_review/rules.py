@@ -42,6 +42,7 @@ def rows_of(table: Table, column: str) -> dict:
 # -- values the figures draw ------------------------------------------------------------
 
 FONT = "DejaVu Sans"
+_LATIN = re.compile("^[\x20-\x7e\u00a0-\u017f]*$")
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +57,7 @@ def _font_characters() -> frozenset[int]:
 
 def undrawable(text: str) -> str | None:
     """The first character of ``text`` the figures' font cannot draw, as 'x' (U+…), or None."""
-    if all(" " <= c < "\u0180" and c != "\x7f" for c in text):  # Latin-1 and Latin Extended-A: in every DejaVu font
+    if _LATIN.match(text):  # Latin-1 and Latin Extended-A: in every DejaVu font
         return None
     for c in text:
         if ord(c) not in _font_characters() or not c.isprintable():
