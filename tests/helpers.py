@@ -6,7 +6,9 @@ the Makefile calls), on a copy of the project, so the repository is never touche
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -60,6 +62,38 @@ def run_nbval(root: Path, *notebooks: str) -> subprocess.CompletedProcess:
          "--nbval-sanitize-with", str(ROOT / "tests" / "nbval-sanitize.cfg"), *[str(root / "notebooks" / n) for n in notebooks]],
         cwd=root, env=_env(root), capture_output=True, text=True,
     )
+
+
+# -- editing a copy's data ------------------------------------------------------------
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def set_cell(root: Path, file: str, row: int, column: str, value: str) -> None:
+    """Set one cell; ``row`` counts like a spreadsheet (the header is row 1)."""
+    path = root / "data" / file
+    rows = read_rows(path)
+    rows[row - 1][rows[0].index(column)] = value
+    write_rows(path, rows)
+
+
+def edit_rows(root: Path, file: str, change) -> None:
+    path = root / "data" / file
+    write_rows(path, change(read_rows(path)))
+
+
+def append(root: Path, file: str, *rows: list) -> None:
+    path = root / "data" / file
+    write_rows(path, read_rows(path) + [[str(v) for v in row] for row in rows])
+
 
 
 # -- processes (Linux: /proc and pgrep) ----------------------------------------------

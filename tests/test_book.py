@@ -7,7 +7,7 @@ import re
 import pytest
 
 from helpers import ROOT, copy_project, run_nbval
-from test_data import set_cell
+from helpers import set_cell
 
 # Names that contain digits but are not figures.
 NAMES = ("CC BY 4.0", "PRISMA 2020", "UTF-8", "ISO 3166-1", "thousands separator")

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from helpers import PYTHON, build_book, children, copy_project, tree_hash, wait_gone
-from test_data import set_cell
+from helpers import set_cell
 
 pytestmark = pytest.mark.slow
 

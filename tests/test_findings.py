@@ -58,7 +58,7 @@ BROKEN_FINDINGS = {
     "two findings in one place": (lambda root: set_cell(root, "findings.csv", 3, "position", "1"),
                                   "data/findings.csv, row 3, column \"position\": position 1 of 'education-training' is taken (row 2)"),
     "article finding in a later run": (lambda root: (add_later_run(root), set_cell(root, "findings.csv", 2, "search_run_id", "2026-05")),
-                                       "data/findings.csv, row 2, column \"search_run_id\": the article's findings belong to the published run '2023'"),
+                                       "data/findings.csv, row 2, column \"locator\": cites the article, but this row belongs to search run '2026-05'"),
     "finding citing a report of a later run": (
         lambda root: (add_later_run(root), set_cell(root, "reports.csv", 2, "first_search_run_id", "2026-05")),
         "column \"report_id\": 'berry2011another' was first found by run '2026-05', after the finding's run '2023'"),

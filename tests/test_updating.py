@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_book, cli, copy_project, run_nbval
+from helpers import append, build_book, cli, copy_project, run_nbval
 from peerwork_review import reproduction
 from peerwork_review.load import load
 
@@ -41,10 +41,9 @@ FLOW = {
     ("other_methods", "not_retrieved"): 0, ("other_methods", "assessed"): 2, ("other_methods", "excluded_full_text"): 2,
 }
 
-
-def append(root: Path, file: str, *rows: list) -> None:
-    with open(root / "data" / file, "a", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
+# Full-text exclusion reasons, adding up to each column's excluded_full_text.
+EXCLUSIONS = [("databases", "not about integrating peer workers", 6), ("databases", "not a primary study", 3),
+              ("other_methods", "not a primary study", 2)]
 
 
 def next_position(root: Path, theme_id: str) -> int:
@@ -57,6 +56,7 @@ def add_second_run(root: Path) -> None:
     append(root, "search_runs.csv", [RUN, "Update search (test data)", "2023-11", "2026-05", TEST, TEST, "reference lists of included articles", TEST])
     append(root, "search_databases.csv", *[[RUN, name, TEST, 100, TEST] for name in ["Ovid Medline", "Scopus", "Web of Science"]])
     append(root, "prisma_flow.csv", *[[RUN, column, stage, count, "", TEST] for (column, stage), count in FLOW.items()])
+    append(root, "prisma_exclusion_reasons.csv", *[[RUN, column, reason, count, TEST] for column, reason, count in EXCLUSIONS])
     append(root, "studies.csv", [STUDY, RUN, "qualitative", TEST, "semi-structured interviews", TEST, "community mental health teams", TEST,
                                  12, TEST, "peer workers and team leaders", TEST, "thematic analysis", TEST, "yes", TEST,
                                  "Structured induction and visible leadership support helped peer workers settle into teams.", TEST])

@@ -21,7 +21,7 @@ from peerwork_review.errors import DataError
 from peerwork_review.load import FLOW_STAGES, load, read_descriptor
 from peerwork_review.workbook import LISTS_SHEET, SheetLayout, is_number_field, layouts, write_workbook
 from peerwork_review.workbook_import import import_workbook
-from test_data import read_rows, set_cell
+from helpers import read_rows, set_cell
 from test_updating import REPORT, add_second_run
 
 PARTS = ["data", "references.bib"]
@@ -293,6 +293,7 @@ def test_a_new_table_in_datapackage_json_gets_its_sheet_without_code_changes(pro
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     descriptor["resources"].append({
         "name": "exclusion_reasons", "path": "exclusion_reasons.csv", "title": "Exclusion reasons",
+        "description": "A made-up table of tests/test_workbook.py.",
         "schema": {"fields": [
             {"name": "search_run_id", "type": "string", "description": "The run.", "constraints": {"required": True}, "provenance": "key"},
             {"name": "reason", "type": "string", "description": "Why.", "constraints": {"required": True, "enum": ["wrong design", "wrong setting"]}, "provenance": "source"},

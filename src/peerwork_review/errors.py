@@ -5,29 +5,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the data: where it is and what is wrong."""
+    """One thing wrong with the data: where it is, what is wrong and, where obvious, how to fix it."""
 
     file: str
-    row: int | None  # spreadsheet row number: the header is row 1, the first record row 2
-    column: str | None
+    row: int | None  # CSV: spreadsheet row (the header is row 1); other files: line number
+    column: str | None  # CSV column, or the bibliography field
     message: str
+    fix: str | None = None
 
     def __str__(self) -> str:
+        # Tables (CSV files, workbook sheets) have rows and columns; text files lines and fields.
+        table = not self.file.endswith((".bib", ".json"))
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{'row' if table else 'line'} {self.row}")
         if self.column is not None:
-            where.append(f'column "{self.column}"')
-        return f"{', '.join(where)}: {self.message}"
+            where.append(f'{"column" if table else "field"} "{self.column}"')
+        text = f"{', '.join(where)}: {self.message}"
+        return f"{text}; {self.fix}" if self.fix else text
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.file, self.row or 0, self.column or "", self.message, self.fix or "")
 
 
 class DataError(Exception):
     """Raised once with every problem found, so an author can fix them all in one pass."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "", p.message))
+        self.problems = sorted(set(problems), key=lambda p: p.sort_key)
         count = len(self.problems)
         lines = [f"{count} problem{'s' if count != 1 else ''} in the data:"]
         lines += [f"  - {p}" for p in self.problems]

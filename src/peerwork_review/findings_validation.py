@@ -2,8 +2,7 @@
 
 The schema already requires a statement, a theme and a locator, and checks that themes,
 runs, findings and reports exist (foreign keys). Here: a locator says where the claim
-stands (a known source prefix; an article locator names its theme's section and belongs
-to the published run), positions are unique within a section, and a finding never cites
+stands (a known source prefix; an article locator names its theme's section), positions are unique within a section, and a finding never cites
 a report found by a later search than the finding's own.
 """
 
@@ -11,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .checks import usable
 from .errors import Problem
 
 # Unknown-value prefixes ('not found:') make no sense for a claim: a finding stands somewhere.
@@ -19,7 +19,9 @@ _HEADING = re.compile(r"heading '([^']+)'")
 
 
 def _run_order(tables) -> dict[str, int]:
-    runs = sorted((r["date_end"] or "", r["search_run_id"]) for r in tables["search_runs"].records)
+    """Run id -> its place in time, for the runs whose id and end date passed their own checks."""
+    runs = sorted((r["date_end"], r["search_run_id"]) for r in tables["search_runs"].records
+                  if usable(r["date_end"]) and usable(r["search_run_id"]))
     return {run_id: i for i, (_, run_id) in enumerate(runs)}
 
 
@@ -36,8 +38,7 @@ def _section_headings(tables) -> dict[str, str]:
 def problems(tables) -> list[Problem]:
     """Every problem with the findings, given the parsed tables of :func:`peerwork_review.load.read_and_validate`."""
     findings, links = tables["findings"], tables["finding_reports"]
-    order = _run_order(tables)
-    published_run = min(order, key=order.get) if order else None
+    order = _run_order(tables)  # (that a later run's finding cannot cite the article is checks.check_later_run_sources)
     headings = _section_headings(tables)
     found: list[Problem] = []
     seen_positions: dict[tuple, int] = {}
@@ -54,9 +55,6 @@ def problems(tables) -> list[Problem]:
                 if isinstance(heading, str) and not locator.startswith(f"article: Results, '{heading}'"):
                     found.append(Problem(findings.file, row, "locator",
                                          f"a finding of {theme_id!r} from the article stands in its section: start the locator with \"article: Results, '{heading}'\""))
-                if published_run is not None and record["search_run_id"] != published_run:
-                    found.append(Problem(findings.file, row, "search_run_id",
-                                         f"the article's findings belong to the published run {published_run!r}; a later run's findings cite 'extraction:'"))
         key = (theme_id, record["position"])
         if isinstance(record["position"], int) and isinstance(theme_id, str):
             if key in seen_positions:

@@ -14,6 +14,7 @@ TABLES = {
     "search_runs": "runs",
     "search_databases": "databases",
     "prisma_flow": "flow",
+    "prisma_exclusion_reasons": "exclusion_reasons",
     "studies": "studies",
     "study_countries": "countries",
     "quality_appraisal": "quality",
@@ -27,12 +28,15 @@ TABLES = {
 }
 
 
+DTYPES = {"integer": "Int64", "year": "Int64", "number": "Float64", "boolean": "boolean"}
+
+
 def _frame(table) -> pd.DataFrame:
-    """Integers as nullable Int64; text as objects with None (not NaN) for unknown values."""
+    """Numbers as nullable pandas types; text, dates and year-months as objects with None (not NaN) for unknown values."""
     columns = {}
     for spec in table.fields:
         values = [record[spec["name"]] for record in table.records]
-        dtype = "Int64" if spec["type"] == "integer" else object
+        dtype = DTYPES.get(spec["type"], object)
         columns[spec["name"]] = pd.Series(values, dtype=dtype)
     return pd.DataFrame(columns)
 
@@ -43,6 +47,7 @@ class Review:
     runs: pd.DataFrame
     databases: pd.DataFrame
     flow: pd.DataFrame
+    exclusion_reasons: pd.DataFrame
     studies: pd.DataFrame
     countries: pd.DataFrame
     quality: pd.DataFrame
@@ -94,6 +99,7 @@ class Review:
             runs=self.runs[self.runs["search_run_id"].isin(keep)],
             databases=self.databases[self.databases["search_run_id"].isin(keep)],
             flow=self.flow[self.flow["search_run_id"].isin(keep)],
+            exclusion_reasons=self.exclusion_reasons[self.exclusion_reasons["search_run_id"].isin(keep)],
             studies=studies,
             countries=self.countries[self.countries["study_id"].isin(ids)],
             quality=self.quality[self.quality["study_id"].isin(ids)],
