@@ -157,7 +157,7 @@ def theme_prevalence_range(review: Review, theme_id: str) -> Range:
     note = ()
     if uncited:
         note = (f"{len(uncited)} of {len(review.studies)} studies have no citation for this theme in data/theme_coding.csv, "
-                "and the review's Table 3, which would say whether they support it, is not public",)
+                "and no public copy was found of the review's Table 3, which would say whether they support it",)
     return Range(len(cited), len(review.studies), note)
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
+from . import figure_values, paths, readings, sources
 from .bibliography import BibEntry, read_bibliography
 from .errors import DataError, Problem
 
@@ -435,6 +435,7 @@ def read_and_validate(root: Path | None = None) -> tuple[dict[str, Table], dict[
         problems += _check_themes(tables)
         problems += _check_flow(tables)
         problems += _check_figure_checks(tables)
+        problems += sources.check_sources(tables) + readings.check_readings(tables, resources) + figure_values.check_figure_values(tables)
     if problems:
         raise DataError(problems)
     return tables, bib

@@ -23,6 +23,9 @@ TABLES = {
     "theme_coding": "coding",
     "published_figures": "figures",
     "figure_checks": "checks",
+    "sources": "sources",
+    "readings": "readings",
+    "reading_changes": "reading_changes",
 }
 
 
@@ -51,6 +54,9 @@ class Review:
     coding: pd.DataFrame
     figures: pd.DataFrame
     checks: pd.DataFrame
+    sources: pd.DataFrame
+    readings: pd.DataFrame
+    reading_changes: pd.DataFrame
     bib: dict[str, BibEntry]
     scope: str | None = None  # the run this view stops at; None means every run
 
@@ -130,6 +136,10 @@ class Review:
 
     def figure(self, figure_id: str) -> int:
         return int(self.figures.loc[self.figures["figure_id"] == figure_id, "value"].iloc[0])
+
+    def figure_text(self, figure_id: str) -> str:
+        """A published identifier or date (``value_text``), as printed in the data."""
+        return str(self.figures.loc[self.figures["figure_id"] == figure_id, "value_text"].iloc[0])
 
 
 def rows(frame: pd.DataFrame) -> list[dict]:
