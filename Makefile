@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 BOOK_FLAGS := -W -n --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv validate book test refresh bench lock clean
+.PHONY: help venv validate book test refresh check bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: $(STAMP) ## Run every test: data checks, nbval on the notebooks, book buil
 
 refresh: $(STAMP) ## Re-execute notebooks in place (new stored outputs for nbval); print what changed
 	$(BIN)/peerwork-review refresh
+
+check: $(STAMP) ## Re-derive every figure; say in words what differs from the stored outputs (exit 1 if anything does)
+	$(BIN)/peerwork-review check
 
 bench: $(STAMP) ## Time the build and tests; print a table of figures
 	$(BIN)/python bench/run.py

@@ -1,9 +1,11 @@
-"""Command line for authors: ``peerwork-review validate`` and ``peerwork-review refresh``.
+"""Command line for authors: ``peerwork-review validate``, ``refresh`` and ``check``.
 
 ``validate`` checks ``data/`` and prints every problem with its file, row and column.
 ``refresh`` re-executes the notebooks in place, so that their stored outputs (which
 nbval compares against) take the new data as the truth, and prints every glued value
 that changed, from what to what. Notebooks are written only if every one of them ran.
+``check`` re-derives every published figure and prints, in words, what differs from the
+stored outputs of the reproduction check; it exits 1 if anything does.
 """
 
 from __future__ import annotations
@@ -79,15 +81,22 @@ def _refresh(root: Path) -> int:
     return 0
 
 
+def _check(root: Path) -> int:
+    from .recheck import run
+
+    return run(root)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="peerwork-review", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=None, help="project folder (default: found from the current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="check data/ and list every problem")
     sub.add_parser("refresh", help="re-execute notebooks in place and print changed values")
+    sub.add_parser("check", help="re-derive every figure and say what differs from the stored outputs")
     args = parser.parse_args(argv)
     root = (args.root or paths.project_root()).resolve()
-    return {"validate": _validate, "refresh": _refresh}[args.command](root)
+    return {"validate": _validate, "refresh": _refresh, "check": _check}[args.command](root)
 
 
 if __name__ == "__main__":

@@ -93,189 +93,210 @@ def _values(ids, values) -> dict[str, str | None]:
 
 
 def _closure(review: Review, figure_ids: set[str]) -> str | None:
-    """The stated sum saying these categories add up to the included studies, if the article states one."""
+    """The stated sum saying exactly these categories add up to the included studies, if the article states one."""
     for check in rows(review.checks):
         terms = parse_expression(check["expression"])
-        if check["figure_id"] == "studies_included" and all(s > 0 for s, _ in terms) and {n for _, n in terms} <= figure_ids:
+        if check["figure_id"] == "studies_included" and all(s > 0 for s, _ in terms) and {n for _, n in terms} == figure_ids:
             return check["check_id"]
     return None
 
 
-@dataclass
-class _Split:
-    """How the unknown values can be completed: exact numbers per published category, then the rest."""
+@dataclass(frozen=True)
+class Completion:
+    """What the published counts allow for the studies whose value is unknown."""
 
-    reasons: list[str]
-    deficits: dict[str, int]  # category -> unknown studies that must take it
-    leftover: int             # unknown studies left for categories the article does not count
+    reasons: tuple[str, ...]   # why no completion fits (empty when one does)
+    allowed: tuple[str, ...]   # the values an unknown study takes in some completion
+    implied: tuple[str, ...]   # sentences: how many unknown studies must take which value
+
+    @property
+    def consistent(self) -> bool:
+        return not self.reasons
 
 
-def _split(known: Counter, unknown: int, counts: dict[str, int], closed_total: int | None, n: int, what: str) -> _Split:
+def _split(known: Counter, unknown: int, counts: dict[str, int], closed: bool, n: int, what: str) -> tuple[list[str], dict[str, int], int]:
+    """Reasons no completion fits, the unknown studies each counted category must take, and the rest."""
     reasons = []
     for category, count in counts.items():
         if known[category] > count:
             reasons.append(f"the dataset already has {known[category]} studies with {what} '{category}', more than the published {count}")
-    if closed_total is not None:
-        outside = {c: k for c, k in known.items() if c not in counts and k}
-        for category, k in sorted(outside.items()):
-            reasons.append(f"{k} {'study has' if k == 1 else 'studies have'} {what} '{category}', which the article's complete breakdown does not list")
-        if closed_total != n:
-            reasons.append(f"the article's breakdown adds up to {closed_total} studies, but the dataset has {n}")
+    if closed:
+        for category, k in sorted((c, k) for c, k in known.items() if c not in counts and k):
+            reasons.append(f"{_studies(k)} {'has' if k == 1 else 'have'} {what} '{category}', which the article's complete breakdown does not list")
+        if sum(counts.values()) != n:
+            reasons.append(f"the article's breakdown adds up to {sum(counts.values())} studies, but the dataset has {n}")
     deficits = {c: max(count - known[c], 0) for c, count in counts.items()}
     need = sum(deficits.values())
     if need > unknown:
         reasons.append(f"the published counts need {need} more studies than the {unknown} whose {what} is unknown")
     leftover = max(unknown - need, 0)
-    if closed_total is not None and leftover and not reasons:
-        reasons.append(f"{leftover} of the studies whose value is unknown would take a value the article's complete breakdown does not list")
-    return _Split(reasons, deficits, leftover)
+    if closed and leftover and not reasons:
+        reasons.append(f"{_studies(leftover)} whose {what} is unknown would take a value the article's complete breakdown does not list")
+    return reasons, deficits, leftover
+
+
+def _deficit_sentences(unknown: int, deficits: dict[str, int], what: str) -> list[str]:
+    return [f"of the {_studies(unknown)} with no {what}, exactly {d} {'is' if d == 1 else 'are'} '{c}'" for c, d in deficits.items() if d]
+
+
+def complete_categories(values: dict[str, str | None], counts: dict[str, int], closed: bool, domain: tuple[str, ...], what: str) -> Completion:
+    """One value per study from ``domain``; ``counts`` are the published counts; ``closed`` when
+    the article says its counts add up to every study (so values it does not count are absent)."""
+    unknown = [s for s, v in values.items() if v is None]
+    known = Counter(v for v in values.values() if v is not None)
+    reasons, deficits, leftover = _split(known, len(unknown), counts, closed, len(values), what)
+    others = [c for c in domain if c not in counts] if not closed else []
+    if leftover and not others and not reasons:
+        reasons.append(f"{_studies(leftover)} whose {what} is unknown would be left over, and every {what} the data allow is counted")
+    if reasons:
+        return Completion(tuple(reasons), (), ())
+    allowed = tuple([c for c in domain if deficits.get(c)] + (others if leftover else []))
+    implied = _deficit_sentences(len(unknown), deficits, what)
+    if leftover:
+        implied.append(f"the other {leftover} {'is' if leftover == 1 else 'are'} {' or '.join(repr(c) for c in others)}")
+    return Completion((), allowed, tuple(implied) if unknown else ())
+
+
+def complete_locations(values: dict[str, str | None], multi_countries: set[str], counts: dict[str, int], closed: bool,
+                       distinct: dict[str, int]) -> Completion:
+    """Locations: a country, or ``derive.MULTIPLE``; any country may occur. ``multi_countries``
+    are the countries of the known multi-country studies; ``distinct`` may hold the published
+    numbers of countries among single-country studies (``main_countries``) and across
+    multi-country ones (``multi_country_countries``)."""
+    unknown = [s for s, v in values.items() if v is None]
+    known = Counter(v for v in values.values() if v is not None)
+    reasons, deficits, leftover = _split(known, len(unknown), counts, closed, len(values), "location")
+    if reasons:
+        return Completion(tuple(reasons), (), ())
+    single = {c for c in counts if c != derive.MULTIPLE}
+    extra = [c for c, k in known.items() if c != derive.MULTIPLE and c not in single and k]
+    base = sum(1 for c in single if counts[c] > 0) + len(extra)
+
+    def problems(singles: int, multis: int) -> list[str]:
+        """Why ``singles`` unknown studies in uncounted countries and ``multis`` more multi-country ones do not fit."""
+        found = []
+        low, high = base + (1 if singles and not extra else 0), base + singles
+        if "main_countries" in distinct and not low <= distinct["main_countries"] <= high:
+            found.append(f"single-country studies would cover {low}–{high} countries, not the published {distinct['main_countries']}")
+        added = deficits.get(derive.MULTIPLE, 0) + multis
+        if "multi_country_countries" in distinct:
+            wanted, have = distinct["multi_country_countries"], len(multi_countries)
+            fits = wanted == have if not added else wanted >= max(have, 2)
+            if not fits:
+                shown = f"{have}" if not added else f"{max(have, 2)} or more"
+                found.append(f"multi-country studies would cover {shown} countries, not the published {wanted}")
+        return found
+
+    splits = [(leftover - m, m) for m in range(leftover + 1)] if derive.MULTIPLE not in counts else [(leftover, 0)]
+    feasible = [(s, m) for s, m in splits if not problems(s, m)]
+    if not feasible:
+        return Completion(tuple(problems(*splits[0])), (), ())
+    allowed = [c for c in counts if deficits[c]]
+    implied = _deficit_sentences(len(unknown), deficits, "known location")
+    allowed += [derive.MULTIPLE] if any(m for _, m in feasible) else []
+    allowed += [ANOTHER_COUNTRY] if any(s for s, _ in feasible) else []
+    if leftover:
+        implied.append(f"the other {leftover} {'is' if leftover == 1 else 'are'} in {' or '.join(allowed[len(implied):])}")
+    return Completion((), tuple(allowed), tuple(implied) if unknown else ())
+
+
+def _family(family_id: str, title: str, ids: tuple[str, ...], cells: tuple[Cell, ...], done: Completion, domain_size: int | None) -> Family:
+    narrowed = domain_size is None or len(done.allowed) < domain_size
+    implications = tuple(Implication(c, done.allowed, ids) for c in cells) if done.consistent and narrowed else ()
+    return Family(family_id, title, ids, cells, done.consistent, done.reasons, done.implied, implications)
 
 
 def _category_family(review: Review, family_id: str, title: str, values: dict[str, str | None], file: str, column: str,
                      domain: tuple[str, ...], figures: dict[str, tuple[str, int]]) -> Family:
-    """A family of category counts (designs, ratings) over ``values`` (study -> category or None)."""
-    counts = {category: count for category, count in figures.values()}
-    figure_ids = set(figures)
-    closure = _closure(review, figure_ids)
-    unknown = sorted(s for s, v in values.items() if v is None)
-    known = Counter(v for v in values.values() if v is not None)
-    total = sum(counts.values()) if closure else None
-    split = _split(known, len(unknown), counts, total, len(values), column)
-    others = [c for c in domain if c not in counts] if closure is None else []
-    if split.leftover and not others and not split.reasons:
-        split.reasons.append(f"{split.leftover} studies whose value is unknown would be left over, and every {column} the data allow is counted")
-    cells = tuple(Cell(file, s, column) for s in unknown)
-    if split.reasons:
-        return Family(family_id, title, _ids(figures, closure), cells, False, tuple(split.reasons), (), ())
-    allowed = tuple([c for c in domain if split.deficits.get(c)] + (others if split.leftover else []))
-    implied = [f"of the {_studies(len(unknown))} with no {column}, exactly {d} {'is' if d == 1 else 'are'} '{c}'"
-               for c, d in split.deficits.items() if d]
-    if split.leftover:
-        implied.append(f"the other {split.leftover} {'is' if split.leftover == 1 else 'are'} {' or '.join(repr(c) for c in others)}")
-    narrowed = len(allowed) < len(domain)
-    implications = tuple(Implication(c, allowed, _ids(figures, closure)) for c in cells) if narrowed else ()
-    return Family(family_id, title, _ids(figures, closure), cells, True, (), tuple(implied) if unknown else (), implications)
+    closure = _closure(review, set(figures))
+    done = complete_categories(values, dict(figures.values()), closure is not None, domain, column)
+    cells = tuple(Cell(file, s, column) for s in sorted(s for s, v in values.items() if v is None))
+    return _family(family_id, title, _ids(figures, closure), cells, done, len(domain))
 
 
 def _ids(figures: dict, closure: str | None) -> tuple[str, ...]:
     return tuple(figures) + (("studies_included",) if closure else ())
 
 
-# -- locations: categories plus the two counts of distinct countries -----------------
-
-
 def _location_family(review: Review, figures: dict[str, tuple[str, int]], distinct: dict[str, int]) -> Family:
     locations = derive.study_locations(review)
     values = _values(locations["study_id"], locations["location"])
-    counts = {category: count for category, count in figures.values()}
+    multi = {c for cs, loc in zip(locations["countries"], locations["location"]) if loc == derive.MULTIPLE for c in cs}
     closure = _closure(review, set(figures))
-    unknown = sorted(s for s, v in values.items() if v is None)
-    known = Counter(v for v in values.values() if v is not None)
-    total = sum(counts.values()) if closure else None
-    split = _split(known, len(unknown), counts, total, len(values), "location")
-    ids = _ids(figures, closure) + tuple(distinct)
-    cells = tuple(Cell("data/study_countries.csv", s, "country") for s in unknown)
-    if split.reasons:
-        return Family("location", "Study locations", ids, cells, False, tuple(split.reasons), (), ())
-
-    published_single = {c for c in counts if c != derive.MULTIPLE}
-    base = sum(1 for c in published_single if counts[c] > 0) + sum(1 for c, k in known.items() if c != derive.MULTIPLE and c not in published_single and k)
-    joinable = any(c != derive.MULTIPLE and c not in published_single and k for c, k in known.items())
-    multi_known = {c for cs, loc in zip(locations["countries"], locations["location"]) if loc == derive.MULTIPLE for c in cs}
-
-    def problems(singles: int, multis: int) -> list[str]:
-        found = []
-        low = base + (0 if singles == 0 or joinable else 1)
-        if "main_countries" in distinct and not low <= distinct["main_countries"] <= base + singles:
-            found.append(f"single-country studies would cover {low}–{base + singles} countries, not the published {distinct['main_countries']}")
-        unknown_multi = split.deficits.get(derive.MULTIPLE, 0) + multis
-        multi_low = len(multi_known) if unknown_multi == 0 else max(len(multi_known), 2)
-        if "multi_country_countries" in distinct:
-            wanted = distinct["multi_country_countries"]
-            if wanted < multi_low or (unknown_multi == 0 and wanted != len(multi_known)):
-                shown = f"{multi_low}" if unknown_multi == 0 else f"{multi_low} or more"
-                found.append(f"multi-country studies would cover {shown} countries, not the published {wanted}")
-        return found
-
-    splits = [(split.leftover - m, m) for m in range(split.leftover + 1)] if derive.MULTIPLE not in counts else [(split.leftover, 0)]
-    feasible = [(s, m) for s, m in splits if not problems(s, m)]
-    if not feasible:
-        return Family("location", "Study locations", ids, cells, False, tuple(problems(*splits[0])), (), ())
-    allowed = [c for c in counts if split.deficits[c]]
-    allowed += [derive.MULTIPLE] if any(m for _, m in feasible) else []
-    allowed += [ANOTHER_COUNTRY] if any(s for s, _ in feasible) else []
-    implied = [f"of the {_studies(len(unknown))} with no known location, exactly {d} {'is' if d == 1 else 'are'} in '{c}'"
-               for c, d in split.deficits.items() if d]
-    if split.leftover:
-        implied.append(f"the other {split.leftover} are in {' or '.join(allowed[len(implied):])}")
-    implications = tuple(Implication(c, tuple(allowed), ids) for c in cells)
-    return Family("location", "Study locations", ids, cells, True, (), tuple(implied) if unknown else (), implications)
+    done = complete_locations(values, multi, dict(figures.values()), closure is not None, distinct)
+    cells = tuple(Cell("data/study_countries.csv", s, "country") for s in sorted(s for s, v in values.items() if v is None))
+    return _family("location", "Study locations", _ids(figures, closure) + tuple(distinct), cells, done, None)
 
 
 # -- themes: a theme and its subthemes ------------------------------------------------
 
 
-def _theme_tree(review: Review, root: str, children: list[str], support: dict[str, set[str]], counts: dict[str, int],
-                figure_of: dict[str, str], names: dict[str, str]) -> Family:
+def complete_theme_tree(studies: list[str], root: str, children: list[str], support: dict[str, set[str]],
+                        counts: dict[str, int]) -> tuple[list[str], list[tuple[str, str, str, tuple[str, ...]]]]:
     """Closed form for one theme ``root`` with subthemes ``children``.
 
-    Unknowns: whether each uncited study supports each theme. Constraints: the published
-    counts, and a study supporting a subtheme supports its theme. With P the studies
-    supporting the theme (|P| = its count, if published), each subtheme's supporters are
-    any superset of its cited studies inside P; so the family is consistent exactly when
-    cited(theme) <= count(theme) <= n and cited(sub) <= count(sub) <= count(theme) (or n).
+    Unknowns: whether each study not cited for a theme supports it. Constraints: the
+    published ``counts``, and a study supporting a subtheme supports its theme. With P the
+    studies supporting the theme (|P| = its count, if published), each subtheme's
+    supporters are any superset of its cited studies inside P; so a completion exists
+    exactly when cited(theme) <= count(theme) <= n and cited(sub) <= count(sub) <= |P|.
+    A cell is forced when the opposite value leaves no room: returns the reasons no
+    completion exists, and the forced cells as (study, theme, value, themes whose counts force it).
     """
-    studies = list(review.studies["study_id"])
     n = len(studies)
     c_root = counts.get(root)
-    members = [root] + children
     reasons = []
     if c_root is not None and not len(support[root]) <= c_root <= n:
-        reasons.append(f"'{names[root]}' is published as {c_root} studies, but {len(support[root])} are cited for it (with its subthemes) of {n}")
+        reasons.append(f"'{root}' is published as {c_root} studies, but {len(support[root])} are cited for it (with its subthemes), of {n}")
     ceiling = c_root if c_root is not None else n
     for u in children:
         if u in counts and not len(support[u]) <= counts[u] <= ceiling:
-            reasons.append(f"'{names[u]}' is published as {counts[u]} studies, but {len(support[u])} are cited for it and at most "
-                           f"{ceiling} can support its theme")
-    cells = tuple(Cell(TABLE_3, s, t) for t in members for s in studies if s not in support[t])
-    figures = tuple(figure_of[t] for t in members if t in figure_of)
-    title = f"Theme: {names[root]}" + (" and its subthemes" if children else "")
+            reasons.append(f"'{u}' is published as {counts[u]} studies, but {len(support[u])} are cited for it and at most {ceiling} can support its theme")
     if reasons:
-        return Family(f"theme-{root}", title, figures, cells, False, tuple(reasons), (), ())
-
-    full_child = [u for u in children if counts.get(u) == n]
-    root_yes = (c_root == n) or bool(full_child)
+        return reasons, []
+    full = [u for u in children if counts.get(u) == n]
+    root_yes = c_root == n or bool(full)
     root_no = c_root is not None and c_root == len(support[root])
-    implications = []
+    forced = []
     for s in studies:
-        if s in support[root]:
-            continue
-        if root_yes:
-            because = (figure_of[root],) if c_root == n else tuple(figure_of[u] for u in full_child)
-            implications.append(Implication(Cell(TABLE_3, s, root), (YES,), because))
-        elif root_no:
-            implications.append(Implication(Cell(TABLE_3, s, root), (NO,), (figure_of[root],)))
+        if s not in support[root] and root_yes:
+            forced.append((s, root, YES, (root,) if c_root == n else tuple(full)))
+        elif s not in support[root] and root_no:
+            forced.append((s, root, NO, (root,)))
     for u in children:
         c_u = counts.get(u)
         for s in studies:
             if s in support[u]:
                 continue
             if c_u is not None and c_u == len(support[u]):
-                implications.append(Implication(Cell(TABLE_3, s, u), (NO,), (figure_of[u],)))
+                forced.append((s, u, NO, (u,)))
             elif root_no and s not in support[root]:
-                implications.append(Implication(Cell(TABLE_3, s, u), (NO,), (figure_of[root],)))
+                forced.append((s, u, NO, (root,)))
             elif c_u is not None:
+                # the most studies the subtheme can have without s
                 room = n - 1 if c_root is None else (c_root - 1 if s in support[root] or c_root == n else c_root)
                 if c_u > room:
-                    implications.append(Implication(Cell(TABLE_3, s, u), (YES,), tuple(figure_of[t] for t in (u, root) if t in figure_of)))
-    implied = []
-    for t in members:
-        if t in counts:
-            open_ = n - len(support[t])
-            need = counts[t] - len(support[t])
-            if open_:
-                implied.append(f"'{names[t]}': {need} of the {_studies(open_)} not cited for it must support it")
-    return Family(f"theme-{root}", title, figures, cells, True, (), tuple(implied), tuple(implications))
+                    forced.append((s, u, YES, (u, root) if c_root is not None else (u,)))
+    return reasons, forced
+
+
+def _theme_tree(review: Review, root: str, children: list[str], support: dict[str, set[str]], counts: dict[str, int],
+                figure_of: dict[str, str], names: dict[str, str]) -> Family:
+    studies = list(review.studies["study_id"])
+    members = [root] + children
+    reasons, forced = complete_theme_tree(studies, root, children, support, counts)
+    cells = tuple(Cell(TABLE_3, s, t) for t in members for s in studies if s not in support[t])
+    figures = tuple(figure_of[t] for t in members if t in figure_of)
+    title = f"Theme: {names[root]}" + (" and its subthemes" if children else "")
+    if reasons:
+        for t in members:
+            reasons = [r.replace(f"'{t}'", f"'{names[t]}'") for r in reasons]
+        return Family(f"theme-{root}", title, figures, cells, False, tuple(reasons), (), ())
+    implications = tuple(Implication(Cell(TABLE_3, s, t), (value,), tuple(figure_of[b] for b in because))
+                         for s, t, value, because in forced)
+    implied = tuple(f"'{names[t]}': {counts[t] - len(support[t])} of the {_studies(len(studies) - len(support[t]))} not cited for it must support it"
+                    for t in members if t in counts and len(support[t]) < len(studies))
+    return Family(f"theme-{root}", title, figures, cells, True, (), implied, implications)
 
 
 def _theme_families(review: Review, prevalence: dict[str, tuple[str, int]]) -> list[Family]:

@@ -98,6 +98,11 @@ class Review:
             scope=run_id,
         )
 
+    @cached_property
+    def memo(self) -> dict:
+        """Derived tables computed once per review (``derive`` keeps them here; the review never changes)."""
+        return {}
+
     # -- studies and reports ----------------------------------------------
 
     # Lookups are computed once per Review (it is immutable; ``as_of`` makes a new one),

@@ -93,3 +93,38 @@ def markdown(text: str) -> MystOutput:
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Strip MyST markup from a frame meant for the HTML preview in Jupyter."""
     return frame.map(lambda v: html.unescape(re.sub(r"\{cite:[pt]\}`([^`]*)`", r"[\1]", v)) if isinstance(v, str) else v)
+
+
+class CsvDownload:
+    """A table offered as a CSV file: ``text/csv`` for the book's download mechanism (glue it).
+
+    Until that mechanism takes stored outputs, :meth:`link` gives readers a link that
+    holds the file itself. The two are separate outputs because the book warns about
+    (and a strict build fails on) a displayed ``text/csv``.
+    """
+
+    def __init__(self, frame: pd.DataFrame, filename: str, label: str):
+        self.csv = frame.to_csv(index=False, lineterminator="\n")
+        self.filename = filename
+        self.label = label
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/csv": self.csv, "text/plain": f"{self.label} ({self.filename})"}
+
+    def link(self) -> "_HtmlOnly":
+        from urllib.parse import quote
+
+        return _HtmlOnly(f'<a class="csv-download" download="{html.escape(self.filename)}" '
+                         f'href="data:text/csv;charset=utf-8,{quote(self.csv)}">{html.escape(self.label)}</a>',
+                         f"{self.label} ({self.filename})")
+
+
+class _HtmlOnly:
+    def __init__(self, markup: str, text: str):
+        self.markup, self.text = markup, text
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.text

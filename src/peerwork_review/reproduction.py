@@ -22,7 +22,6 @@ from .derive import Range
 from .figure_values import published
 from .load import parse_expression
 from .model import Review, rows
-from .render import Markup, list_table
 
 REPRODUCED = "reproduced"
 WITHIN_RANGE = "within range"
@@ -172,9 +171,10 @@ def judge(value, derived: Derived) -> tuple[str, str]:
 def figure_table(review: Review) -> pd.DataFrame:
     """One row per published figure: published value, derived value, status, explanation, locator."""
     sums = check_table(review)
+    scopes = {run: review.as_of(run) for run in dict.fromkeys(review.figures["search_run_id"])}
     out = []
     for fig in rows(review.figures):
-        scoped = review.as_of(fig["search_run_id"])
+        scoped = scopes[fig["search_run_id"]]
         derived = derivation_for(fig["figure_id"])(scoped)
         value = published(fig)
         status, why = judge(value, derived)
@@ -237,14 +237,3 @@ def scorecard(figures: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
         counts = table["status"].value_counts()
         out.append({"": name, **{s: int(counts.get(s, 0)) for s in STATUSES}, "total": len(table)})
     return pd.DataFrame(out).set_index("")
-
-
-def scorecard_myst(score: pd.DataFrame, page: str = "/notebooks/05-reproduction-check") -> Markup:
-    """The scorecard as a MyST table whose counts link to the reproduction check from any page."""
-    def link(text) -> Markup:
-        return Markup(f"{{doc}}`{text} <{page}>`")
-
-    frame = pd.DataFrame([{"What is checked": link(name), **{s.capitalize(): link(int(n)) for s, n in counts.items() if s in STATUSES},
-                           "Total": link(int(counts["total"]))} for name, counts in score.iterrows()])
-    return list_table(frame, "How many of the article's own figures this edition can recompute from public information. "
-                      "Each count links to the reproduction check.", "table-landing-scorecard", sortable=False)
