@@ -50,7 +50,7 @@ def test_locations_agree_with_brute_force():
     rng = random.Random(2023)
     universe = ("A", "B", "C", "D", "Y", "Z")
     options = _location_options(universe)
-    for _ in range(150):
+    for _ in range(300):
         n = rng.randint(1, 5)
         studies = {}
         for i in range(n):
@@ -64,7 +64,7 @@ def test_locations_agree_with_brute_force():
         unknown = [s for s, v in studies.items() if v is None][:2]
         studies = {s: v for s, v in studies.items() if v is not None or s in unknown}
         categories = list(rng.sample(["A", "B", "C", MULTIPLE], rng.randint(1, 4)))
-        published = {c: rng.randint(0, len(studies)) for c in categories}
+        published = {c: rng.randint(0, 2) for c in categories}  # small counts leave studies for other countries
         closed = rng.random() < 0.5
         distinct = {}
         if rng.random() < 0.6:
@@ -99,6 +99,11 @@ def test_locations_agree_with_brute_force():
         assert done.consistent == ("any" in allowed), case
         if done.consistent and unknown:
             assert set(done.allowed) == allowed - {"any"}, case
+
+
+def test_a_study_left_for_an_unlisted_country_adds_a_country():
+    done = complete_locations({"s1": "A", "s2": None}, set(), {"A": 1}, False, {"main_countries": 1})
+    assert done.allowed == (MULTIPLE,)
 
 
 def test_theme_trees_agree_with_brute_force():
