@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 BOOK_FLAGS := -W -n --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv validate book test refresh check bench lock clean
+.PHONY: help venv validate book test refresh check bench bench-consistency lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ check: $(STAMP) ## Re-derive every figure; say in words what differs from the st
 
 bench: $(STAMP) ## Time the build and tests; print a table of figures
 	$(BIN)/python bench/run.py
+
+bench-consistency: $(STAMP) ## Time each family of the joint consistency check at 1x, 10x and 100x the studies
+	$(BIN)/python bench/consistency.py
 
 lock: ## Recompile requirements.txt from requirements.in (needs the network)
 	$(BIN)/python -m pip install --quiet pip-tools

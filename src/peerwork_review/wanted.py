@@ -5,7 +5,9 @@ This is the list the review's authors could complete from their own extraction. 
 is the only value that figure still needs, so knowing it turns the figure's range into
 one number. Values are missing in two ways: an empty cell in ``data/`` whose source says
 ``not found:`` or ``not reported:``, and a study that the Results do not cite for a theme
-(the review's Table 3, of which no public copy was found, would say).
+(the review's Table 3, of which no public copy was found, would say). Table 3 cells are
+listed where they bear on a published figure: the others would settle nothing, and
+listing them would grow the table with studies times themes.
 """
 
 from __future__ import annotations
@@ -52,25 +54,16 @@ def _missing_in_data(review: Review) -> dict[Cell, str]:
     return out
 
 
-def _support(review: Review) -> dict[str, set[str]]:
-    support = {t: set() for t in review.themes["theme_id"]}
-    found = derive.theme_support(review)
-    for theme_id, study_id in zip(found["theme_id"], found["study_id"]):
-        support[theme_id].add(study_id)
-    return support
-
-
-def _missing_in_table_3(review: Review) -> dict[Cell, str]:
-    support = _support(review)
-    reason = "the Results do not cite this study for this theme, and no public copy of the review's Table 3 was found"
-    return {Cell(TABLE_3, s, t): reason for t in review.themes["theme_id"] for s in review.studies["study_id"] if s not in support[t]}
+TABLE_3_REASON = "the Results do not cite this study for this theme, and no public copy of the review's Table 3 was found"
 
 
 def figure_cells(review: Review) -> dict[str, set[Cell]]:
     """Published figure -> the missing values its derivation needs (under the figure's search run)."""
     out: dict[str, set[Cell]] = {}
+    scopes = {run: review.as_of(run) for run in dict.fromkeys(review.figures["search_run_id"])}
+    supports: dict[str, dict[str, set[str]]] = {}
     for fig in rows(review.figures):
-        scoped = review.as_of(fig["search_run_id"])
+        scoped = scopes[fig["search_run_id"]]
         figure_id = fig["figure_id"]
         family = CATEGORY_FIGURES.get(figure_id, ("location",))[0] if figure_id in CATEGORY_FIGURES or figure_id in DISTINCT_COUNTRY_FIGURES else None
         theme = prevalence_theme(figure_id)
@@ -80,8 +73,8 @@ def figure_cells(review: Review) -> dict[str, set[Cell]]:
         elif family in ("design", "quality"):
             values = derive.design_values(scoped) if family == "design" else derive.rating_values(scoped)
             out[figure_id] = {Cell(*_at(family, s)) for s, v in values.items() if pd.isna(v)}
-        elif theme is not None and theme in set(scoped.themes["theme_id"]):
-            support = _support(scoped)[theme]
+        elif theme is not None and theme in supports.setdefault(fig["search_run_id"], consistency.cited_studies(scoped)):
+            support = supports[fig["search_run_id"]][theme]
             out[figure_id] = {Cell(TABLE_3, s, theme) for s in scoped.studies["study_id"] if s not in support}
         elif figure_id == "records_identified_databases":
             empty = scoped.databases[(scoped.databases["search_run_id"] == scoped.scope) & scoped.databases["records"].isna()]
@@ -98,15 +91,20 @@ def _at(family: str, study_id: str) -> tuple[str, str, str]:
 
 def cells_wanted(review: Review) -> pd.DataFrame:
     """One row per missing value, the ones that settle most published figures first."""
-    missing = {**_missing_in_data(review), **_missing_in_table_3(review)}
     needs = figure_cells(review)
+    table_3 = {c: TABLE_3_REASON for cells in needs.values() for c in cells if c.file == TABLE_3}
+    missing = {**_missing_in_data(review), **table_3}
+    bearing: dict[Cell, list[str]] = {}
+    for figure_id, cells in needs.items():
+        for c in cells:
+            bearing.setdefault(c, []).append(figure_id)
     implied = {i.cell: i for f in consistency.families(review) if f.consistent for i in f.implications}
     themes = dict(zip(review.themes["theme_id"], review.themes["name"]))
     studies = set(review.studies["study_id"])
     out = []
     for cell, why in missing.items():
-        bears = [f for f, cells in needs.items() if cell in cells]
-        settles = [f for f in bears if needs[f] == {cell}]
+        bears = bearing.get(cell, [])
+        settles = [f for f in bears if len(needs[f]) == 1]
         column = f"supports '{themes[cell.column]}'" if cell.file == TABLE_3 else cell.column
         hint = implied.get(cell)
         out.append({
