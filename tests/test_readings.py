@@ -53,9 +53,10 @@ def test_every_grouping_that_excludes_a_report_also_gives_the_2023_count(review)
 
 def test_the_fitted_count_is_said_plainly(review):
     statements = reading_effects.fitted_statements(review)
-    included = next(s for s in statements if s.startswith("Studies included in the review"))
-    assert "chosen partly because it gives the published value" in included
-    assert "outside range" in included  # under the reading that counts two studies
+    published = review.figure("studies_included")
+    included = next(s for s in statements if s.startswith("“Studies included in the review”"))
+    assert f"is reproduced under a reading chosen partly because it gives {published}" in included
+    assert "under two-studies (outside range)" in included
 
 
 def test_dependence_marks_figures_whose_status_changes(review):

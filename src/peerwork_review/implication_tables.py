@@ -30,11 +30,11 @@ def family_table(review: Review, found: list[Family]) -> pd.DataFrame:
         said = f.implied if f.consistent else f.reasons
         out.append({
             "Family": f.title,
-            "Published figures": "; ".join(figures.get(i, i) for i in f.figures),
-            "Unknown values": str(len(f.cells)),
             "One completion satisfies every figure": "yes" if f.consistent else "no",
             "What the figures imply, or why no completion fits": ("; ".join(said) or "nothing beyond each figure's own range") if f.cells or not f.consistent
             else "no unknown values: the figures are checked directly",
+            "Unknown values": str(len(f.cells)),
+            "Published figures": "; ".join(figures.get(i, i) for i in f.figures),
         })
     return pd.DataFrame(out)
 
@@ -62,7 +62,7 @@ def family_changes(review: Review) -> pd.DataFrame:
                       for i in consistency.forced(found)]
             out.append({
                 "Question": alternative.question,
-                "Alternative": alternative.text + (" (this edition)" if alternative.chosen else ""),
+                "Alternative": alternative.alternative_id + (" (this edition)" if alternative.chosen else ""),
                 "Families no completion satisfies": "; ".join(f.title for f in found if not f.consistent) or "none",
                 "Values the figures force": "; ".join(forced) or "none",
             })

@@ -69,8 +69,13 @@ def check_sources(tables: dict) -> list[Problem]:
     return problems
 
 
+ARTICLE_ID = "article"  # the register row of the review itself, which 'article:' sources cite by section
+
+
 def citation_counts(tables: dict) -> dict[str, int]:
-    """Address -> number of source cells that give it, over every readable table."""
+    """Address -> number of source cells that give it, over every readable table; an
+    'article:' source counts for the address of the register's ``article`` row."""
+    article = next((r["url"] for r in tables["sources"].records if r["source_id"] == ARTICLE_ID), None)
     counts: dict[str, int] = {}
     for name, table in tables.items():
         if name == "sources" or not table.readable:
@@ -78,7 +83,10 @@ def citation_counts(tables: dict) -> dict[str, int]:
         for column in source_columns(table):
             for record in table.records:
                 if isinstance(record.get(column), str):
-                    for url in set(addresses(record[column])):
+                    cited = set(addresses(record[column]))
+                    if article and "article:" in record[column].lower():
+                        cited.add(article)
+                    for url in cited:
                         counts[url] = counts.get(url, 0) + 1
     return counts
 
