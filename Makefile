@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv validate book test refresh workbook import bench lock clean
+.PHONY: help venv validate book test refresh check workbook import bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: $(STAMP) ## Run every test: data checks, nbval on the notebooks, book buil
 refresh: $(STAMP) ## Re-execute the notebooks after a data change, store their outputs, print what changed
 	$(BIN)/peerwork-review refresh
 
+check: $(STAMP) ## Re-derive every figure; say in words what differs from the stored outputs (exit 1 if anything does)
+	$(BIN)/peerwork-review check
+
 WORKBOOK ?= artifacts/peerwork-review-data.xlsx
 
 workbook: $(STAMP) ## Write the data as a spreadsheet to edit (WORKBOOK=path, default artifacts/peerwork-review-data.xlsx)
@@ -44,6 +47,9 @@ import: $(STAMP) ## Check an edited workbook and, only if it is valid, write it 
 
 bench: $(STAMP) ## Time the build and tests; print a table of figures
 	$(BIN)/python bench/run.py
+
+bench-consistency: $(STAMP) ## Time each family of the joint consistency check at 1x, 10x and 100x the studies
+	$(BIN)/python bench/consistency.py
 
 lock: ## Recompile requirements.txt from requirements.in (needs the network)
 	$(BIN)/python -m pip install --quiet pip-tools

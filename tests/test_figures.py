@@ -8,12 +8,13 @@ import pytest
 
 from peerwork_review import derive, figures, prisma_flow, reproduction, tables
 from peerwork_review.derive import Range
+from peerwork_review.figure_values import published
 from peerwork_review.model import rows
 from peerwork_review.reproduction import NotDerivable, derivation_for
 
 
 def _figures(review):
-    return [(row.figure_id, int(row.value), row.search_run_id) for row in review.figures.itertuples()]
+    return [(r["figure_id"], published(r), r["search_run_id"]) for r in rows(review.figures)]
 
 
 def test_every_published_figure_has_a_derivation(review):
@@ -25,7 +26,9 @@ def test_every_published_figure_has_a_derivation(review):
 def test_derivable_figures_equal_published_and_others_record_why(review):
     for figure_id, published, run in _figures(review):
         derived = derivation_for(figure_id)(review.as_of(run))
-        if isinstance(derived, Range) and derived.exact:
+        if isinstance(derived, reproduction.Text):
+            assert derived.value == published, figure_id
+        elif isinstance(derived, Range) and derived.exact:
             assert derived.low == published, figure_id
         elif isinstance(derived, Range):
             assert derived.contains(published), f"{figure_id}: {derived} excludes {published}"
@@ -37,7 +40,8 @@ def test_derivable_figures_equal_published_and_others_record_why(review):
 
 def test_recorded_reasons_for_figures_that_cannot_be_derived(review):
     table = reproduction.figure_table(review).set_index("figure_id")
-    assert table.loc["quality_good", "status"] == reproduction.NOT_DERIVABLE
+    assert table.loc["quality_good", "status"] == reproduction.WITHIN_RANGE
+    assert table.loc["records_screened", "status"] == reproduction.NOT_DERIVABLE
     assert "no mmat_rating in data/quality_appraisal.csv" in table.loc["quality_good", "explanation"]
     assert "gates2010" in table.loc["studies_united_states", "explanation"]
     assert "Table 3" in table.loc["prevalence_education_training", "explanation"]
@@ -47,12 +51,12 @@ def test_recorded_reasons_for_figures_that_cannot_be_derived(review):
 def test_exactly_derivable_figures_are_reproduced(review):
     table = reproduction.figure_table(review)
     reproduced = set(table.loc[table["status"] == reproduction.REPRODUCED, "figure_id"])
-    assert reproduced == {"databases_searched", "studies_included", "themes", "subthemes"}
+    assert reproduced == {"databases_searched", "studies_included", "themes", "subthemes", "search_window_start", "search_window_end"}
 
 
 def test_article_sums_are_rechecked(review):
     checks = reproduction.check_table(review).set_index("check_id")
-    figures = dict(zip(review.figures["figure_id"], review.figures["value"].astype(int)))
+    figures = {r["figure_id"]: published(r) for r in rows(review.figures)}
     # the text's own narration adds the other-source records before duplicates are removed
     expected = figures["records_identified_databases"] + figures["records_identified_other"] - figures["duplicates_removed"]
     assert checks.loc["screening_single_flow", "sum_of_parts"] == expected
@@ -73,7 +77,7 @@ def flow(review):
 
 
 def test_prisma_numbers_equal_the_data(review, flow):
-    figures = dict(zip(review.figures["figure_id"], review.figures["value"].astype(int)))
+    figures = {r["figure_id"]: published(r) for r in rows(review.figures)}
     for row in rows(review.flow):
         value = flow.stages[(row["column"], row["stage"])]
         if row["figure_id"] is not None:

@@ -161,7 +161,7 @@ def test_the_published_reviews_account_keeps_its_own_search(updated):
 
 def test_the_current_evidence_is_labelled_as_such(updated):
     root, old, new, _ = updated
-    for name in ("book/index", "notebooks/01-search-and-selection", "notebooks/06-updates"):
+    for name in ("book/index", "notebooks/01-search-and-selection", "notebooks/07-updates"):
         text = page(root, name)
         assert "the latest to May 2026 (Update search (test data))" in text, name
         assert f"the current evidence, across every search, covers {len(new.studies)} studies" in text, name

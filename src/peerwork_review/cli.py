@@ -7,6 +7,8 @@
   of date and says which command brings them up to date.
 - ``workbook``: write the data as a spreadsheet to edit; ``import``: check the edited
   spreadsheet and, only if it is valid, write it back into ``data/``.
+- ``check``: re-derive every published figure and say, in words, what differs from the
+  stored outputs of the reproduction check; exit 1 if anything does.
 """
 
 from __future__ import annotations
@@ -85,6 +87,12 @@ def _import(root: Path, args) -> int:
     return 0
 
 
+def _check(root: Path, args) -> int:
+    from .recheck import run
+
+    return run(root)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="peerwork-review", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=None, help="project folder (default: found from the current folder)")
@@ -98,9 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=None, help="where to write it (default: artifacts/peerwork-review-data.xlsx)")
     sub.add_parser("import", help="check an edited workbook and write it into data/").add_argument(
         "workbook", type=Path, help="the edited .xlsx file")
+    sub.add_parser("check", help="re-derive every figure and say what differs from the stored outputs")
     args = parser.parse_args(argv)
     root = (args.root or paths.project_root()).resolve()
-    commands = {"validate": _validate, "refresh": _refresh, "build": _build, "workbook": _workbook, "import": _import}
+    commands = {"validate": _validate, "refresh": _refresh, "build": _build, "workbook": _workbook, "import": _import, "check": _check}
     return commands[args.command](root, args)
 
 

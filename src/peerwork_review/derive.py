@@ -56,6 +56,12 @@ def category_range(values: pd.Series, category: str, file: str, column: str) -> 
 
 def study_locations(review: Review) -> pd.DataFrame:
     """One row per study: the countries where it collected data and its location category."""
+    if "study_locations" not in review.memo:
+        review.memo["study_locations"] = _study_locations(review)
+    return review.memo["study_locations"]
+
+
+def _study_locations(review: Review) -> pd.DataFrame:
     known = review.countries[review.countries["country"].notna()]
     by_study = known.groupby("study_id")["country"].agg(lambda c: tuple(sorted(c))).to_dict()
     rows = []
@@ -130,6 +136,12 @@ def theme_support(review: Review) -> pd.DataFrame:
     A subtheme is part of its theme, so a study cited under a subtheme also supports
     the theme; ``how`` records which kind of link it is.
     """
+    if "theme_support" not in review.memo:
+        review.memo["theme_support"] = _theme_support(review)
+    return review.memo["theme_support"]
+
+
+def _theme_support(review: Review) -> pd.DataFrame:
     coded = review.coding.merge(review.reports[["report_id", "study_id"]], on="report_id")
     coded = coded[coded["study_id"].notna()]
     parent = review.themes.set_index("theme_id")["parent_theme_id"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import descriptor as datapackage, findings_validation, paths, rules
+from . import descriptor as datapackage, figure_values, findings_validation, paths, readings, rules, sources
 from .bibliography import BibEntry, check_bibliography
 from .checks import (KNOWN_PREFIXES, SOURCE_PREFIXES, UNKNOWN_PREFIXES, check_foreign_keys,  # noqa: F401 - re-exported
                      check_later_run_sources, check_provenance, check_unique)
@@ -40,7 +40,7 @@ def read_descriptor(data: Path) -> dict:
     return descriptor
 
 
-def _cross_file_rules(t: dict[str, Table], bib: dict[str, BibEntry], bib_readable: bool) -> list[Problem]:
+def _cross_file_rules(t: dict[str, Table], bib: dict[str, BibEntry], bib_readable: bool, descriptor: dict) -> list[Problem]:
     def readable(*names: str) -> bool:
         return all(t[name].readable for name in names)
 
@@ -64,6 +64,12 @@ def _cross_file_rules(t: dict[str, Table], bib: dict[str, BibEntry], bib_readabl
         problems += check_later_run_sources(t)
     if readable("findings", "finding_reports", "themes", "reports", "search_runs"):
         problems += findings_validation.problems(t)
+    if readable("sources"):
+        problems += sources.check_sources(t)
+    if readable("readings", "reading_changes", "published_figures"):
+        problems += readings.check_readings(t, {r["name"]: r for r in descriptor["resources"]})
+    if readable("published_figures", "figure_checks"):
+        problems += figure_values.check_figure_values(t)
     problems += rules.check_drawable(t, bib)
     return problems
 
@@ -89,7 +95,7 @@ def read_and_validate(root: Path | None = None) -> tuple[dict[str, Table], dict[
             problems += check_unique(table, resources[name].primary_key)
             problems += check_foreign_keys(table, resources[name], tables)
             problems += check_provenance(table)
-    problems += _cross_file_rules(tables, bib, bib_readable)
+    problems += _cross_file_rules(tables, bib, bib_readable, descriptor)
     if problems:
         raise DataError(problems)
     return tables, bib

@@ -25,6 +25,9 @@ TABLES = {
     "finding_reports": "finding_reports",
     "published_figures": "figures",
     "figure_checks": "checks",
+    "sources": "sources",
+    "readings": "readings",
+    "reading_changes": "reading_changes",
 }
 
 
@@ -58,6 +61,9 @@ class Review:
     finding_reports: pd.DataFrame
     figures: pd.DataFrame
     checks: pd.DataFrame
+    sources: pd.DataFrame
+    readings: pd.DataFrame
+    reading_changes: pd.DataFrame
     bib: dict[str, BibEntry]
     scope: str | None = None  # the run this view stops at; None means every run
 
@@ -114,6 +120,11 @@ class Review:
         """Theme x report x locator, derived from the findings (see :func:`coding_from_findings`)."""
         return coding_from_findings(self.findings, self.finding_reports)
 
+    @cached_property
+    def memo(self) -> dict:
+        """Derived tables computed once per review (``derive`` keeps them here; the review never changes)."""
+        return {}
+
     # -- studies and reports ----------------------------------------------
 
     # Lookups are computed once per Review (it is immutable; ``as_of`` makes a new one),
@@ -152,6 +163,10 @@ class Review:
 
     def figure(self, figure_id: str) -> int:
         return int(self.figures.loc[self.figures["figure_id"] == figure_id, "value"].iloc[0])
+
+    def figure_text(self, figure_id: str) -> str:
+        """A published identifier or date (``value_text``), as printed in the data."""
+        return str(self.figures.loc[self.figures["figure_id"] == figure_id, "value_text"].iloc[0])
 
 
 CODING_COLUMNS = ["theme_id", "report_id", "source"]

@@ -223,6 +223,44 @@ def _plain_path(path: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z0-9_.-]+\.csv", path))
 
 
+class SourceRegister(_MystDirective):
+    """``{source-register}``: data/sources.csv, the public pages every provenance resolves to."""
+
+    def markup(self) -> str:
+        from .load import read_and_validate
+        from .render import Markup, list_table
+        from .sources import register_table
+
+        root = paths.project_root(Path(self.state.document.settings.env.srcdir))
+        self.state.document.settings.env.note_dependency(str(paths.data_dir(root) / "sources.csv"))
+        tables, _ = read_and_validate(root)
+        frame = register_table(tables)
+        frame["Address"] = [Markup(f"<{url}>") for url in frame["Address"]]
+        return list_table(frame, "Register of the public sources this edition read values from (data/sources.csv).",
+                          "table-source-register", widths=[16, 30, 8, 6, 28, 12])
+
+
+class ReferenceNotes(_MystDirective):
+    """``{reference-notes}``: where references.bib differs from the article's reference list, and why."""
+
+    def markup(self) -> str:
+        import pandas as pd
+
+        from .load import read_and_validate
+        from .render import list_table, cite
+
+        root = paths.project_root(Path(self.state.document.settings.env.srcdir))
+        self.state.document.settings.env.note_dependency(str(paths.data_dir(root) / "article_references.csv"))
+        tables, _ = read_and_validate(root)
+        noted = [r for r in tables["article_references"].records if r.get("note")]
+        if not noted:
+            return "No entry of references.bib differs from the article's reference list."
+        frame = pd.DataFrame([{"Reference in the article": str(r["ref_number"]), "Entry": cite([r["bib_key"]], "t"),
+                               "How this bibliography differs": r["note"], "Source": r["note_source"]} for r in noted])
+        return list_table(frame, "Entries of this bibliography that differ from the article's reference list.",
+                          "table-reference-notes", widths=[10, 20, 40, 30], sortable=False)
+
+
 class Colophon(_MystDirective):
     """``{colophon}``: git commit, commit date and package versions of this build.
 
@@ -299,4 +337,6 @@ def setup(app):
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("colophon", Colophon)
     app.add_directive("glued-markdown", GluedMarkdown)
+    app.add_directive("source-register", SourceRegister)
+    app.add_directive("reference-notes", ReferenceNotes)
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -15,10 +15,12 @@ from .model import Review, rows
 from .render import Markup, escape, role_title
 
 
-def published(review: Review, figure_id: str) -> int | None:
-    """A figure the article states, or None if the dataset does not hold it."""
-    match = review.figures.loc[review.figures["figure_id"] == figure_id, "value"]
-    return None if match.empty else int(match.iloc[0])
+def published(review: Review, figure_id: str) -> int | str | None:
+    """A figure the article states (a count, or an identifier or date as text), or None if the dataset does not hold it."""
+    from .figure_values import published as value
+
+    match = [r for r in rows(review.figures) if r["figure_id"] == figure_id]
+    return value(match[0]) if match else None
 
 
 def article_search_values(review: Review) -> dict[str, tuple[object, str]]:

@@ -1,0 +1,405 @@
+"""What the article's numbers imply: whether the published figures of a family can all hold at once.
+
+A *family* is a set of published figures about the same values of the same studies: the
+locations, the designs, the quality ratings, each theme with its subthemes, and each sum
+the article states. Each figure alone allows a range (``reproduction``); together they can
+allow less. For each family this module decides whether some completion of the unknown
+values satisfies every figure of the family at once, and lists what the figures force.
+
+Nothing here is data: the results are shown as implications of the article's numbers,
+never written into ``data/`` and never counted as reproduced.
+
+The algorithms count rather than search. Studies whose value is unknown are
+interchangeable within a family, so a completion is described by *how many* of them take
+each value; the published counts fix most of those numbers, and the rest is a short loop
+over how the remainder can be split. Theme families use a closed form (see
+:func:`_theme_tree`). Everything is linear in the number of studies.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from . import derive, paths
+from .figure_values import published
+from .load import parse_expression, read_descriptor
+from .model import Review, rows
+from .reproduction import CATEGORY_FIGURES, DISTINCT_COUNTRY_FIGURES, prevalence_theme
+
+TABLE_3 = "review Table 3 (no public copy found)"
+ANOTHER_COUNTRY = "a country the article does not list"
+YES, NO = "yes", "no"
+
+
+@dataclass(frozen=True, order=True)
+class Cell:
+    """One unknown value: the file (or the review's table) it belongs in, the study, the column or theme."""
+
+    file: str
+    study_id: str
+    column: str
+
+
+@dataclass(frozen=True)
+class Implication:
+    """The values the published figures leave for one unknown cell; a single value is forced."""
+
+    cell: Cell
+    allowed: tuple[str, ...]
+    because: tuple[str, ...]  # figure ids
+
+    @property
+    def forced(self) -> str | None:
+        return self.allowed[0] if len(self.allowed) == 1 else None
+
+
+@dataclass(frozen=True)
+class Family:
+    family_id: str
+    title: str
+    figures: tuple[str, ...]
+    cells: tuple[Cell, ...]
+    consistent: bool
+    reasons: tuple[str, ...]  # why no completion satisfies every figure (empty when consistent)
+    implied: tuple[str, ...]  # what the figures together say about the unknown values
+    implications: tuple[Implication, ...]
+
+
+# -- value families: one category per study ----------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _enums(root: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    out = {}
+    for resource in read_descriptor(paths.data_dir(root))["resources"]:
+        for field in resource["schema"]["fields"]:
+            if "enum" in field.get("constraints", {}):
+                out[(resource["name"], field["name"])] = tuple(field["constraints"]["enum"])
+    return out
+
+
+def _studies(n: int) -> str:
+    return f"{n} study" if n == 1 else f"{n} studies"
+
+
+def _values(ids, values) -> dict[str, str | None]:
+    """Study -> value, with every kind of missing value (None, NaN, NA) as None."""
+    return {s: (None if v is None or v != v or v is pd.NA else v) for s, v in zip(ids, values)}
+
+
+def _closure(review: Review, figure_ids: set[str]) -> str | None:
+    """The stated sum saying exactly these categories add up to the included studies, if the article states one."""
+    for check in rows(review.checks):
+        terms = parse_expression(check["expression"])
+        if check["figure_id"] == "studies_included" and all(s > 0 for s, _ in terms) and {n for _, n in terms} == figure_ids:
+            return check["check_id"]
+    return None
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What the published counts allow for the studies whose value is unknown."""
+
+    reasons: tuple[str, ...]   # why no completion fits (empty when one does)
+    allowed: tuple[str, ...]   # the values an unknown study takes in some completion
+    implied: tuple[str, ...]   # sentences: how many unknown studies must take which value
+
+    @property
+    def consistent(self) -> bool:
+        return not self.reasons
+
+
+def _split(known: Counter, unknown: int, counts: dict[str, int], closed: bool, n: int, what: str) -> tuple[list[str], dict[str, int], int]:
+    """Reasons no completion fits, the unknown studies each counted category must take, and the rest."""
+    reasons = []
+    for category, count in counts.items():
+        if known[category] > count:
+            reasons.append(f"the dataset already has {known[category]} studies with {what} '{category}', more than the published {count}")
+    if closed:
+        for category, k in sorted((c, k) for c, k in known.items() if c not in counts and k):
+            reasons.append(f"{_studies(k)} {'has' if k == 1 else 'have'} {what} '{category}', which the article's complete breakdown does not list")
+        if sum(counts.values()) != n:
+            reasons.append(f"the article's breakdown adds up to {sum(counts.values())} studies, but the dataset has {n}")
+    deficits = {c: max(count - known[c], 0) for c, count in counts.items()}
+    need = sum(deficits.values())
+    if need > unknown:
+        reasons.append(f"the published counts need {need} more studies than the {unknown} whose {what} is unknown")
+    leftover = max(unknown - need, 0)
+    if closed and leftover and not reasons:
+        reasons.append(f"{_studies(leftover)} whose {what} is unknown would take a value the article's complete breakdown does not list")
+    return reasons, deficits, leftover
+
+
+def _deficit_sentences(unknown: int, deficits: dict[str, int], what: str) -> list[str]:
+    return [f"of the {_studies(unknown)} with no {what}, exactly {d} {'is' if d == 1 else 'are'} '{c}'" for c, d in deficits.items() if d]
+
+
+def complete_categories(values: dict[str, str | None], counts: dict[str, int], closed: bool, domain: tuple[str, ...], what: str) -> Completion:
+    """One value per study from ``domain``; ``counts`` are the published counts; ``closed`` when
+    the article says its counts add up to every study (so values it does not count are absent)."""
+    unknown = [s for s, v in values.items() if v is None]
+    known = Counter(v for v in values.values() if v is not None)
+    reasons, deficits, leftover = _split(known, len(unknown), counts, closed, len(values), what)
+    others = [c for c in domain if c not in counts] if not closed else []
+    if leftover and not others and not reasons:
+        reasons.append(f"{_studies(leftover)} whose {what} is unknown would be left over, and every {what} the data allow is counted")
+    if reasons:
+        return Completion(tuple(reasons), (), ())
+    allowed = tuple([c for c in domain if deficits.get(c)] + (others if leftover else []))
+    implied = _deficit_sentences(len(unknown), deficits, what)
+    if leftover:
+        implied.append(f"the other {leftover} {'is' if leftover == 1 else 'are'} {' or '.join(repr(c) for c in others)}")
+    return Completion((), allowed, tuple(implied) if unknown else ())
+
+
+def complete_locations(values: dict[str, str | None], multi_countries: set[str], counts: dict[str, int], closed: bool,
+                       distinct: dict[str, int]) -> Completion:
+    """Locations: a country, or ``derive.MULTIPLE``; any country may occur. ``multi_countries``
+    are the countries of the known multi-country studies; ``distinct`` may hold the published
+    numbers of countries among single-country studies (``main_countries``) and across
+    multi-country ones (``multi_country_countries``)."""
+    unknown = [s for s, v in values.items() if v is None]
+    known = Counter(v for v in values.values() if v is not None)
+    reasons, deficits, leftover = _split(known, len(unknown), counts, closed, len(values), "location")
+    if reasons:
+        return Completion(tuple(reasons), (), ())
+    single = {c for c in counts if c != derive.MULTIPLE}
+    extra = [c for c, k in known.items() if c != derive.MULTIPLE and c not in single and k]
+    base = sum(1 for c in single if counts[c] > 0) + len(extra)
+
+    def problems(singles: int, multis: int) -> list[str]:
+        """Why ``singles`` unknown studies in uncounted countries and ``multis`` more multi-country ones do not fit."""
+        found = []
+        low, high = base + (1 if singles and not extra else 0), base + singles
+        if "main_countries" in distinct and not low <= distinct["main_countries"] <= high:
+            found.append(f"single-country studies would cover {low}–{high} countries, not the published {distinct['main_countries']}")
+        added = deficits.get(derive.MULTIPLE, 0) + multis
+        if "multi_country_countries" in distinct:
+            wanted, have = distinct["multi_country_countries"], len(multi_countries)
+            fits = wanted == have if not added else wanted >= max(have, 2)
+            if not fits:
+                shown = f"{have}" if not added else f"{max(have, 2)} or more"
+                found.append(f"multi-country studies would cover {shown} countries, not the published {wanted}")
+        return found
+
+    splits = [(leftover - m, m) for m in range(leftover + 1)] if derive.MULTIPLE not in counts else [(leftover, 0)]
+    feasible = [(s, m) for s, m in splits if not problems(s, m)]
+    if not feasible:
+        return Completion(tuple(problems(*splits[0])), (), ())
+    allowed = [c for c in counts if deficits[c]]
+    implied = _deficit_sentences(len(unknown), deficits, "known location")
+    allowed += [derive.MULTIPLE] if any(m for _, m in feasible) else []
+    allowed += [ANOTHER_COUNTRY] if any(s for s, _ in feasible) else []
+    if leftover:
+        implied.append(f"the other {leftover} {'is' if leftover == 1 else 'are'} in {' or '.join(allowed[len(implied):])}")
+    return Completion((), tuple(allowed), tuple(implied) if unknown else ())
+
+
+def _family(family_id: str, title: str, ids: tuple[str, ...], cells: tuple[Cell, ...], done: Completion, domain_size: int | None) -> Family:
+    narrowed = domain_size is None or len(done.allowed) < domain_size
+    implications = tuple(Implication(c, done.allowed, ids) for c in cells) if done.consistent and narrowed else ()
+    return Family(family_id, title, ids, cells, done.consistent, done.reasons, done.implied, implications)
+
+
+def _category_family(review: Review, family_id: str, title: str, values: dict[str, str | None], file: str, column: str,
+                     domain: tuple[str, ...], figures: dict[str, tuple[str, int]]) -> Family:
+    closure = _closure(review, set(figures))
+    done = complete_categories(values, dict(figures.values()), closure is not None, domain, column)
+    cells = tuple(Cell(file, s, column) for s in sorted(s for s, v in values.items() if v is None))
+    return _family(family_id, title, _ids(figures, closure), cells, done, len(domain))
+
+
+def _ids(figures: dict, closure: str | None) -> tuple[str, ...]:
+    return tuple(figures) + (("studies_included",) if closure else ())
+
+
+def _location_family(review: Review, figures: dict[str, tuple[str, int]], distinct: dict[str, int]) -> Family:
+    locations = derive.study_locations(review)
+    values = _values(locations["study_id"], locations["location"])
+    multi = {c for cs, loc in zip(locations["countries"], locations["location"]) if loc == derive.MULTIPLE for c in cs}
+    closure = _closure(review, set(figures))
+    done = complete_locations(values, multi, dict(figures.values()), closure is not None, distinct)
+    cells = tuple(Cell("data/study_countries.csv", s, "country") for s in sorted(s for s, v in values.items() if v is None))
+    return _family("location", "Study locations", _ids(figures, closure) + tuple(distinct), cells, done, None)
+
+
+# -- themes: a theme and its subthemes ------------------------------------------------
+
+
+def complete_theme_tree(studies: list[str], root: str, children: list[str], support: dict[str, set[str]],
+                        counts: dict[str, int]) -> tuple[list[str], list[tuple[str, str, str, tuple[str, ...]]]]:
+    """Closed form for one theme ``root`` with subthemes ``children``.
+
+    Unknowns: whether each study not cited for a theme supports it. Constraints: the
+    published ``counts``, and a study supporting a subtheme supports its theme. With P the
+    studies supporting the theme (|P| = its count, if published), each subtheme's
+    supporters are any superset of its cited studies inside P; so a completion exists
+    exactly when cited(theme) <= count(theme) <= n and cited(sub) <= count(sub) <= |P|.
+    A cell is forced when the opposite value leaves no room: returns the reasons no
+    completion exists, and the forced cells as (study, theme, value, themes whose counts force it).
+    """
+    n = len(studies)
+    c_root = counts.get(root)
+    reasons = []
+    if c_root is not None and not len(support[root]) <= c_root <= n:
+        reasons.append(f"'{root}' is published as {c_root} studies, but {len(support[root])} are cited for it (with its subthemes), of {n}")
+    ceiling = c_root if c_root is not None else n
+    for u in children:
+        if u in counts and not len(support[u]) <= counts[u] <= ceiling:
+            reasons.append(f"'{u}' is published as {counts[u]} studies, but {len(support[u])} are cited for it and at most {ceiling} can support its theme")
+    if reasons:
+        return reasons, []
+    full = [u for u in children if counts.get(u) == n]
+    root_yes = c_root == n or bool(full)
+    root_no = c_root is not None and c_root == len(support[root])
+    forced = []
+    for s in studies:
+        if s not in support[root] and root_yes:
+            forced.append((s, root, YES, (root,) if c_root == n else tuple(full)))
+        elif s not in support[root] and root_no:
+            forced.append((s, root, NO, (root,)))
+    for u in children:
+        c_u = counts.get(u)
+        for s in studies:
+            if s in support[u]:
+                continue
+            if c_u is not None and c_u == len(support[u]):
+                forced.append((s, u, NO, (u,)))
+            elif root_no and s not in support[root]:
+                forced.append((s, u, NO, (root,)))
+            elif c_u is not None:
+                # the most studies the subtheme can have without s
+                room = n - 1 if c_root is None else (c_root - 1 if s in support[root] or c_root == n else c_root)
+                if c_u > room:
+                    forced.append((s, u, YES, (u, root) if c_root is not None else (u,)))
+    return reasons, forced
+
+
+def _theme_tree(review: Review, root: str, children: list[str], support: dict[str, set[str]], counts: dict[str, int],
+                figure_of: dict[str, str], names: dict[str, str]) -> Family:
+    studies = list(review.studies["study_id"])
+    members = [root] + children
+    reasons, forced = complete_theme_tree(studies, root, children, support, counts)
+    cells = tuple(Cell(TABLE_3, s, t) for t in members for s in studies if s not in support[t])
+    figures = tuple(figure_of[t] for t in members if t in figure_of)
+    title = f"Theme: {names[root]}" + (" and its subthemes" if children else "")
+    if reasons:
+        for t in members:
+            reasons = [r.replace(f"'{t}'", f"'{names[t]}'") for r in reasons]
+        return Family(f"theme-{root}", title, figures, cells, False, tuple(reasons), (), ())
+    implications = tuple(Implication(Cell(TABLE_3, s, t), (value,), tuple(figure_of[b] for b in because))
+                         for s, t, value, because in forced)
+    implied = tuple(f"'{names[t]}': {counts[t] - len(support[t])} of the {_studies(len(studies) - len(support[t]))} not cited for it must support it"
+                    for t in members if t in counts and len(support[t]) < len(studies))
+    return Family(f"theme-{root}", title, figures, cells, True, (), implied, implications)
+
+
+def cited_studies(review: Review) -> dict[str, set[str]]:
+    """Theme -> the studies the Results cite for it, directly or under a subtheme.
+
+    The same links as :func:`derive.theme_support`, as plain sets: that table also keeps
+    the reports and sources of each link, which costs more than a family may take.
+    """
+    study_of = {r: s for r, s in zip(review.reports["report_id"], review.reports["study_id"]) if isinstance(s, str)}
+    parent = _values(review.themes["theme_id"], review.themes["parent_theme_id"])
+    support: dict[str, set[str]] = {t: set() for t in review.themes["theme_id"]}
+    for theme_id, report_id in zip(review.coding["theme_id"], review.coding["report_id"]):
+        study = study_of.get(report_id)
+        if study is not None:
+            support[theme_id].add(study)
+            if parent.get(theme_id) in support:
+                support[parent[theme_id]].add(study)
+    return support
+
+
+def _theme_families(review: Review, prevalence: dict[str, tuple[str, int]]) -> list[tuple[str, Callable[[], Family]]]:
+    """One builder per theme with its subthemes, for the trees with a published count.
+
+    Which studies the Results cite for each theme is worked out by the first builder
+    that runs and shared by the others (so the benchmark charges it to a family).
+    """
+    support: dict[str, set[str]] = {}
+
+    def cited() -> dict[str, set[str]]:
+        if not support:
+            support.update(cited_studies(review))
+        return support
+
+    parents = _values(review.themes["theme_id"], review.themes["parent_theme_id"])
+    names = dict(zip(review.themes["theme_id"], review.themes["name"]))
+    counts = {theme: count for theme, (_, count) in prevalence.items()}
+    figure_of = {theme: figure_id for theme, (figure_id, _) in prevalence.items()}
+    children: dict[str, list[str]] = {}
+    for theme, parent in parents.items():
+        if parent is not None and parent in parents:
+            children.setdefault(parent, []).append(theme)
+    roots = [t for t in derive.ordered_themes(review)["theme_id"] if parents[t] is None or parents[t] not in parents]
+    return [(f"theme-{root}", lambda root=root: _theme_tree(review, root, children.get(root, []), cited(), counts, figure_of, names))
+            for root in roots if any(t in counts for t in [root] + children.get(root, []))]
+
+
+# -- the article's stated sums ----------------------------------------------------------
+
+
+def _sum_families(review: Review) -> list[Family]:
+    values = {r["figure_id"]: published(r) for r in rows(review.figures)}
+    out = []
+    for check in rows(review.checks):
+        terms = parse_expression(check["expression"])
+        total = sum(sign * values[name] for sign, name in terms)
+        ok = total == values[check["figure_id"]]
+        reasons = () if ok else (f"the parts add up to {total:,}, not {values[check['figure_id']]:,}",)
+        out.append(Family(f"sum-{check['check_id']}", f"Stated sum: {check['description']}",
+                          (check["figure_id"],) + tuple(n for _, n in terms), (), ok, reasons, (), ()))
+    return out
+
+
+# -- entry point ------------------------------------------------------------------------------
+
+
+def builders(review: Review) -> list[tuple[str, Callable[[], Family]]]:
+    """(family id, function that judges it) for every family; the benchmark times them one by one."""
+    out: list[tuple[str, Callable[[], Family]]] = []
+    enums = _enums(review.root)
+    for run in dict.fromkeys(review.figures["search_run_id"]):
+        scoped = review.as_of(run)
+        groups: dict[str, dict[str, tuple[str, int]]] = {}
+        prevalence, distinct = {}, {}
+        themes = set(scoped.themes["theme_id"])
+        for r in rows(review.figures[review.figures["search_run_id"] == run]):
+            if r["figure_id"] in CATEGORY_FIGURES:
+                family, category = CATEGORY_FIGURES[r["figure_id"]]
+                groups.setdefault(family, {})[r["figure_id"]] = (category, published(r))
+            elif r["figure_id"] in DISTINCT_COUNTRY_FIGURES:
+                distinct[r["figure_id"]] = published(r)
+            elif prevalence_theme(r["figure_id"]) in themes:
+                prevalence[prevalence_theme(r["figure_id"])] = (r["figure_id"], published(r))
+        if "location" in groups or distinct:
+            out.append(("location", lambda s=scoped, g=groups, d=distinct: _location_family(s, g.get("location", {}), d)))
+        if "design" in groups:
+            out.append(("design", lambda s=scoped, g=groups: _category_family(
+                s, "design", "Study designs", _values(s.studies["study_id"], s.studies["design"]), "data/studies.csv", "design",
+                enums[("studies", "design")], g["design"])))
+        if "quality" in groups:
+            out.append(("quality", lambda s=scoped, g=groups: _category_family(
+                s, "quality", "Quality ratings (MMAT)", _values(s.quality["study_id"], s.quality["mmat_rating"]), "data/quality_appraisal.csv",
+                "mmat_rating", enums[("quality_appraisal", "mmat_rating")], g["quality"])))
+        out += _theme_families(scoped, prevalence)
+    out += [(family.family_id, lambda f=family: f) for family in _sum_families(review)]
+    return out
+
+
+def families(review: Review) -> list[Family]:
+    """Every family of published figures, each judged against the review as of the figures' search run."""
+    return [build() for _, build in builders(review)]
+
+
+def forced(found: list[Family]) -> list[Implication]:
+    """Every unknown cell whose value the published figures decide, over all families."""
+    return [i for f in found if f.consistent for i in f.implications if i.forced is not None]

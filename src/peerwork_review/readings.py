@@ -1,0 +1,181 @@
+"""Alternative readings: extraction decisions that are judgements, and what each alternative changes.
+
+``data/readings.csv`` lists, for each open question, its alternative answers with their
+evidence; the chosen one is what the other files hold. ``data/reading_changes.csv`` says
+what each other alternative changes. :func:`apply` makes the review under an alternative
+(in memory: nothing is written), so every published figure can be recomputed under each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import Problem
+from .model import TABLES, Review, rows
+
+JOIN = " | "  # joins the fields of a composite primary key in reading_changes.csv
+NOT_CHANGED = {"sources", "readings", "reading_changes", "published_figures", "figure_checks"}
+PER_STUDY = ("studies", "study_countries", "quality_appraisal")
+
+
+# -- validation ----------------------------------------------------------------------
+
+
+def _key(record: dict, fields: list[str]) -> str:
+    return JOIN.join("" if record[f] is None else str(record[f]) for f in fields)
+
+
+def _valid_value(value: str, spec: dict) -> str | None:
+    """Why ``value`` cannot go into a cell of ``spec``, or None."""
+    constraints = spec.get("constraints", {})
+    if value == "":
+        return "the column is required, so it cannot be made unknown" if constraints.get("required") else None
+    if spec.get("type") == "integer" and not value.lstrip("-").isdigit():
+        return f"{value!r} is not a whole number"
+    if "enum" in constraints and value not in constraints["enum"]:
+        return f"{value!r} is not an allowed value of the column"
+    return None
+
+
+def check_readings(tables: dict, resources: dict) -> list[Problem]:
+    readings, changes = tables.get("readings"), tables.get("reading_changes")
+    if readings is None or changes is None or not (readings.readable and changes.readable):
+        return []
+    problems = []
+    by_reading: dict[str, list[tuple[dict, int]]] = {}
+    for record, row in zip(readings.records, readings.rows):
+        by_reading.setdefault(record["reading_id"], []).append((record, row))
+    figures = {r["figure_id"] for r in tables["published_figures"].records}
+    chosen = set()
+    for reading_id, items in by_reading.items():
+        first_row = items[0][1]
+        picked = [(r, row) for r, row in items if r["chosen"] == "yes"]
+        if len(picked) != 1:
+            problems.append(Problem(readings.file, first_row, "chosen", f"reading {reading_id!r} needs exactly one alternative with chosen 'yes'; it has {len(picked)}"))
+        chosen |= {(reading_id, r["alternative_id"]) for r, _ in picked}
+        if len(items) < 2:
+            problems.append(Problem(readings.file, first_row, "alternative_id", f"reading {reading_id!r} needs at least two alternatives"))
+        for record, row in items:
+            if record["question"] != items[0][0]["question"]:
+                problems.append(Problem(readings.file, row, "question", f"every row of reading {reading_id!r} must ask the same question as row {first_row}"))
+            matched = (record.get("chosen_to_match") or "").split()
+            if matched and record["chosen"] != "yes":
+                problems.append(Problem(readings.file, row, "chosen_to_match", "only the chosen alternative can have been chosen to match figures"))
+            for figure_id in matched:
+                if figure_id not in figures:
+                    problems.append(Problem(readings.file, row, "chosen_to_match", f"{figure_id!r} is not a figure_id in data/published_figures.csv"))
+    changed = set()
+    for record, row in zip(changes.records, changes.rows):
+        alternative = (record["reading_id"], record["alternative_id"])
+        changed.add(alternative)
+        if alternative in chosen:
+            problems.append(Problem(changes.file, row, "alternative_id", "the chosen alternative is the data as stored; it has no changes"))
+        problems += _check_change(record, row, changes.file, tables, resources)
+    for record, row in zip(readings.records, readings.rows):
+        alternative = (record["reading_id"], record["alternative_id"])
+        if record["chosen"] == "no" and alternative not in changed:
+            problems.append(Problem(readings.file, row, "alternative_id", f"alternative {alternative[1]!r} changes nothing; list its changes in data/reading_changes.csv"))
+    return problems
+
+
+def _check_change(record: dict, row: int, file: str, tables: dict, resources: dict) -> list[Problem]:
+    table_name = record["table"]
+    if table_name not in resources or table_name in NOT_CHANGED:
+        allowed = ", ".join(n for n in resources if n not in NOT_CHANGED)
+        return [Problem(file, row, "table", f"{table_name!r} is not a table an alternative can change ({allowed})")]
+    target = tables[table_name]
+    if not target.readable:
+        return []
+    fields = {f["name"]: f for f in resources[table_name]["schema"]["fields"]}
+    key_fields = resources[table_name]["schema"].get("primaryKey", [])
+    keys = {_key(r, key_fields) for r in target.records}
+    if record["action"] == "copy study":
+        problems = []
+        if table_name != "studies":
+            problems.append(Problem(file, row, "table", "'copy study' copies a row of studies; set table to studies"))
+        elif record["key"] not in keys:
+            problems.append(Problem(file, row, "key", f"{record['key']!r} is not a study_id in data/studies.csv"))
+        new = record["value"] or ""
+        if not new or new in keys:
+            problems.append(Problem(file, row, "value", "'copy study' needs the new study's study_id in value, one no study has yet"))
+        return problems
+    if record["key"] not in keys:
+        shown = JOIN.join(key_fields)
+        return [Problem(file, row, "key", f"no row of {target.file} has the key {record['key']!r} (written as {shown})")]
+    if record["column"] not in fields:
+        return [Problem(file, row, "column", f"{record['column']!r} is not a column of {target.file}")]
+    why = _valid_value(record["value"] or "", fields[record["column"]])
+    return [Problem(file, row, "value", why)] if why else []
+
+
+# -- applying an alternative ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alternative:
+    reading_id: str
+    alternative_id: str
+    chosen: bool
+    question: str
+    text: str
+    evidence: str
+    source: str
+    chosen_to_match: tuple[str, ...]
+
+
+def alternatives(review: Review) -> list[Alternative]:
+    return [Alternative(r["reading_id"], r["alternative_id"], r["chosen"] == "yes", r["question"], r["alternative"],
+                        r["evidence"], r["source"], tuple((r["chosen_to_match"] or "").split()))
+            for r in rows(review.readings)]
+
+
+def reading_ids(review: Review) -> list[str]:
+    return list(dict.fromkeys(review.readings["reading_id"]))
+
+
+@lru_cache(maxsize=8)
+def _primary_keys(root: Path) -> dict[str, list[str]]:
+    from . import paths
+    from .load import read_descriptor
+
+    return {r["name"]: r["schema"].get("primaryKey", []) for r in read_descriptor(paths.data_dir(root))["resources"]}
+
+
+def _typed(frame: pd.DataFrame, column: str, value: str):
+    if value == "":
+        return pd.NA if str(frame[column].dtype) == "Int64" else None
+    return int(value) if str(frame[column].dtype) == "Int64" else value
+
+
+def apply(review: Review, reading_id: str, alternative_id: str) -> Review:
+    """The review as it would be under one alternative (the chosen one is the review itself)."""
+    changes = review.reading_changes[(review.reading_changes["reading_id"] == reading_id)
+                                     & (review.reading_changes["alternative_id"] == alternative_id)]
+    if changes.empty:
+        return review
+    keys = _primary_keys(review.root)
+    frames = {name: getattr(review, attr).copy() for name, attr in TABLES.items()}
+    for change in rows(changes):
+        if change["action"] == "copy study":
+            old, new = change["key"], change["value"]
+            for name in PER_STUDY:
+                frame = frames[name]
+                copied = frame[frame["study_id"] == old].assign(study_id=new)
+                frames[name] = pd.concat([frame, copied], ignore_index=True)
+            continue
+        frame, fields = frames[change["table"]], keys[change["table"]]
+        match = pd.Series([JOIN.join("" if pd.isna(v) else str(v) for v in values) == change["key"]
+                           for values in frame[fields].itertuples(index=False)], index=frame.index)
+        frame.loc[match, change["column"]] = _typed(frame, change["column"], change["value"] or "")
+    return replace(review, **{TABLES[name]: frame for name, frame in frames.items()})
+
+
+def under_each(review: Review, reading_id: str) -> list[tuple[Alternative, Review]]:
+    """Every alternative of a reading with the review under it, the chosen one first."""
+    found = [a for a in alternatives(review) if a.reading_id == reading_id]
+    found.sort(key=lambda a: not a.chosen)
+    return [(a, apply(review, a.reading_id, a.alternative_id)) for a in found]

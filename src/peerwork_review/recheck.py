@@ -1,0 +1,109 @@
+"""``peerwork-review check``: re-derive every figure and say, in words, what differs from the stored outputs.
+
+Notebook 05 glues, for every published figure, its published value
+(``statements.glue_published_figures``), derived value and status, and for every stated
+sum its total and status (:func:`glue_record`), all as the text the book shows. This
+module derives them again from ``data/`` and compares, so a reviewer reads
+"Studies in the United States: derived 6–7, now 5–6; within range → outside range"
+instead of a raw diff of notebook JSON.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .render import value_text
+
+NOTEBOOK = "notebooks/05-reproduction-check.ipynb"
+
+
+def _keys(kind: str, name: str) -> dict[str, str]:
+    if kind == "figure":
+        return {"published": f"published_{name}", "derived": f"derived_{name}", "status": f"status_{name}"}
+    return {"sum": f"sum_{name}", "status": f"sumstatus_{name}"}
+
+
+def glue_record(figures: pd.DataFrame, checks: pd.DataFrame) -> None:
+    """Store what ``check`` compares as glued values of the notebook that calls it (the published values are glued already)."""
+    from .notebook import glue
+
+    for row in figures.itertuples():
+        keys = _keys("figure", row.figure_id)
+        glue(keys["derived"], row.derived, f"derived: {row.description}")
+        glue(keys["status"], row.status, f"status: {row.description}")
+    for row in checks.itertuples():
+        keys = _keys("sum", row.check_id)
+        glue(keys["sum"], row.sum_of_parts, f"parts added up: {row.description}")
+        glue(keys["status"], row.status, f"status: {row.description}")
+
+
+def stored(root: Path) -> dict[str, object]:
+    """Every glued value of the stored reproduction check, as the text the book shows."""
+    import nbformat
+
+    from .changes import items
+
+    found = items(nbformat.read(root / NOTEBOOK, as_version=4))
+    return {key: item.content for key, item in found.items() if item.kind == "value"}
+
+
+def differences(figures: pd.DataFrame, checks: pd.DataFrame, before: dict[str, object]) -> list[str]:
+    """One sentence per figure or sum whose stored output differs from the fresh derivation."""
+    out = []
+    for row in figures.itertuples():
+        keys = _keys("figure", row.figure_id)
+        if keys["status"] not in before:
+            out.append(f"{row.description}: not in the stored outputs; now derived {row.derived} ({row.status}).")
+            continue
+        was = {k: str(before.get(v, "")) for k, v in keys.items()}
+        now = {"published": value_text(row.published), "derived": str(row.derived), "status": row.status}
+        if was == now:
+            continue
+        parts = []
+        if was["published"] != now["published"]:
+            parts.append(f"published {was['published']}, now {now['published']}")
+        parts.append(f"derived {was['derived']}, now {now['derived']}" if was["derived"] != now["derived"] else f"derived {now['derived']}")
+        parts.append(f"{was['status']} → {now['status']}" if was["status"] != now["status"] else f"still {now['status']}")
+        out.append(f"{row.description}: {'; '.join(parts)}.")
+    current = set(figures["figure_id"])
+    for key in sorted(before):
+        if key.startswith("status_") and key.removeprefix("status_") not in current:
+            out.append(f"{key.removeprefix('status_')}: in the stored outputs ({before[key]}), but no longer a published figure.")
+    for row in checks.itertuples():
+        keys = _keys("sum", row.check_id)
+        was_sum, was_status = before.get(keys["sum"]), before.get(keys["status"])
+        if was_status is None:
+            out.append(f"Stated sum “{row.description}”: not in the stored outputs; now {row.sum_of_parts:,} ({row.status}).")
+        elif (str(was_sum), was_status) != (value_text(row.sum_of_parts), row.status):
+            status = f"{was_status} → {row.status}" if was_status != row.status else f"still {row.status}"
+            out.append(f"Stated sum “{row.description}”: parts added to {was_sum}, now {row.sum_of_parts:,}; {status}.")
+    return out
+
+
+def run(root: Path) -> int:
+    """Print the differences; 0 when there are none, 1 otherwise (or when the data are not valid)."""
+    import sys
+
+    from . import reproduction
+    from .errors import DataError
+    from .load import load
+
+    try:
+        review = load(root)
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        print("\nThe data are not valid, so nothing could be re-derived. Run `make validate` for the list above.", file=sys.stderr)
+        return 1
+    figures, checks = reproduction.figure_table(review), reproduction.check_table(review)
+    found = differences(figures, checks, stored(root))
+    if not found:
+        print(f"No difference: all {len(figures)} published figures and {len(checks)} stated sums derive as stored in {NOTEBOOK}.")
+        return 0
+    print(f"{len(found)} difference{'s' if len(found) != 1 else ''} from the stored outputs of {NOTEBOOK} "
+          "(stored value first, fresh derivation second):")
+    for line in found:
+        print(f"  - {line}")
+    print("If the change is intended, run `make refresh` and commit the refreshed notebooks with it.")
+    return 1

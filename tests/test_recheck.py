@@ -1,0 +1,36 @@
+"""``peerwork-review check``: silent and 0 when nothing differs; the difference in words and 1 otherwise."""
+
+from __future__ import annotations
+
+from audit_helpers import TEST, set_by_key
+from conftest import ROOT, cli, copy_project
+from peerwork_review import recheck, reproduction
+
+
+def test_check_finds_no_difference_in_the_repository():
+    result = cli(ROOT, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("No difference")
+
+
+def test_check_says_what_changed_in_words(tmp_path):
+    root = copy_project(tmp_path / "project", ["data", "notebooks", "references.bib"])
+    set_by_key(root, "study_countries.csv", {"study_id": "gates2010"}, country="Canada", source=TEST)
+    result = cli(root, "check")
+    assert result.returncode == 1
+    assert "Studies conducted in the United States: derived 6–7, now 6; within range → outside range." in result.stdout
+    assert "Studies conducted in Australia: derived 3–4, now 3; within range → reproduced." in result.stdout
+
+
+def test_check_exits_1_on_invalid_data(tmp_path):
+    root = copy_project(tmp_path / "project", ["data", "notebooks", "references.bib"])
+    set_by_key(root, "studies.csv", {"study_id": "berry2011"}, sample_size="four")
+    result = cli(root, "check")
+    assert result.returncode == 1 and "nothing could be re-derived" in result.stderr
+
+
+def test_differences_name_figures_missing_from_the_stored_outputs(review):
+    figures, checks = reproduction.figure_table(review), reproduction.check_table(review)
+    found = recheck.differences(figures, checks, {"status_retired_figure": "reproduced"})
+    assert any(line.startswith("retired_figure: in the stored outputs") for line in found)
+    assert any("not in the stored outputs; now derived" in line for line in found)

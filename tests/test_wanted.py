@@ -1,0 +1,63 @@
+"""Cells wanted: every missing value once, ranked by the published figures it settles; settling is real."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from audit_helpers import TEST, set_by_key
+from peerwork_review import consistency, derive, reproduction, wanted
+from peerwork_review.load import load
+from peerwork_review.render import CsvDownload
+
+
+@pytest.fixture(scope="module")
+def cells(review):
+    return wanted.cells_wanted(review)
+
+
+def test_each_missing_value_is_listed_once(review, cells):
+    assert not cells.duplicated(["file", "key", "column"]).any()
+    table_3 = cells[cells["file"] == consistency.TABLE_3]
+    assert (table_3["bears_on"] > 0).all()  # a cell of Table 3 is wanted when it bears on a published figure
+    support = derive.theme_support(review)
+    for figure_id in ("prevalence_education_training", "prevalence_leadership"):
+        theme = reproduction.prevalence_theme(figure_id)
+        uncited = len(review.studies) - int((support["theme_id"] == theme).sum())
+        assert int(table_3["bears_on_figures"].str.split().map(lambda ids: figure_id in ids).sum()) == uncited
+    assert len(cells[cells["file"] == "data/quality_appraisal.csv"]) == int(review.quality["mmat_rating"].isna().sum())
+
+
+def test_rows_are_ranked_by_what_they_settle(cells):
+    ranks = list(zip(cells["settles"], cells["bears_on"]))
+    assert ranks == sorted(ranks, reverse=True)
+    for settles, bears in zip(cells["settles_figures"], cells["bears_on_figures"]):
+        assert set(settles.split()) <= set(bears.split())
+
+
+def test_the_2023_figures_want_gates_country_first(cells):
+    top = cells.iloc[0]
+    assert (top["file"], top["key"], top["column"]) == ("data/study_countries.csv", "gates2010", "country")
+    assert top["implied"] == "United States (forced)"
+    assert set(top["settles_figures"].split()) == {f for f, (family, _) in reproduction.CATEGORY_FIGURES.items() if family == "location"} | {
+        "main_countries", "multi_country_countries"}
+
+
+def test_filling_a_cell_settles_exactly_the_figures_it_claims(project_copy):
+    before = wanted.cells_wanted(load(project_copy))
+    claimed = set(before.iloc[0]["settles_figures"].split())
+    set_by_key(project_copy, "study_countries.csv", {"study_id": "gates2010"}, country="United States", source=TEST)
+    table = reproduction.figure_table(load(project_copy)).set_index("figure_id")
+    now_exact = {f for f in table.index if table.loc[f, "status"] == reproduction.REPRODUCED}
+    assert claimed <= now_exact
+    assert all(table.loc[f, "status"] == reproduction.REPRODUCED for f in claimed)
+
+
+def test_the_csv_download_holds_the_whole_table(cells):
+    bundle = CsvDownload(cells, "cells-wanted.csv", "Download")._repr_mimebundle_()
+    back = pd.read_csv(io.StringIO(bundle["text/csv"]), keep_default_na=False)
+    assert list(back.columns) == list(cells.columns) and len(back) == len(cells)
+    link = CsvDownload(cells, "cells-wanted.csv", "Download").link()._repr_html_()
+    assert link.startswith('<a class="csv-download" download="cells-wanted.csv" href="data:text/csv')
