@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, copy_project
 from payloads import HOSTILE
-from test_data import edit_rows, set_cell
+from helpers import edit_rows, set_cell
 from test_updating import RUN as UPDATE_RUN, STUDY as UPDATE_STUDY, TEST, add_second_run
 from peerwork_review import derive, figures, findings, tables
 from peerwork_review.errors import DataError

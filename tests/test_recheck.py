@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from audit_helpers import TEST, set_by_key
-from conftest import ROOT, cli, copy_project
+from helpers import ROOT, cli, copy_project
 from peerwork_review import recheck, reproduction
 
 

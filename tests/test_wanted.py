@@ -10,7 +10,6 @@ import pytest
 from audit_helpers import TEST, set_by_key
 from peerwork_review import consistency, derive, reproduction, wanted
 from peerwork_review.load import load
-from peerwork_review.render import CsvDownload
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +54,11 @@ def test_filling_a_cell_settles_exactly_the_figures_it_claims(project_copy):
     assert all(table.loc[f, "status"] == reproduction.REPRODUCED for f in claimed)
 
 
-def test_the_csv_download_holds_the_whole_table(cells):
-    bundle = CsvDownload(cells, "cells-wanted.csv", "Download")._repr_mimebundle_()
-    back = pd.read_csv(io.StringIO(bundle["text/csv"]), keep_default_na=False)
+@pytest.mark.slow
+def test_the_book_offers_the_whole_table_as_csv(built_book, cells):
+    """The download is the table the notebook stored, copied out by the build (nothing recomputed)."""
+    (found,) = built_book.glob("_downloads/*/cells_wanted.csv")
+    back = pd.read_csv(found, keep_default_na=False, dtype=str)
     assert list(back.columns) == list(cells.columns) and len(back) == len(cells)
-    link = CsvDownload(cells, "cells-wanted.csv", "Download").link()._repr_html_()
-    assert link.startswith('<a class="csv-download" download="cells-wanted.csv" href="data:text/csv')
+    page = (built_book / "notebooks" / "06-what-the-numbers-imply.html").read_text()
+    assert f'href="../{found.relative_to(built_book).as_posix()}"' in page

@@ -41,14 +41,17 @@ CONTRACT = {
                "key_findings key_findings_source",
     "study_countries": "study_id country source",
     "quality_appraisal": "study_id mmat_rating mmat_rating_source",
-    "article_references": "ref_number:integer bib_key source",
+    "article_references": "ref_number:integer bib_key source note note_source",
     "reports": "report_id study_id role first_search_run_id article_ref_number:integer source",
     "themes": "theme_id kind parent_theme_id position:integer name name_source placement_source description "
               "description_source",
     "findings": "finding_id search_run_id theme_id position:integer statement locator",
     "finding_reports": "finding_id report_id",
-    "published_figures": "figure_id search_run_id topic description value:integer section quote note",
+    "published_figures": "figure_id search_run_id topic description value_type value:integer value_text section quote note",
     "figure_checks": "check_id figure_id expression description source",
+    "sources": "source_id url title gives read",
+    "readings": "reading_id alternative_id chosen question alternative evidence source chosen_to_match",
+    "reading_changes": "reading_id alternative_id action table key column value",
 }
 
 @dataclass(frozen=True)

@@ -53,7 +53,9 @@ def check_figure_values(tables: dict) -> list[Problem]:
         elif isinstance(text, str) and kind in TEXT_FORMS and not TEXT_FORMS[kind][0].match(text):
             problems.append(Problem(figures.file, row, "value_text", f"{text!r} is not {TEXT_FORMS[kind][1]}"))
     for record, row in zip(checks.records, checks.rows):
-        names = [record["figure_id"]] + _TERM.findall(record["expression"] or "")
+        if not isinstance(record["expression"], str) or not isinstance(record["figure_id"], str):
+            continue  # failed its own check, already reported
+        names = [record["figure_id"]] + _TERM.findall(record["expression"])
         for name in names:
             if name in kinds and kinds[name] is not None and not is_numeric(kinds[name]):
                 problems.append(Problem(checks.file, row, "expression" if name != record["figure_id"] else "figure_id",

@@ -29,7 +29,9 @@ def _section_headings(tables) -> dict[str, str]:
     """Theme id -> its heading in the article's Results, where name_source gives one."""
     out = {}
     for record in tables["themes"].records:
-        match = _HEADING.search(record["name_source"] or "")
+        if not isinstance(record["name_source"], str):  # empty, or failed its own check
+            continue
+        match = _HEADING.search(record["name_source"])
         if match:
             out[record["theme_id"]] = match.group(1)
     return out

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .csvfile import INVALID
 from .errors import Problem
 from .model import TABLES, Review, rows
 
@@ -46,8 +47,14 @@ def check_readings(tables: dict, resources: dict) -> list[Problem]:
     if readings is None or changes is None or not (readings.readable and changes.readable):
         return []
     problems = []
+    # Rows whose own cells failed their checks are reported already; these rules skip them.
+    ok = lambda record, *names: all(record[n] is not INVALID for n in names)  # noqa: E731
+    alternatives = [(r, row) for r, row in zip(readings.records, readings.rows)
+                    if ok(r, "reading_id", "alternative_id", "chosen", "question", "chosen_to_match")]
+    edits = [(r, row) for r, row in zip(changes.records, changes.rows)
+             if ok(r, "reading_id", "alternative_id", "action", "table", "key", "column", "value")]
     by_reading: dict[str, list[tuple[dict, int]]] = {}
-    for record, row in zip(readings.records, readings.rows):
+    for record, row in alternatives:
         by_reading.setdefault(record["reading_id"], []).append((record, row))
     figures = {r["figure_id"] for r in tables["published_figures"].records}
     chosen = set()
@@ -69,15 +76,16 @@ def check_readings(tables: dict, resources: dict) -> list[Problem]:
                 if figure_id not in figures:
                     problems.append(Problem(readings.file, row, "chosen_to_match", f"{figure_id!r} is not a figure_id in data/published_figures.csv"))
     changed = set()
-    for record, row in zip(changes.records, changes.rows):
+    for record, row in edits:
         alternative = (record["reading_id"], record["alternative_id"])
         changed.add(alternative)
         if alternative in chosen:
             problems.append(Problem(changes.file, row, "alternative_id", "the chosen alternative is the data as stored; it has no changes"))
         problems += _check_change(record, row, changes.file, tables, resources)
-    for record, row in zip(readings.records, readings.rows):
+    complete = len(edits) == len(changes.records)  # with a broken change row, "changes nothing" may be untrue
+    for record, row in alternatives:
         alternative = (record["reading_id"], record["alternative_id"])
-        if record["chosen"] == "no" and alternative not in changed:
+        if complete and record["chosen"] == "no" and alternative not in changed:
             problems.append(Problem(readings.file, row, "alternative_id", f"alternative {alternative[1]!r} changes nothing; list its changes in data/reading_changes.csv"))
     return problems
 
