@@ -161,7 +161,8 @@ class DataDictionary(_MystDirective):
                 f"{escape(resource['description'])} Download {{download}}`{resource['path']} <../data/{resource['path']}>`. "
                 f"Primary key: {escape(', '.join(keys))}." + (f" Links: {escape(links)}." if links else ""),
                 "",
-                list_table(pd.DataFrame(fields), f"Fields of {resource['path']}", f"table-data-{resource['name'].replace('_', '-')}", widths=[18, 8, 22, 16, 36]),
+                # unnumbered: the dictionary's tables must not take numbers from the results'
+                list_table(pd.DataFrame(fields), f"Fields of {resource['path']}", None, widths=[18, 8, 22, 16, 36]),
                 "",
             ]
         return "\n".join(out)
@@ -200,7 +201,7 @@ class Colophon(_MystDirective):
                 rows.append({"Item": name, "Value": version(name)})
             except PackageNotFoundError:
                 rows.append({"Item": name, "Value": "not installed"})
-        return list_table(pd.DataFrame(rows), "This build", "table-colophon", widths=[40, 60], sortable=False)
+        return list_table(pd.DataFrame(rows), "This build", None, widths=[40, 60], sortable=False)
 
 
 def _always_reread_colophon(app, env, added, changed, removed):
@@ -221,6 +222,9 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    from . import reader_edition
+
+    reader_edition.setup(app)
     # early: a later html-page-context handler that returns a template stops the chain
     app.connect("html-page-context", _drop_duplicate_scripts, priority=100)
     app.connect("config-inited", _key_cache_on_inputs)
