@@ -96,6 +96,12 @@ def wrap(text: str, width: float, measure: _Measure, size: float = FONT_PT, weig
     return out
 
 
+def _keep_indent(line: str) -> str:
+    """Leading spaces as no-break spaces, which SVG viewers do not collapse."""
+    stripped = line.lstrip(" ")
+    return "\u00a0" * (len(line) - len(stripped)) + stripped
+
+
 def _text_height(lines: int, size: float) -> float:
     return lines * size * LINE_SPACING
 
@@ -215,7 +221,7 @@ def draw(flow, texts: dict[str, str], title: str | None = None):
             ax.text(b.centre_x, b.y + b.height / 2, b.lines[0], rotation=90, ha="center", va="center", fontsize=b.size,
                     fontweight=b.weight, family=FONT, parse_math=False, gid=f"box-{b.name}")
         else:
-            ax.text(b.x + PAD, b.top - PAD, "\n".join(b.lines), ha="left", va="top", fontsize=b.size, fontweight=b.weight,
+            ax.text(b.x + PAD, b.top - PAD, "\n".join(map(_keep_indent, b.lines)), ha="left", va="top", fontsize=b.size, fontweight=b.weight,
                     family=FONT, linespacing=LINE_SPACING, parse_math=False, gid=f"box-{b.name}")
     style = dict(arrowstyle="-|>", mutation_scale=10, color=EDGE, lw=1, shrinkA=0, shrinkB=0)
     for arrow in arrows:

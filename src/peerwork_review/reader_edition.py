@@ -3,7 +3,7 @@
 Called from :mod:`peerwork_review.sphinx_ext`; each part lives in its own module:
 :mod:`~peerwork_review.numbering` (the article's table and figure numbers),
 :mod:`~peerwork_review.citation_style` (unambiguous author-year citations) and
-:mod:`~peerwork_review.html_tables` (captions above tables that scroll on their own).
+:mod:`~peerwork_review.html_writer` (captions above tables that scroll on their own, bibliography markup).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from . import citation_style, html_tables, numbering
+from . import citation_style, html_writer, numbering
 
 
 class DropEmptyHiddenCells(SphinxPostTransform):
@@ -38,4 +38,4 @@ def setup(app) -> None:
     numbering.setup(app)
     app.add_post_transform(DropEmptyHiddenCells)
     # after the theme (default priority) has installed its translator
-    app.connect("builder-inited", html_tables.install, priority=900)
+    app.connect("builder-inited", html_writer.install, priority=900)
