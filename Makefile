@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 BOOK_FLAGS := -W -n --keep-going
 
 .DEFAULT_GOAL := help
-.PHONY: help venv validate book test refresh bench lock clean
+.PHONY: help venv validate book pdf test refresh bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ validate: $(STAMP) ## Check data/: every problem with file, row and column; non-
 
 book: validate ## Build the HTML book into _build/html (executes notebooks whose inputs changed)
 	$(BIN)/jupyter-book build . --builder html $(BOOK_FLAGS)
+
+pdf: validate ## Build the whole book as one PDF into _build/pdf (and beside the HTML book); needs Chromium
+	$(BIN)/peerwork-review pdf
 
 test: $(STAMP) ## Run every test: data checks, nbval on the notebooks, book build and browser check
 	$(BIN)/python -m pytest

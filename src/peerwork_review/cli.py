@@ -79,15 +79,23 @@ def _refresh(root: Path) -> int:
     return 0
 
 
+def _pdf(root: Path) -> int:
+    from .pdf import build
+
+    print(f"Wrote {build(root).relative_to(root)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="peerwork-review", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=None, help="project folder (default: found from the current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="check data/ and list every problem")
     sub.add_parser("refresh", help="re-execute notebooks in place and print changed values")
+    sub.add_parser("pdf", help="build the whole book as one PDF (needs Chromium)")
     args = parser.parse_args(argv)
     root = (args.root or paths.project_root()).resolve()
-    return {"validate": _validate, "refresh": _refresh}[args.command](root)
+    return {"validate": _validate, "refresh": _refresh, "pdf": _pdf}[args.command](root)
 
 
 if __name__ == "__main__":
