@@ -37,6 +37,9 @@ if CHROMIUM is None:  # CI installs it; a developer machine may not have it.
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402  (only needed once Chromium exists)
 
+from peerwork_review.pdf import PDF_NAME  # noqa: E402
+from peerwork_review.prisma_diagram import DISPLAY_WIDTH_PX  # noqa: E402
+
 DESKTOP, PHONE = 1400, 390
 # axe-core impacts that fail the check
 BLOCKING_IMPACTS = {"critical", "serious"}
@@ -162,6 +165,8 @@ def link_problem(html: Path, base: str, absolute: str) -> str | None:
     """Why an internal URL does not resolve under `html`, or None if it does."""
     parts = urlsplit(absolute)
     rel = unquote(parts.path).lstrip("/")
+    if rel == PDF_NAME:
+        return None  # written by make pdf, not by the HTML build; tests/test_pdf.py checks the link
     target = html / rel
     if not rel or rel.endswith("/") or target.is_dir():
         target = target / "index.html"
@@ -374,6 +379,7 @@ def test_no_critical_or_serious_accessibility_violations(crawl):
 def test_prisma_diagram_text_is_legible_and_links_to_its_svg(crawl):
     (rel, diagram), = crawl["diagram"]
     assert diagram["linked"], f"{rel}: the diagram is not a link to its SVG"
+    assert diagram["shown"] >= DISPLAY_WIDTH_PX - 5, f"{rel}: the diagram shows {diagram['shown']:.0f} px wide"
     shown_px = diagram["min_size"] * diagram["shown"] / diagram["view_width"]
     assert shown_px >= MIN_DIAGRAM_TEXT_PX, f"{rel}: smallest diagram text shows at {shown_px:.1f} px"
 

@@ -56,20 +56,23 @@ PREPARE = """([parts, placeholder, page]) => {
     part.docs.forEach(doc => {
       const marker = document.getElementById('document-' + doc);
       const section = marker && marker.nextElementSibling;
-      if (!section || !section.id) return;
+      if (!section) return;
+      // section ids repeat across pages of the book; the marker's is unique. Moved into the
+      // section, it sits on the chapter's first page.
+      section.prepend(marker);
       section.classList.add('pdf-chapter');
       const title = section.querySelector('h1, h2, h3').cloneNode(true);
       title.querySelectorAll('.headerlink').forEach(a => a.remove());
       const item = document.createElement('li');
       const link = document.createElement('a');
-      link.href = '#' + section.id;
+      link.href = '#' + marker.id;
       link.textContent = title.textContent.trim();
       const page = document.createElement('span');
       page.className = 'pdf-page';
       page.textContent = placeholder;
       item.append(link, page);
       list.appendChild(item);
-      targets.push(section.id);
+      targets.push(marker.id);
     });
     nav.append(caption, list);
   });

@@ -6,9 +6,10 @@ to its column's width, every box is as tall as its text, every row as tall as it
 tallest box. Text therefore always fits its box, whatever the numbers or the reasons
 for exclusion say. "(n = …)" is never split across lines.
 
-Sizes are chosen for the web page: the figure is shown about 1,040 px wide on a desktop
-(it uses the full content width), so ``FONT_PT`` points of text show at
-``FONT_PT * 1040 / width_pt`` px, at least 11 px for both layouts.
+Sizes are chosen for the web page: on a 1,400 px screen the book shows the figure
+``DISPLAY_WIDTH_PX`` wide (it uses the full content width; tests/test_browser.py checks),
+so ``FONT_PT`` points of text show at ``FONT_PT * DISPLAY_WIDTH_PX / width_pt`` px: at
+least 11 px for both layouts (tests/test_figures.py checks).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+DISPLAY_WIDTH_PX = 1040
 FONT = "DejaVu Sans"
 FONT_PT = 10.0
 HEADER_PT = 10.0
