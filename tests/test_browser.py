@@ -279,7 +279,7 @@ def crawl(built_book):
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            # One tab for both widths: the phone view is the same page narrowed, not loaded again.
+            # One tab for both widths.
             tab = browser.new_page(viewport={"width": DESKTOP, "height": 900})
             tab.route("**/*", route)
             tab.on("pageerror", lambda exc: found["js"].append(f"{current[0]}: uncaught {exc}"))
@@ -317,7 +317,9 @@ def crawl(built_book):
                 layout(tab, rel, DESKTOP)
                 if rel == SORT_PAGE:
                     found["sorting"].append(_check_sorting(tab))
+                # reloaded, not just narrowed: the theme sets its sidebars up for the width it loads at
                 tab.set_viewport_size({"width": PHONE, "height": 844})
+                tab.reload(wait_until="load")
                 layout(tab, rel, PHONE)
             browser.close()
     finally:

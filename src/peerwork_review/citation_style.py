@@ -3,9 +3,10 @@
 Two pybtex plugins, registered at run time for sphinxcontrib-bibtex (``_config.yml``
 selects them by name):
 
-* the bibliography style ``author_year_unique``: pybtex's ``plain`` entries, sorted by
-  author, year and title, each labelled "Author, Year" with a letter after the year
-  wherever two entries would otherwise share a label;
+* the bibliography style ``author_year_unique``: pybtex's ``plain`` entries, sorted as
+  their labels read (first author, "et al.", year, then title), each labelled
+  "Author, Year" with a letter after the year wherever two entries would otherwise share
+  a label, so "Byrne et al., 2019a" comes right before "Byrne et al., 2019b";
 * the referencing style ``author_year_unique``: in-text citations that take their year
   from that label, so the text and the bibliography always agree.
 
@@ -22,6 +23,7 @@ from string import ascii_lowercase
 from pybtex.richtext import Text
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting import BaseSortingStyle
 from pybtex.style.template import join, node
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, GroupReferenceStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.basic_author_year import (
@@ -67,6 +69,15 @@ def unique_labels(entries) -> list[str]:
     return labels
 
 
+def sort_key(entry) -> tuple[str, str, str]:
+    return (author_part(entry).lower(), entry.fields.get("year", ""), _plain(entry.fields.get("title", "")).lower())
+
+
+class LabelOrder(BaseSortingStyle):
+    def sorting_key(self, entry):
+        return sort_key(entry)
+
+
 class UniqueAuthorYearLabels(BaseLabelStyle):
     def format_labels(self, sorted_entries):
         return iter(unique_labels(list(sorted_entries)))
@@ -74,7 +85,7 @@ class UniqueAuthorYearLabels(BaseLabelStyle):
 
 class UniqueAuthorYearStyle(PlainStyle):
     default_label_style = NAME
-    default_sorting_style = "author_year_title"
+    default_sorting_style = NAME
 
 
 @node
@@ -125,6 +136,7 @@ def register() -> None:
     import sphinxcontrib.bibtex.plugin
 
     pybtex.plugin.register_plugin("pybtex.style.labels", NAME, UniqueAuthorYearLabels, force=True)
+    pybtex.plugin.register_plugin("pybtex.style.sorting", NAME, LabelOrder, force=True)
     pybtex.plugin.register_plugin("pybtex.style.formatting", NAME, UniqueAuthorYearStyle, force=True)
     sphinxcontrib.bibtex.plugin.register_plugin("sphinxcontrib.bibtex.style.referencing", NAME,
                                                 UniqueAuthorYearReferenceStyle, force=True)
