@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv validate book test refresh check workbook import bench lock clean
+.PHONY: help venv validate book pdf test refresh check workbook import bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ validate: $(STAMP) ## Check data/: every problem with file, row and column; non-
 
 book: validate ## Build the HTML book into _build/html from the stored notebook outputs (strict)
 	$(BIN)/peerwork-review build
+
+pdf: validate ## Build the whole book as one PDF into _build/pdf (and beside the HTML book); needs Chromium
+	$(BIN)/peerwork-review pdf
 
 test: $(STAMP) ## Run every test: data checks, nbval on the notebooks, book build and browser check
 	$(BIN)/python -m pytest

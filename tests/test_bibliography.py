@@ -37,3 +37,23 @@ def test_every_citation_in_the_book_resolves():
         for group in re.findall(r"\{cite:[pt]\}`([^`]*)`", path.read_text()):
             for key in group.split(","):
                 assert key.strip() in bib, f"{path.name}: {key}"
+
+
+def test_citation_labels_are_unique_and_lettered_only_where_two_would_clash():
+    from pybtex.database import parse_file
+
+    from peerwork_review.citation_style import author_part, sort_key, unique_labels
+
+    entries = sorted(parse_file(str(ROOT / "references.bib")).entries.values(), key=sort_key)
+    labels = unique_labels(entries)
+    assert len(set(labels)) == len(labels)
+    bases = [(author_part(e), e.fields.get("year", "n.d.")) for e in entries]
+    for (author, year), label in zip(bases, labels):
+        lettered = label != f"{author}, {year}"
+        assert lettered == (bases.count((author, year)) > 1), label
+    # entries sharing a label stand together in the list, lettered a, b, c … in that order
+    for base in set(bases):
+        positions = [i for i, b in enumerate(bases) if b == base]
+        assert positions == list(range(positions[0], positions[0] + len(positions)))
+        if len(positions) > 1:
+            assert [labels[i][-1] for i in positions] == list("abcdefghijklmnopqrstuvwxyz"[: len(positions)])

@@ -103,6 +103,81 @@ def test_prisma_diagram_shows_exactly_those_numbers(review, flow, tmp_path):
     assert png.stat().st_size > 10_000
 
 
+def _layouts(flow):
+    """The new-review layout and an updated-review one whose exclusion boxes list long reasons."""
+    import dataclasses
+
+    reasons = {"databases": (("Not about integrating peer workers into an existing mental health service team", 61),
+                             ("Evaluates the effectiveness of peer support", 40), ("Review or protocol", None),
+                             ("Unbreakablewordthatislongerthanitsboxcanholdonitsownline", 1)),
+               "other_methods": None}
+    updated = dataclasses.replace(flow, previous_studies=flow.new_studies, previous_reports=flow.new_reports,
+                                  new_studies=1, new_reports=1, exclusion_reasons=reasons)
+    return {"new": flow, "updated": updated}
+
+
+def _drawn(flow):
+    prisma_flow.configure_matplotlib()
+    figure = prisma_flow.draw(flow)
+    figure.canvas.draw()
+    return figure, figure.canvas.get_renderer()
+
+
+def test_every_label_lies_inside_its_box_and_boxes_do_not_overlap(flow):
+    import matplotlib.pyplot as plt
+
+    for name, layout in _layouts(flow).items():
+        figure, renderer = _drawn(layout)
+        ax = figure.axes[0]
+        frames = {p.get_gid().removeprefix("frame-"): p.get_window_extent(renderer) for p in ax.patches if (p.get_gid() or "").startswith("frame-")}
+        labels = {t.get_gid().removeprefix("box-"): t.get_window_extent(renderer) for t in ax.texts}
+        assert set(labels) == set(frames) and set(prisma_flow.box_texts(layout)) <= set(labels), name
+        for box, text in labels.items():
+            frame = frames[box]
+            assert frame.x0 <= text.x0 and text.x1 <= frame.x1 and frame.y0 <= text.y0 and text.y1 <= frame.y1, (name, box)
+        boxes = list(frames.items())
+        for i, (a, one) in enumerate(boxes):
+            for b, other in boxes[i + 1:]:
+                assert not one.overlaps(other), (name, a, b)
+        plt.close(figure)
+
+
+def test_counts_are_never_broken_across_lines(flow):
+    import matplotlib.pyplot as plt
+
+    for name, layout in _layouts(flow).items():
+        figure, _ = _drawn(layout)
+        for text in figure.axes[0].texts:
+            for line in text.get_text().split("\n"):
+                assert line.count("(n =") == len(re.findall(r"\(n = [\d,]+\)", line)), (name, line)
+                assert not line.rstrip().endswith(("(n", "(n =")), (name, line)
+        plt.close(figure)
+
+
+def test_diagram_text_shows_at_least_11_px_on_a_desktop(flow):
+    """As the book shows it (prisma_diagram.DISPLAY_WIDTH_PX wide at 1,400 px; the browser check
+    measures the shipped one): smallest font size scaled by the displayed width."""
+    import matplotlib.pyplot as plt
+
+    from peerwork_review import prisma_diagram
+
+    for name, layout in _layouts(flow).items():
+        figure, renderer = _drawn(layout)
+        width_pt = figure.get_tightbbox(renderer).width * 72  # inches to points
+        smallest = min(t.get_fontsize() for t in figure.axes[0].texts)
+        assert smallest * prisma_diagram.DISPLAY_WIDTH_PX / width_pt >= 11, (name, smallest, width_pt)
+        plt.close(figure)
+
+
+def test_exclusion_reasons_are_drawn_with_their_counts_or_said_to_be_missing(flow):
+    texts = prisma_flow.box_texts(_layouts(flow)["updated"])
+    assert "Not about integrating peer workers into an existing mental health service team (n = 61)" in texts["db_excluded_full"]
+    assert "Review or protocol (not reported)" in texts["db_excluded_full"]
+    assert "reasons not reported" in texts["om_excluded_full"]
+    assert "reasons not reported" in prisma_flow.box_texts(flow)["db_excluded_full"]  # the shipped data give none
+    assert flow.exclusion_reasons == {}
+
+
 def test_svg_output_is_deterministic(flow, tmp_path):
     prisma_flow.configure_matplotlib()
     first = prisma_flow.save(prisma_flow.draw(flow), tmp_path / "a")[0].read_bytes()

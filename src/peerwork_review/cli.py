@@ -87,6 +87,13 @@ def _import(root: Path, args) -> int:
     return 0
 
 
+def _pdf(root: Path, args) -> int:
+    from .pdf import build
+
+    print(f"Wrote {build(root).relative_to(root)}")
+    return 0
+
+
 def _check(root: Path, args) -> int:
     from .recheck import run
 
@@ -107,9 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("import", help="check an edited workbook and write it into data/").add_argument(
         "workbook", type=Path, help="the edited .xlsx file")
     sub.add_parser("check", help="re-derive every figure and say what differs from the stored outputs")
+    sub.add_parser("pdf", help="build the whole book as one PDF (needs Chromium)")
     args = parser.parse_args(argv)
     root = (args.root or paths.project_root()).resolve()
-    commands = {"validate": _validate, "refresh": _refresh, "build": _build, "workbook": _workbook, "import": _import, "check": _check}
+    commands = {"validate": _validate, "refresh": _refresh, "build": _build, "workbook": _workbook, "import": _import, "check": _check, "pdf": _pdf}
     return commands[args.command](root, args)
 
 

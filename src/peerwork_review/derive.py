@@ -9,7 +9,8 @@ import pandas as pd
 from .model import Review
 
 MULTIPLE = "Multiple countries"
-NOT_KNOWN = "Not known"
+# The category of a value no available source gives; tables write it "not available" too.
+NOT_KNOWN = "Not available"
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def multi_country_range(review: Review) -> Range:
 
 
 def count_table(values: pd.Series, order: list[str] | None = None, label: str = "Category") -> pd.DataFrame:
-    """Counts of each value, unknown values counted as ``Not known``; sorted by ``order`` or by count."""
+    """Counts of each value, missing values counted as ``NOT_KNOWN``; sorted by ``order`` or by count."""
     filled = values.where(values.notna(), NOT_KNOWN)
     counts = filled.value_counts().rename_axis(label).reset_index(name="Studies")
     if order is not None:

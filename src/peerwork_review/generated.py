@@ -83,7 +83,7 @@ def _notebook(cells: list, prefix: str):
 THEMES = "04-themes.ipynb"
 THEMES_INTRO = """# Themes
 
-The review's narrative synthesis grouped the organisational actions into {glue:text}`05-reproduction-check.ipynb::published_themes:s` themes and {glue:text}`05-reproduction-check.ipynb::published_subthemes:s` subthemes {cite:p}`reeves2024actions`. This chapter tells what the Results report under each of them, claim by claim, in this edition's words and with the article's citations; then it regenerates the review's Table 4 (themes and subthemes) and Table 3 (its summary of themes and references) and maps which studies each theme rests on.
+The review's narrative synthesis grouped the organisational actions into {glue:text}`05-reproduction-check.ipynb::published_themes:s` themes and {glue:text}`05-reproduction-check.ipynb::published_subthemes:s` subthemes {cite:p}`reeves2024actions`. This chapter tells what the Results report under each of them, claim by claim, in this edition's words and with the article's citations; then it regenerates the review's Table 3 (its summary of themes and references) and Table 4 (themes and subthemes) and maps which studies each theme rests on.
 
 **Inputs:** `themes.csv` (themes, subthemes and descriptions in this edition's words), `findings.csv` (each claim the Results make under a theme or subtheme, in this edition's words, with its section and paragraph), `finding_reports.csv` (the reports each finding cites), `reports.csv` (which study each report belongs to) and `published_figures.csv` (the numbers of studies the article gives per theme).
 
@@ -111,13 +111,14 @@ def themes_notebook(review: Review):
                                f"```{{glue:md}} section_{theme['theme_id']}\n:format: myst\n```"))
     cells += [
         _markdown("## Themes, studies and findings\n\n"
-                  "The tables regenerate the review's Table 4 and, as far as the Results' citations show it, its Table 3; "
+                  "The tables regenerate the review's Table 3, as far as the Results' citations show it, and its Table 4; "
                   "the maps show which studies each theme's findings cite."),
-        _code("render.table(tables.themes_and_subthemes(review), name='table-themes', widths=[25, 20, 55],\n"
-              "             caption=\"Themes and subthemes (the review's Table 4, regenerated; descriptions in this edition's words).\")"),
-        _code("render.table(tables.themes_and_references(review), name='table-themes-references', widths=[15, 15, 11, 11, 10, 38],\n"
-              "             caption=\"Themes and the studies cited for them (the review's Table 3, as far as the Results' citations show it). \"\n"
-              "                     \"A study cited under a subtheme also counts for its theme.\")"),
+        _code("render.table(tables.themes_and_references(review), name='table-themes-references', article_number=3,\n"
+              "             widths=[15, 15, 11, 11, 10, 38],\n"
+              "             caption=\"Summary of themes and references, as far as the citations in the article's Results show it: \"\n"
+              "                     \"for each theme, the studies cited in its section. A study cited under a subtheme also counts for its theme.\")"),
+        _code("render.table(tables.themes_and_subthemes(review), name='table-themes', article_number=4, widths=[25, 20, 55],\n"
+              "             caption=\"Themes and subthemes, as in the article; descriptions in this edition's words.\")"),
         _code("notebook.glue_figure('evidence_map', figures.evidence_map(review), 'Evidence map of studies by theme')\n"
               "notebook.glue_figure('findings_map', figures.evidence_map(review, by='findings'), 'Findings by study and theme')"),
         _markdown("```{glue:figure} evidence_map\n:name: fig-evidence-map\n"

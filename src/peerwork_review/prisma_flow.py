@@ -32,6 +32,9 @@ class FlowNumbers:
     previous_studies: int | None = None  # None for a review with one run
     previous_reports: int | None = None
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    # column -> reasons full-text reports were excluded, each with its count (None: count not
+    # reported); the column's value is None, or the column is absent, when no reasons are reported
+    exclusion_reasons: dict[str, tuple[tuple[str, int | None], ...] | None] = field(default_factory=dict)
 
     @property
     def updated(self) -> bool:
@@ -74,11 +77,39 @@ def flow_numbers(review: Review, run_id: str | None = None) -> FlowNumbers:
     if len(runs) > 1:
         previous_studies, previous_reports = _included(review, runs[:-1])
         previous = dict(previous_studies=previous_studies, previous_reports=previous_reports)
-    return FlowNumbers(run_id, databases, run["other_methods"], stages, new_studies, new_reports, sources=sources, **previous)
+    reasons, reason_sources = _exclusion_reasons(review, run_id)
+    return FlowNumbers(run_id, databases, run["other_methods"], stages, new_studies, new_reports, sources={**sources, **reason_sources},
+                       exclusion_reasons=reasons, **previous)
+
+
+def _exclusion_reasons(review: Review, run_id: str) -> tuple[dict, dict]:
+    """Column -> its full-text exclusion reasons with their counts, or None where the run does not report them."""
+    reasons: dict[str, tuple[tuple[str, int | None], ...] | None] = {}
+    sources: dict[tuple[str, str], str] = {}
+    for row in rows(review.exclusion_reasons[review.exclusion_reasons["search_run_id"] == run_id]):
+        if row["reason"] is None:  # the one row saying the run gives no reasons
+            reasons[row["column"]] = None
+            sources[(row["column"], "exclusion reasons")] = row["source"]
+            continue
+        reasons[row["column"]] = (*(reasons.get(row["column"]) or ()), (row["reason"], row["count"]))
+        sources[(row["column"], f"excluded: {row['reason']}")] = row["source"]
+    return reasons, sources
 
 
 def n(value: int | None) -> str:
     return f"(n = {value:,})" if value is not None else f"({NOT_REPORTED})"
+
+
+def _excluded_full_text(flow: FlowNumbers, column: str) -> str:
+    """'Reports excluded (n = 9)' and one line per reason, or a line saying the reasons are not reported."""
+    count = flow.stages.get((column, "excluded_full_text"))
+    text = f"Reports excluded {n(count)}"
+    if count == 0:
+        return text
+    reasons = flow.exclusion_reasons.get(column)
+    if not reasons:
+        return f"{text}\n  reasons {NOT_REPORTED}"
+    return text + "".join(f"\n  {reason} {n(value)}" for reason, value in reasons)
 
 
 def box_texts(flow: FlowNumbers) -> dict[str, str]:
@@ -96,13 +127,12 @@ def box_texts(flow: FlowNumbers) -> dict[str, str]:
         "db_sought": f"Reports sought for retrieval {n(s(('databases', 'sought')))}",
         "db_not_retrieved": f"Reports not retrieved {n(s(('databases', 'not_retrieved')))}",
         "db_assessed": f"Reports assessed for eligibility {n(s(('databases', 'assessed')))}",
-        "db_excluded_full": f"Reports excluded {n(s(('databases', 'excluded_full_text')))}\n(reasons {NOT_REPORTED})"
-        if s(("databases", "excluded_full_text")) is None else f"Reports excluded {n(s(('databases', 'excluded_full_text')))}",
+        "db_excluded_full": _excluded_full_text(flow, "databases"),
         "om_identified": f"Records identified from other methods {n(s(('other_methods', 'identified')))}",
         "om_sought": f"Reports sought for retrieval {n(s(('other_methods', 'sought')))}",
         "om_not_retrieved": f"Reports not retrieved {n(s(('other_methods', 'not_retrieved')))}",
         "om_assessed": f"Reports assessed for eligibility {n(s(('other_methods', 'assessed')))}",
-        "om_excluded_full": f"Reports excluded {n(s(('other_methods', 'excluded_full_text')))}",
+        "om_excluded_full": _excluded_full_text(flow, "other_methods"),
         "included": f"{'New studies' if flow.updated else 'Studies'} included in review {n(flow.new_studies)}\n"
         f"Reports of {new}included studies {n(flow.new_reports)}",
     }
@@ -137,86 +167,10 @@ SAVE_METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": Non
 
 
 def draw(flow: FlowNumbers, title: str | None = None):
-    """A matplotlib figure of the PRISMA 2020 diagram for ``flow``."""
-    import textwrap
+    """A matplotlib figure of the PRISMA 2020 diagram for ``flow``: the texts of :func:`box_texts`, each in its box."""
+    from .prisma_diagram import draw as draw_boxes
 
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyBboxPatch
-
-    texts = box_texts(flow)
-    shift = 18 if flow.updated else 0
-    width = 100 + shift
-    fig, ax = plt.subplots(figsize=(13 + shift * 0.13, 9.5))
-    ax.set_xlim(0, width + 2)
-    ax.set_ylim(0, 100)
-    ax.axis("off")
-
-    def box(name, x, y, w, h, fill="#ffffff", wrap=34):
-        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.3,rounding_size=0.8", fc=fill, ec="#333333", lw=1))
-        lines = []
-        for part in texts[name].split("\n"):
-            lines += textwrap.wrap(part, wrap, subsequent_indent="  " if part.startswith("  ") else "") or [""]
-        ax.text(x + w / 2, y + h / 2, "\n".join(lines), ha="center", va="center", fontsize=8.5, gid=f"box-{name}")
-
-    def arrow(x1, y1, x2, y2):
-        ax.annotate("", xy=(x2, y2), xytext=(x1, y1), arrowprops=dict(arrowstyle="-|>", color="#333333", lw=1))
-
-    def band(label, y, h):
-        ax.add_patch(FancyBboxPatch((0.5, y), 2.6, h, boxstyle="round,pad=0.2", fc="#cfe2f3", ec="#5b7fa6"))
-        ax.text(1.8, y + h / 2, label, rotation=90, ha="center", va="center", fontsize=9, fontweight="bold")
-
-    header_y = 94
-    x0 = 5 + shift
-    heads = [(x0, 51, "Identification of studies via databases"), (x0 + 55, 40, "Identification of studies via other methods")]
-    if flow.updated:
-        heads.insert(0, (5, shift - 2, "Previous studies"))
-    for x, w, label in heads:
-        ax.add_patch(FancyBboxPatch((x, header_y), w, 4, boxstyle="round,pad=0.2", fc="#f6d77b", ec="#b8962e"))
-        ax.text(x + w / 2, header_y + 2, label, ha="center", va="center", fontsize=9.5, fontweight="bold")
-
-    band("Identification", 72, 19)
-    band("Screening", 22, 47)
-    band("Included", 2, 17)
-
-    # databases column: main boxes at x0, exclusion boxes to the right
-    mw, ew = 24, 24
-    ex = x0 + 27
-    box("db_identified", x0, 76, mw, 14)
-    box("db_removed", ex, 74, ew, 18, wrap=36)
-    arrow(x0 + mw, 83, ex, 83)
-    rows = [("db_screened", "db_excluded", 60), ("db_sought", "db_not_retrieved", 46), ("db_assessed", "db_excluded_full", 30)]
-    previous_y = 76
-    for main, side, y in rows:
-        box(main, x0, y, mw, 8)
-        box(side, ex, y, ew, 8 if side != "db_excluded_full" else 10)
-        arrow(x0 + mw / 2, previous_y, x0 + mw / 2, y + 8)
-        arrow(x0 + mw, y + 4, ex, y + 4)
-        previous_y = y
-
-    ox, oex, ow = x0 + 55, x0 + 77, 18
-    box("om_identified", ox, 76, ow, 14, wrap=26)
-    box("om_sought", ox, 46, ow, 8, wrap=26)
-    box("om_not_retrieved", oex, 46, ow, 8, wrap=26)
-    box("om_assessed", ox, 30, ow, 8, wrap=26)
-    box("om_excluded_full", oex, 30, ow, 8, wrap=26)
-    arrow(ox + ow / 2, 76, ox + ow / 2, 54)
-    arrow(ox + ow / 2, 46, ox + ow / 2, 38)
-    arrow(ox + ow, 50, oex, 50)
-    arrow(ox + ow, 34, oex, 34)
-
-    box("included", x0, 5 if not flow.updated else 12, mw + 4, 10, fill="#eef5e9", wrap=48)
-    inc_top = 15 if not flow.updated else 22
-    arrow(x0 + mw / 2, 30, x0 + mw / 2, inc_top)
-    arrow(ox + ow / 2, 30, x0 + mw + 4, inc_top - 3)
-    if flow.updated:
-        box("previous", 5, 74, shift - 2, 18, wrap=22)
-        box("total", 5, 1, x0 + mw - 1, 8, fill="#dcecd2", wrap=60)
-        arrow(5 + (shift - 2) / 2, 74, 5 + (shift - 2) / 2, 9)
-        arrow(x0 + mw / 2, 12, x0 + mw / 2, 9)
-    if title:
-        ax.set_title(title, fontsize=11)
-    fig.tight_layout()
-    return fig
+    return draw_boxes(flow, box_texts(flow), title)
 
 
 def save(fig, stem) -> list:
@@ -232,18 +186,6 @@ def save(fig, stem) -> list:
         partial.replace(path)
         written.append(path)
     return written
-
-
-def write_downloads(review, stem) -> list:
-    """The review's diagram as ``stem``.svg and ``stem``.png, for readers to download."""
-    import matplotlib.pyplot as plt
-
-    configure_matplotlib()
-    figure = draw(flow_numbers(review))
-    try:
-        return save(figure, stem)
-    finally:
-        plt.close(figure)
 
 
 STAGE_LABELS = {
@@ -275,12 +217,23 @@ def flow_table(flow: FlowNumbers) -> pd.DataFrame:
                 "Number": f"{value:,}" if value is not None else NOT_REPORTED,
                 "Source": flow.sources.get((column, stage), ""),
             })
+            if stage == "excluded_full_text":
+                out += _reason_rows(flow, column)
     derived = "derived: counted from data/studies.csv and data/reports.csv"
     out.append({"Column": "Included", "Box": "Studies included" if not flow.updated else "New studies included", "Number": f"{flow.new_studies:,}", "Source": derived})
     out.append({"Column": "Included", "Box": "Reports of included studies" if not flow.updated else "Reports of new included studies", "Number": f"{flow.new_reports:,}", "Source": derived})
     if flow.updated:
         out.append({"Column": "Included", "Box": "Total studies included", "Number": f"{flow.total_studies:,}", "Source": derived})
     return pd.DataFrame(out)
+
+
+def _reason_rows(flow: FlowNumbers, column: str) -> list[dict]:
+    reasons = flow.exclusion_reasons.get(column, ())
+    if reasons is None:
+        return [{"Column": COLUMN_LABELS[column], "Box": "Reasons for excluding reports", "Number": NOT_REPORTED,
+                 "Source": flow.sources.get((column, "exclusion reasons"), "")}]
+    return [{"Column": COLUMN_LABELS[column], "Box": f"Excluded: {reason}", "Number": f"{count:,}" if count is not None else NOT_REPORTED,
+             "Source": flow.sources.get((column, f"excluded: {reason}"), "")} for reason, count in reasons]
 
 
 def month_name(yearmonth: str) -> str:

@@ -21,12 +21,22 @@ class Markup(str):
     """A string of MyST markup written by this package, not by data."""
 
 
+def number(value: int) -> str:
+    """The book's one number format: thousands separated by commas."""
+    return f"{value:,}"
+
+
 def escape(value: object) -> Markup:
-    """MyST/CommonMark-safe inline text: every ASCII punctuation character backslash-escaped."""
+    """MyST/CommonMark-safe inline text: every ASCII punctuation character backslash-escaped.
+
+    Whole numbers take the book's number format (:func:`number`); years are text in the data.
+    """
     if isinstance(value, Markup):
         return value
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return Markup("")
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        value = number(int(value))
     text = " ".join(str(value).split())
     return Markup(_PUNCTUATION.sub(r"\\\1", text))
 
@@ -77,18 +87,33 @@ def cite(keys: Iterable[str], kind: str = "p") -> Markup:
     return Markup(f"{{cite:{kind}}}`{','.join(keys)}`")
 
 
+UNNUMBERED = "unnumbered"
+
+
+def article_class(number: int) -> str:
+    """The class that gives a table or figure the article's number (see :mod:`peerwork_review.numbering`)."""
+    return f"article-number-{number}"
+
+
 def list_table(
     frame: pd.DataFrame,
     caption: str,
-    name: str,
+    name: str | None,
     widths: Sequence[int] | None = None,
     sortable: bool = True,
+    article_number: int | None = None,
 ) -> Markup:
-    """A numbered, captioned MyST list-table; cells are escaped unless they are :class:`Markup`."""
-    lines = [f"```{{list-table}} {escape(caption)}", f":name: {name}", ":header-rows: 1"]
+    """A captioned MyST list-table; cells are escaped unless they are :class:`Markup`.
+
+    Numbered when it has a ``name``: as the article's Table ``article_number`` when it
+    regenerates that table, otherwise in the edition's own series. Without a name it
+    is not numbered.
+    """
+    lines = [f"```{{list-table}} {escape(caption)}"] + ([f":name: {name}"] if name else []) + [":header-rows: 1"]
     if widths:
         lines.append(f":widths: {' '.join(map(str, widths))}")
-    classes = ["data-table"] + (["sortable"] if sortable else [])
+    classes = (["data-table"] + (["sortable"] if sortable else []) + ([article_class(article_number)] if article_number else [])
+               + ([] if name else [UNNUMBERED]))
     lines += [f":class: {' '.join(classes)}", ""]
     for row in [list(frame.columns), *frame.itertuples(index=False)]:
         cells = [escape(c) for c in row]
@@ -121,9 +146,10 @@ class MystOutput:
         return self.myst
 
 
-def table(frame: pd.DataFrame, caption: str, name: str, widths: Sequence[int] | None = None,
-          preview: pd.DataFrame | None = None, sortable: bool = True) -> MystOutput:
-    return MystOutput(list_table(frame, caption, name, widths, sortable), preview if preview is not None else plain(frame))
+def table(frame: pd.DataFrame, caption: str, name: str | None, widths: Sequence[int] | None = None,
+          preview: pd.DataFrame | None = None, sortable: bool = True, article_number: int | None = None) -> MystOutput:
+    return MystOutput(list_table(frame, caption, name, widths, sortable, article_number),
+                      preview if preview is not None else plain(frame))
 
 
 def markdown(text: str) -> MystOutput:

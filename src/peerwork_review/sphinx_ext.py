@@ -181,7 +181,8 @@ class DataDictionary(_MystDirective):
                 f"{escape(resource.get('description', ''))} Download {download}. "
                 f"Primary key: {escape(', '.join(keys))}." + (f" Links: {escape(links)}." if links else ""),
                 "",
-                list_table(pd.DataFrame(fields), f"Fields of {path}", f"table-{anchor}", widths=[18, 8, 22, 16, 36]),
+                # unnumbered: the dictionary's tables must not take numbers from the results'
+                list_table(pd.DataFrame(fields), f"Fields of {path}", None, widths=[18, 8, 22, 16, 36]),
                 "",
             ]
         return "\n".join(out)
@@ -276,7 +277,7 @@ class Colophon(_MystDirective):
 
         facts = colophon_facts(_root(self.state.document.settings.env.app))
         frame = pd.DataFrame([{"Item": k, "Value": v} for k, v in facts.items()])
-        return list_table(frame, "This build", "table-colophon", widths=[40, 60], sortable=False)
+        return list_table(frame, "This build", None, widths=[40, 60], sortable=False)
 
 
 def colophon_facts(root: Path) -> dict[str, str]:
@@ -329,6 +330,9 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    from . import reader_edition
+
+    reader_edition.setup(app)
     # early: a later html-page-context handler that returns a template stops the chain
     app.connect("html-page-context", _drop_duplicate_scripts, priority=100)
     app.connect("builder-inited", _on_builder_inited)

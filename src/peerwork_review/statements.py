@@ -105,14 +105,3 @@ def glue_published_figures(review: Review) -> None:
     for figure_id in dict.fromkeys([*review.figures["figure_id"], *PROSE_FIGURES]):
         label = descriptions.get(figure_id, figure_id.replace("_", " "))
         notebook.glue(f"published_{figure_id}", published(review, figure_id), f"published figure: {label}")
-
-
-def ratings_sentence(review: Review) -> Markup:
-    """What the quality page can say about the per-study MMAT ratings."""
-    known = int(review.quality["mmat_rating"].notna().sum())
-    total = len(review.quality)
-    if known == 0:
-        return Markup("No study's rating is known from a public source: the article gives only the totals, and no public "
-                      "copy of its Table 2 was found. Every rating therefore stays *not available*; nothing is filled in.")
-    return Markup(f"Ratings are known for {escape(render.value_text(known))} of the {escape(render.value_text(total))} "
-                  "included studies, each with its source; the others stay *not available*, with the reason in their source.")

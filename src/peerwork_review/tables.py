@@ -6,6 +6,8 @@ Cells holding data are plain strings (escaped when rendered); citation cells are
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from . import derive
@@ -43,7 +45,14 @@ def location_text(review: Review, study_id: str) -> str:
     return text + (INFERRED_MARK if inferred else "")
 
 
+# "unknown" is the review's own entry (its Table 1 says so); a study no source covers is
+# "not available" instead, a different thing.
 COAUTHORSHIP = {"yes": "Yes", "no": "No", "unknown": "Unknown (as given in the review)"}
+
+
+def coauthorship_labels(review: Review) -> pd.Series:
+    """Each study's co-authorship as Table 1 words it; missing where no source gives it."""
+    return derive.coauthorship_values(review).map(COAUTHORSHIP.get, na_action="ignore")
 
 
 def study_characteristics(review: Review) -> pd.DataFrame:
@@ -72,19 +81,58 @@ def study_characteristics(review: Review) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _reason(source: str) -> str:
+    """A missing value's recorded reason as a reader reads it: without the 'not found:' tag or
+    pointers to the extraction's working notes ('(fact sheet, Task 2)')."""
+    text = re.sub(r"^(not found|not reported):\s*", "", source or "")
+    text = re.sub(r"\s*\((?:see )?fact sheet[^)]*\)", "", text)
+    return text[:1].upper() + text[1:]
+
+
+def missing_ratings(review: Review) -> dict[str, list[str]]:
+    """Why ratings are missing: each distinct reason, with the studies (Table 1 order) it applies to."""
+    ratings = {r["study_id"]: r for r in rows(review.quality)}
+    out: dict[str, list[str]] = {}
+    for sid in review.study_order():
+        if ratings[sid]["mmat_rating"] is None:
+            out.setdefault(_reason(ratings[sid]["mmat_rating_source"]), []).append(sid)
+    return out
+
+
+def rating_note(review: Review) -> Markup:
+    """Says once why per-study ratings are missing, instead of once per row."""
+    missing = missing_ratings(review)
+    total = len(review.studies)
+    if not missing:
+        return Markup(escape(f"Every one of the {total:,} included studies has a rating; its source is in the table."))
+    count = sum(len(ids) for ids in missing.values())
+    head = ("No per-study rating is available" if count == total
+            else f"No rating is available for {count:,} of the {total:,} included studies")
+    if len(missing) == 1:
+        return Markup(f"{escape(head)}. {escape(next(iter(missing)).rstrip('.'))}.")
+    lines = [f"{escape(head)}:", ""]
+    for reason, ids in missing.items():
+        lines.append(f"- {cite([review.main_report(s) for s in ids], 't')}: {escape(reason)}")
+    return Markup("\n".join(lines))
+
+
 def quality_appraisal(review: Review) -> pd.DataFrame:
-    """Table 2: the MMAT rating of each study, or why it is not available."""
+    """Table 2: the MMAT rating of each study. The source column appears once any rating is
+    known; why the others are missing is said once, by :func:`rating_note`."""
     ratings = {r["study_id"]: r for r in rows(review.quality)}
     designs = review.studies.set_index("study_id")["design"]
+    any_known = any(r["mmat_rating"] is not None for r in ratings.values())
     out = []
     for sid in review.study_order():
         r = ratings[sid]
-        out.append({
+        row = {
             "Study": study_citation(review, sid),
             "Design category": designs[sid].capitalize() if designs[sid] else NOT_AVAILABLE,
             "MMAT rating": r["mmat_rating"].capitalize() if r["mmat_rating"] else NOT_AVAILABLE,
-            "Source": r["mmat_rating_source"],
-        })
+        }
+        if any_known:
+            row["Source of the rating"] = r["mmat_rating_source"] if r["mmat_rating"] else "see the note above the table"
+        out.append(row)
     return pd.DataFrame(out)
 
 

@@ -1,0 +1,45 @@
+// Layout behaviour of the edition's pages:
+// 1. a visible cue on tables wider than their box (on a phone): a line saying the table
+//    scrolls sideways, and a shadow at the edge that still has columns to show;
+// 2. wide tables and figures (class "wide") use the margin beside the text on wide
+//    screens, so the page's contents list (secondary sidebar) folds away while one is
+//    in view, as sphinx-book-theme does for its own "full-width" content (whose script
+//    fails on pages without that sidebar, hence our own class).
+(function () {
+  "use strict";
+  function update(block, box) {
+    var scrollable = box.scrollWidth > box.clientWidth + 1;
+    block.classList.toggle("is-scrollable", scrollable);
+    block.classList.toggle("at-end", box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+    block.style.setProperty("--table-scroll-height", box.offsetHeight + "px");
+  }
+  function init(block) {
+    var box = block.querySelector(":scope > .table-scroll");
+    if (!box) return;
+    var hint = document.createElement("p");
+    hint.className = "table-scroll-hint";
+    hint.setAttribute("aria-hidden", "true");
+    hint.textContent = "Scroll sideways to see every column \u2192";
+    block.insertBefore(hint, box);
+    box.addEventListener("scroll", function () { update(block, box); }, { passive: true });
+    if (window.ResizeObserver) new ResizeObserver(function () { update(block, box); }).observe(box);
+    update(block, box);
+  }
+  function foldContentsBesideWideBlocks() {
+    var sidebar = document.querySelector("div.bd-sidebar-secondary");
+    var wide = document.querySelectorAll(".wide");
+    if (!sidebar || !wide.length || !window.IntersectionObserver) return;
+    var inView = new Set();
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) inView.add(entry.target); else inView.delete(entry.target);
+      });
+      sidebar.classList.toggle("hide", inView.size > 0);
+    }, { rootMargin: "0px 0px -33% 0px" });
+    Array.prototype.forEach.call(wide, function (element) { observer.observe(element); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-block"), init);
+    foldContentsBesideWideBlocks();
+  });
+})();

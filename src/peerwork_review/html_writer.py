@@ -1,0 +1,89 @@
+"""Where the book's HTML differs from Sphinx's: tables and bibliography entries.
+
+Tables: caption above a box that scrolls sideways on its own. Docutils puts a table's caption inside ``<table>``, so when a wide table scrolls on a
+phone its caption scrolls away with it (and gets cut). This writer puts the caption
+(with its number and permalink) in a paragraph above a scroll box, names the box and
+the table after the caption for screen readers, and makes the box focusable so it can
+be scrolled from the keyboard. Tables with many columns (or the class ``wide``) are
+marked ``wide``: on wide screens they use the margin beside the text (``book/_static``).
+The scroll cue and column widths are left to ``book/_static``.
+
+Bibliography entries: docutils marks each ``doc-biblioentry`` inside a ``list``, which
+ARIA does not allow (a list holds list items; axe-core reports it as critical). Entries
+are written as the list's items.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import types
+
+from docutils import nodes
+
+# From this many columns a table takes the full content width on wide screens.
+WIDE_FROM_COLUMNS = 5
+_counter = itertools.count(1)
+
+
+def _columns(table: nodes.table) -> int:
+    groups = list(table.findall(nodes.tgroup))
+    return int(groups[0].get("cols", 1)) if groups else 1
+
+
+class TableBlockMixin:
+    """Mixed into the theme's HTML translator (see :func:`install`)."""
+
+    def visit_table(self, node: nodes.table) -> None:
+        self._table_row_indices.append(0)
+        columns = _columns(node)
+        anchor = node["ids"][0] if node["ids"] else None
+        wide = columns >= WIDE_FROM_COLUMNS or "wide" in node["classes"]
+        block = "table-block wide" if wide else "table-block"
+        ids = "".join(f' id="{html.escape(i)}"' for i in node["ids"][:1])
+        self.body.append(f'<div class="{block}"{ids}>\n')
+        title = next((c for c in node.children if isinstance(c, nodes.title)), None)
+        label = ' aria-label="Table"'
+        if title is not None:
+            caption_id = f"{anchor}-caption" if anchor else f"table-caption-{next(_counter)}"
+            self.body.append(f'<p class="table-caption" id="{caption_id}">')
+            if anchor:
+                self.add_fignumber(node)
+            self.body.append('<span class="caption-text">')
+            for child in title.children:
+                child.walkabout(self)
+            self.body.append("</span>")
+            if anchor and self.config.html_permalinks and self.builder.add_permalinks:
+                self.add_permalink_ref(node, "Link to this table")
+            self.body.append("</p>\n")
+            label = f' aria-labelledby="{caption_id}"'
+        self.body.append(f'<div class="table-scroll" role="region" tabindex="0"{label}>\n')
+        classes = " ".join(dict.fromkeys(["table", *[c for c in node["classes"] if c != "wide"]]))
+        self.body.append(f'<table class="{html.escape(classes)}" style="--table-columns: {columns}"{label}>\n')
+
+    def depart_table(self, node: nodes.table) -> None:
+        self._table_row_indices.pop()
+        self.body.append("</table>\n</div>\n</div>\n")
+
+    def visit_title(self, node: nodes.title) -> None:
+        if isinstance(node.parent, nodes.table):
+            raise nodes.SkipNode  # written above the scroll box by visit_table
+        super().visit_title(node)
+
+
+class CitationListMixin:
+    def visit_citation(self, node: nodes.citation) -> None:
+        if not isinstance(node.previous_sibling(), nodes.citation):
+            self.body.append('<div role="list" class="citation-list">\n')
+        self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
+def install(app) -> None:
+    """``builder-inited``, after the theme has installed its translator: add the mixins on top."""
+    if app.builder.format != "html":
+        return
+    base = app.registry.translators.get(app.builder.name) or app.builder.default_translator_class
+    if issubclass(base, TableBlockMixin):
+        return
+    translator = types.new_class("EditionTranslator", (TableBlockMixin, CitationListMixin, base), {})
+    app.set_translator(app.builder.name, translator, override=True)

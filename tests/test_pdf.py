@@ -1,0 +1,103 @@
+"""The PDF edition (make pdf): one file with contents, page numbers, every table's columns,
+the figures, the glued numbers and resolved citations. Its text is read with pdftotext."""
+
+from __future__ import annotations
+
+import fcntl
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+from peerwork_review import pdf, prisma_flow, tables
+from peerwork_review.citation_style import sort_key, unique_labels
+from peerwork_review.cli import glued_values
+
+if not (shutil.which("pdftotext") and any(map(shutil.which, pdf.BROWSERS))):
+    pytest.skip("the PDF check needs Chromium and pdftotext: apt-get install chromium poppler-utils",
+                allow_module_level=True)
+
+
+def _text(path, *pages: int, layout: bool = False) -> str:
+    span = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
+    span += ["-layout"] if layout else []
+    return subprocess.run(["pdftotext", *span, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _flat(text: str) -> str:
+    """Words joined by single spaces, with words broken at a line end ("co-\\nauthorship") mended."""
+    return " ".join(re.sub(r"-\n(?=[a-z])", "-", text).split())
+
+
+@pytest.fixture(scope="module")
+def edition(built_book):
+    """Build the PDF (after the HTML book, whose environment the single-page build reuses)."""
+    with (ROOT / "_build" / ".tests.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        path = pdf.build(ROOT)
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout)[1])
+    return path, _text(path), pages
+
+
+def test_pdf_is_built_and_published_beside_the_html_book(edition, built_book):
+    path, _, pages = edition
+    assert path == ROOT / "_build" / "pdf" / pdf.PDF_NAME and pages > 10
+    assert (built_book / pdf.PDF_NAME).read_bytes() == path.read_bytes()
+    assert f'href="../{pdf.PDF_NAME}"' in (built_book / "book" / "index.html").read_text(), "the landing page links the PDF"
+
+
+def test_contents_list_every_chapter_with_the_page_it_starts_on(edition):
+    path, _, pages = edition
+    contents = _text(path, 2, layout=True)
+    lines = [line for line in contents.splitlines() if not re.search(r"Page \d+ of \d+", line)]
+    entries = re.findall(r"^\s*(\S.*?)\s+(\d+)\s*$", "\n".join(lines), re.M)
+    chapters = [c for part in pdf.toc_parts(ROOT) for c in part["docs"]]
+    assert len(entries) == len(chapters), contents
+    numbers = [int(n) for _, n in entries]
+    assert numbers == sorted(numbers) and numbers[-1] <= pages
+    for title, number in entries:
+        assert title in _flat(_text(path, int(number))), f"{title!r} is not on page {number}"
+
+
+def test_every_page_is_numbered(edition):
+    path, _, pages = edition
+    assert f"Page 1 of {pages}" in _text(path, 1)
+    assert f"Page {pages} of {pages}" in _text(path, pages)
+
+
+def test_glued_numbers_and_the_diagram_are_in_the_text(edition, review):
+    _, text, _ = edition
+    flat = _flat(text)
+    import nbformat
+
+    glued = glued_values(nbformat.read(ROOT / "notebooks" / "01-search-and-selection.ipynb", as_version=4))
+    assert f"included {int(glued['studies_included']):,} studies" in flat
+    assert f"searched {glued['database_count']} databases" in flat
+    # the diagram prints as vectors with its text: every "(n = …)" of these boxes is in the PDF's text
+    texts = prisma_flow.box_texts(prisma_flow.flow_numbers(review))
+    counts = [n for box in ("db_identified", "db_screened", "included") for n in re.findall(r"\(n = [\d,]+\)", texts[box])]
+    assert counts and all(n in flat for n in counts), counts
+
+
+def test_citations_resolve_and_every_bibliography_label_is_printed(edition, review):
+    _, text, _ = edition
+    flat = _flat(text)
+    assert "[?]" not in flat and "{cite" not in flat
+    from pybtex.database import parse_file
+
+    entries = sorted(parse_file(str(ROOT / "references.bib")).entries.values(), key=sort_key)
+    labels = unique_labels(entries)
+    assert any(label[-1].isalpha() for label in labels), "expected works sharing an author-year label"
+    missing = [label for label in labels if f"[{label}]" not in flat]
+    assert not missing, missing
+
+
+def test_wide_tables_print_every_column(edition, review):
+    """The last column of the widest tables is on paper, not cut off at the page edge."""
+    _, text, _ = edition
+    flat = _flat(text)
+    characteristics = tables.study_characteristics(review)
+    for finding in characteristics.iloc[:, -1]:
+        assert " ".join(finding.split()[:6]) in flat, finding[:60]
