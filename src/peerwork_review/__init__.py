@@ -14,4 +14,14 @@ Heavy libraries (pandas, matplotlib, pybtex) are imported by the modules that ne
 them, so ``import peerwork_review`` stays cheap.
 """
 
-__version__ = "1.0.0"
+
+def __getattr__(name: str) -> str:
+    """``__version__``, from the installed metadata: it is written once, in pyproject.toml.
+
+    Looked up on first use: importing importlib.metadata costs about 60 ms.
+    """
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("peerwork-review")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
