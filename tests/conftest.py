@@ -101,6 +101,7 @@ def built_book() -> Path:
     lock = ROOT / "_build" / ".tests.lock"
     lock.parent.mkdir(exist_ok=True)
     with lock.open("w") as handle:
+        # fcntl is POSIX-only, like the project (Linux and macOS; Windows through WSL, see README).
         fcntl.flock(handle, fcntl.LOCK_EX)
         before = tree_hash(ROOT / "data")
         result = build_book(ROOT)
