@@ -76,8 +76,17 @@ def evidence_map(review: Review):
     _label_axis(ax, "y", [review.study_label(s) for s in studies], "studies")
     ax.grid(which="minor", color="white", linewidth=1.5)
     ax.tick_params(which="minor", length=0)
-    ax.legend(handles=[Patch(color=colours[2], label="cited in this section"), Patch(color=colours[1], label="cited under a subtheme"),
-                       Patch(color=colours[0], label="not cited (support unknown)")],
-              loc="lower left", bbox_to_anchor=(0, 1.01), ncol=3, frameon=False, fontsize=8.5)
+    ax.legend(
+        handles=[
+            Patch(color=colours[2], label="cited in this section"),
+            Patch(color=colours[1], label="cited under a subtheme"),
+            Patch(color=colours[0], label="not cited (support unknown)"),
+        ],
+        loc="lower left",
+        bbox_to_anchor=(0, 1.01),
+        ncol=3,
+        frameon=False,
+        fontsize=8.5,
+    )
     fig.tight_layout()
     return fig

@@ -11,8 +11,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from .model import Review, rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NOT_REPORTED = "not reported"
 
@@ -55,7 +59,8 @@ def flow_numbers(review: Review, run_id: str | None = None) -> FlowNumbers:
     run_id = run_id or review.latest_run
     runs = review.run_ids[: review.run_ids.index(run_id) + 1]
     figures = dict(zip(review.figures["figure_id"], review.figures["value"]))
-    stages, sources = {}, {}
+    stages: dict[tuple[str, str], int | None] = {}
+    sources: dict[tuple[str, str], str] = {}
     for row in rows(review.flow[review.flow["search_run_id"] == run_id]):
         key = (row["column"], row["stage"])
         if row["count"] is not None:
@@ -65,10 +70,11 @@ def flow_numbers(review: Review, run_id: str | None = None) -> FlowNumbers:
         else:
             stages[key] = None
         sources[key] = row["source"]
-    run = review.runs.set_index("search_run_id").loc[run_id]
+    # search_run_id is unique (validated), so .loc gives one row.
+    run = cast("pd.Series", review.runs.set_index("search_run_id").loc[run_id])
     databases = tuple(review.databases.loc[review.databases["search_run_id"] == run_id, "database"])
     new_studies, new_reports = _included(review, [run_id])
-    previous = dict(previous_studies=None, previous_reports=None)
+    previous: dict[str, int | None] = dict(previous_studies=None, previous_reports=None)
     if len(runs) > 1:
         previous_studies, previous_reports = _included(review, runs[:-1])
         previous = dict(previous_studies=previous_studies, previous_reports=previous_reports)
@@ -257,7 +263,7 @@ STAGE_LABELS = {
 COLUMN_LABELS = {"databases": "Databases", "other_methods": "Other methods"}
 
 
-def flow_table(flow: FlowNumbers) -> "pd.DataFrame":
+def flow_table(flow: FlowNumbers) -> pd.DataFrame:
     """The numbers behind the diagram, in diagram order, each with its source."""
     import pandas as pd
 
@@ -291,8 +297,8 @@ def month_name(yearmonth: str) -> str:
 
 def glue_values(review: Review, flow: FlowNumbers) -> dict[str, object]:
     """Numbers and phrases the book's prose takes from this notebook."""
-    run = review.runs.set_index("search_run_id").loc[flow.run_id]
-    first = review.runs.iloc[0]
+    run = cast("pd.Series", review.runs.set_index("search_run_id").loc[flow.run_id])
+    first: pd.Series = review.runs.iloc[0]
     names = list(flow.databases)
     return {
         "search_run": flow.run_id,
