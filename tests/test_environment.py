@@ -200,6 +200,16 @@ def test_pre_commit_runs_the_tools_make_venv_installs():
         command = hook["entry"].split()[0]
         assert command.startswith(".venv/bin/"), hook["id"]
         assert (Path(sys.executable).parent / command.removeprefix(".venv/bin/")).exists(), hook["id"]
-    assert {"ruff-check", "ruff-format", "codespell", "mypy", "trailing-whitespace", "end-of-file-fixer",
-            "check-yaml", "check-json", "check-toml", "check-added-large-files",
-            "check-merge-conflict"} <= {hook["id"] for hook in hooks}
+    assert {
+        "ruff-check",
+        "ruff-format",
+        "codespell",
+        "mypy",
+        "trailing-whitespace",
+        "end-of-file-fixer",
+        "check-yaml",
+        "check-json",
+        "check-toml",
+        "check-added-large-files",
+        "check-merge-conflict",
+    } <= {hook["id"] for hook in hooks}
