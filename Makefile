@@ -42,20 +42,22 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
 
 # Rewritten only when the chosen interpreter differs from the one .venv was made
-# with, so the installs below run again only then (or when a lock changes).
+# with, so the installs below run again only then (or when a lock changes). The new
+# .venv is made by the interpreter itself, not the name it was found by (a pyenv shim,
+# or the old .venv's python, which goes first).
 $(MADE_WITH): FORCE
 	@python='$(PYTHON)'; \
 	if [ -z "$$python" ]; then \
 	  echo "No supported Python found (tried $(CANDIDATES))."; echo "$(HOW_TO_CHOOSE)"; exit 1; fi; \
-	id=$$($$python -c 'import platform, sys; print(platform.python_version(), sys.base_prefix)' 2>/dev/null) || { \
+	found=$$($$python -c 'import platform, sys; print(platform.python_version(), sys.base_prefix); print(sys._base_executable)' 2>/dev/null) || { \
 	  echo "PYTHON=$$python does not run."; echo "$(HOW_TO_CHOOSE)"; exit 1; }; \
-	version=$${id%% *}; \
+	id=$$(echo "$$found" | sed -n 1p); base=$$(echo "$$found" | sed -n 2p); version=$${id%% *}; \
 	case " $(SUPPORTED_PYTHONS) " in *" $${version%.*} "*) ;; *) \
 	  echo "PYTHON=$$python is Python $$version."; echo "$(HOW_TO_CHOOSE)"; exit 1;; esac; \
 	if [ "$$(cat $@ 2>/dev/null)" != "$$id" ]; then \
 	  if [ -d $(VENV) ]; then echo "Removing $(VENV), made with $$(cat $@ 2>/dev/null || echo 'an unrecorded interpreter')"; rm -rf $(VENV); fi; \
-	  echo "Creating $(VENV) with $$python (Python $$version, $${id#* })"; \
-	  $$python -m venv $(VENV) && echo "$$id" > $@; \
+	  echo "Creating $(VENV) with Python $$version: $$base (found as $$python)"; \
+	  "$$base" -m venv $(VENV) && echo "$$id" > $@; \
 	fi
 
 $(VENV)/.installed-%: requirements/%.txt $(MADE_WITH) pyproject.toml
