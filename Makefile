@@ -83,7 +83,7 @@ test: $(VENV)/.installed-test ## Run every test: data checks, nbval on the noteb
 
 # Every check runs, so one run lists every finding; fails if any check failed.
 lint: $(VENV)/.installed-test ## Check style, formatting, types and spelling (ruff, mypy, codespell)
-	@status=0; for check in "ruff check" "ruff format --check" "mypy" "codespell"; do \
+	@status=0; for check in "ruff check" "ruff format --check --output-format concise" "mypy" "codespell"; do \
 	  echo "== $$check"; $(BIN)/$$check || status=1; done; exit $$status
 
 refresh: $(STAMP) ## Re-execute notebooks in place (new stored outputs for nbval); print what changed
