@@ -97,9 +97,10 @@ bench: $(VENV)/.installed-test ## Time the build and tests; print a table of fig
 # the file installs with plain pip everywhere (pip-tools can only lock for the
 # interpreter that runs it). The test lock is constrained to the book lock, so the
 # packages both install are the same versions in the book, on Binder and in the tests.
+# Without UPGRADE=1 every pin that still satisfies pyproject.toml is kept.
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version $(firstword $(oldest_first)) \
-	--custom-compile-command "make lock" --quiet
-lock: $(VENV)/.installed-test ## Recompile requirements/*.txt from pyproject.toml (needs PyPI)
+	--custom-compile-command "make lock" --quiet $(if $(UPGRADE),--upgrade)
+lock: $(VENV)/.installed-test ## Recompile requirements/*.txt from pyproject.toml (UPGRADE=1: newest releases)
 	$(UV_COMPILE) --extra book --output-file requirements/book.txt
 	$(UV_COMPILE) --extra book --extra test --extra dev --constraint requirements/book.txt --output-file requirements/test.txt
 
