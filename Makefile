@@ -1,26 +1,72 @@
 # The Makefile is the interface: `make help` lists the targets.
-# Everything runs in .venv, created on first use with the pinned requirements.txt.
+# Everything runs in .venv, created on first use with the pinned requirements/test.txt.
 
-PYTHON ?= python3
+# The Python versions this project supports, newest first. pyproject.toml
+# (requires-python), environment.yml, the README and the test workflow's matrix name
+# the same ones; tests/test_environment.py fails when they disagree.
+SUPPORTED_PYTHONS := 3.13 3.12 3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# Which lock .venv gets: `test` (the default) is everything, `book` only what building
+# the book needs (the deploy: make book LOCK=book). See pyproject.toml.
+LOCK   ?= test
+STAMP  := $(VENV)/.installed-$(LOCK)
+# The interpreter .venv was made with ("VERSION PREFIX"); .venv is made anew when the
+# chosen interpreter is another one.
+MADE_WITH := $(VENV)/.made-with
+
+# The interpreter: PYTHON when given; otherwise that of an existing .venv while it
+# runs a supported version (so a .venv made with PYTHON=... is kept by later runs
+# without it); otherwise the newest of python3.13, python3.12, python3.11, then
+# python3. A candidate counts only if it runs: pyenv puts a shim on PATH for every
+# version it has installed, and the shim of a version that is not selected exists but
+# fails. Looked up on first use, so `make help` and `make clean` start no interpreter.
+CANDIDATES = $(BIN)/python $(addprefix python,$(SUPPORTED_PYTHONS)) python3
+py_minor = $(shell $(1) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+first_supported = $(if $(1),$(if $(filter $(SUPPORTED_PYTHONS),$(call py_minor,$(firstword $(1)))),$(firstword $(1)),$(call first_supported,$(wordlist 2,$(words $(1)),$(1)))))
+ifeq ($(origin PYTHON),undefined)
+PYTHON = $(eval PYTHON := $(call first_supported,$(CANDIDATES)))$(PYTHON)
+endif
+# "3.11, 3.12 and 3.13", for messages.
+comma := ,
+space := $() $()
+oldest_first := $(sort $(SUPPORTED_PYTHONS))
+SUPPORTED_LIST := $(subst $(space),$(comma)$(space),$(wordlist 2,$(words $(oldest_first)),x $(oldest_first))) and $(lastword $(oldest_first))
+HOW_TO_CHOOSE = This project supports Python $(SUPPORTED_LIST). Install one, or point PYTHON at one, e.g. make $(or $(MAKECMDGOALS),venv) PYTHON=/path/to/python3.12
 
 .DEFAULT_GOAL := help
-.PHONY: help venv validate book pdf test refresh check workbook import bench lock clean
+.PHONY: help venv validate book pdf linkcheck test test-fast lint refresh check workbook import bench lock clean FORCE
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "Python 3.11 is required (set PYTHON=python3.11)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+# Rewritten only when the chosen interpreter differs from the one .venv was made
+# with, so the installs below run again only then (or when a lock changes). The new
+# .venv is made by the interpreter itself, not the name it was found by (a pyenv shim,
+# or the old .venv's python, which goes first).
+$(MADE_WITH): FORCE
+	@python='$(PYTHON)'; \
+	if [ -z "$$python" ]; then \
+	  echo "No supported Python found (tried $(CANDIDATES))."; echo "$(HOW_TO_CHOOSE)"; exit 1; fi; \
+	found=$$($$python -c 'import platform, sys; print(platform.python_version(), sys.base_prefix); print(sys._base_executable)' 2>/dev/null) || { \
+	  echo "PYTHON=$$python does not run."; echo "$(HOW_TO_CHOOSE)"; exit 1; }; \
+	id=$$(echo "$$found" | sed -n 1p); base=$$(echo "$$found" | sed -n 2p); version=$${id%% *}; \
+	case " $(SUPPORTED_PYTHONS) " in *" $${version%.*} "*) ;; *) \
+	  echo "PYTHON=$$python is Python $$version."; echo "$(HOW_TO_CHOOSE)"; exit 1;; esac; \
+	if [ "$$(cat $@ 2>/dev/null)" != "$$id" ]; then \
+	  if [ -d $(VENV) ]; then echo "Removing $(VENV), made with $$(cat $@ 2>/dev/null || echo 'an unrecorded interpreter')"; rm -rf $(VENV); fi; \
+	  echo "Creating $(VENV) with Python $$version: $$base (found as $$python)"; \
+	  "$$base" -m venv $(VENV) && echo "$$id" > $@; \
+	fi
+
+$(VENV)/.installed-%: requirements/%.txt $(MADE_WITH) pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r $<
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-venv: $(STAMP) ## Create .venv with the pinned dependencies
+venv: $(STAMP) ## Create .venv with the pinned dependencies (PYTHON=... to choose the interpreter)
+	@echo "$(VENV): Python $$(cat $(MADE_WITH)), requirements/$(LOCK).txt"
 
 validate: $(STAMP) ## Check data/: every problem with file, row and column; non-zero exit if any
 	$(BIN)/peerwork-review validate
@@ -31,8 +77,22 @@ book: validate ## Build the HTML book into _build/html from the stored notebook 
 pdf: validate ## Build the whole book as one PDF into _build/pdf (and beside the HTML book); needs Chromium
 	$(BIN)/peerwork-review pdf
 
-test: $(STAMP) ## Run every test: data checks, nbval on the notebooks, book build and browser check
-	$(BIN)/python -m pytest
+linkcheck: validate ## Check the book's links to other sites (Sphinx linkcheck; needs the internet)
+	$(BIN)/peerwork-review build --builder linkcheck
+
+# nbval re-executes every notebook and compares each output with the stored one; the tests
+# run on every core ("loadscope" keeps a module's tests, and a notebook's cells, on one worker).
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
+test: $(VENV)/.installed-test ## Run every test: data checks, nbval on the notebooks, builds, browser and PDF checks
+	$(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL) tests notebooks
+
+test-fast: $(VENV)/.installed-test ## The tests that need no build or refresh of a whole book (seconds, for editing)
+	$(BIN)/python -m pytest -m "not slow and not fuzz_long" tests
+
+# Every check runs, so one run lists every finding; fails if any check failed.
+lint: $(VENV)/.installed-test ## Check style, formatting, types and spelling (ruff, mypy, codespell)
+	@status=0; for check in "ruff check" "ruff format --check --output-format concise" "mypy" "codespell"; do \
+	  echo "== $$check"; $(BIN)/$$check || status=1; done; exit $$status
 
 refresh: $(STAMP) ## Re-execute the notebooks after a data change, store their outputs, print what changed
 	$(BIN)/peerwork-review refresh
@@ -48,15 +108,20 @@ workbook: $(STAMP) ## Write the data as a spreadsheet to edit (WORKBOOK=path, de
 import: $(STAMP) ## Check an edited workbook and, only if it is valid, write it into data/ (WORKBOOK=path)
 	$(BIN)/peerwork-review import $(WORKBOOK)
 
-bench: $(STAMP) ## Time the build and tests; print a table of figures
-	$(BIN)/python bench/run.py
+bench: $(VENV)/.installed-test ## Time the build, the refresh and the tests; print a table of figures
+	$(BIN)/python -m bench.run
 
-bench-consistency: $(STAMP) ## Time each family of the joint consistency check at 1x, 10x and 100x the studies
-	$(BIN)/python bench/consistency.py
+# One lock for Python 3.11 to 3.13 and every platform: uv resolves "universally",
+# writing environment markers where a pin differs between Pythons or platforms, so
+# the file installs with plain pip everywhere (pip-tools can only lock for the
+# interpreter that runs it). The test lock is constrained to the book lock, so the
+# packages both install are the same versions in the book, on Binder and in the tests.
+# Without UPGRADE=1 every pin that still satisfies pyproject.toml is kept.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version $(firstword $(oldest_first)) \
+	--custom-compile-command "make lock" --quiet $(if $(UPGRADE),--upgrade)
+lock: $(VENV)/.installed-test ## Recompile requirements/*.txt from pyproject.toml (UPGRADE=1: newest releases)
+	$(UV_COMPILE) --extra book --output-file requirements/book.txt
+	$(UV_COMPILE) --extra book --extra test --extra dev --constraint requirements/book.txt --output-file requirements/test.txt
 
-lock: ## Recompile requirements.txt from requirements.in (needs the network)
-	$(BIN)/python -m pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
-
-clean: ## Remove the built book and the execution cache
+clean: ## Remove the built book, its downloads and logs
 	rm -rf _build

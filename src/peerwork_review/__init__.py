@@ -16,8 +16,6 @@ them, so ``import peerwork_review`` stays cheap.
 
 import sys
 
-__version__ = "1.0.0"
-
 # Spare every process that imports nbformat (kernels, refresh, the book build) the ~0.7 s
 # that ``rfc3987_syntax`` takes to import: jsonschema's format checker imports it if it is
 # installed (jupyter-events asks for it), and it compiles its IRI grammar at import
@@ -25,3 +23,15 @@ __version__ = "1.0.0"
 # absent only makes jsonschema skip that one format check.
 if "jsonschema" not in sys.modules:
     sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def __getattr__(name: str) -> str:
+    """``__version__``, from the installed metadata: it is written once, in pyproject.toml.
+
+    Looked up on first use: importing importlib.metadata costs about 60 ms.
+    """
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("peerwork-review")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
