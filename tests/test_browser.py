@@ -194,7 +194,9 @@ def _first_numbers(page, column: str) -> list[float | None]:
         .find(t => Array.from(t.tHead.rows[0].cells).some(c => c.textContent.trim().startsWith(name)));
       const column = Array.from(table.tHead.rows[0].cells).findIndex(c => c.textContent.trim().startsWith(name));
       return Array.from(table.tBodies[0].rows, r => {
-        const m = r.cells[column].textContent.replace(/,/g, '').match(/\\d+(\\.\\d+)?/);
+        const text = r.cells[column].textContent.trim();
+        if (/^not available\\b/i.test(text)) return null;  // the value is missing; any number after it is a detail
+        const m = text.replace(/,/g, '').match(/\\d+(\\.\\d+)?/);
         return m ? parseFloat(m[0]) : null;
       });
     }""", column)

@@ -73,7 +73,7 @@ def test_theme_coding_never_exceeds_what_the_article_reports(review):
 
 @pytest.fixture(scope="module")
 def flow(review):
-    return prisma_flow.flow_numbers(review)
+    return prisma_flow.flow_numbers(review, review.article_run)
 
 
 def test_prisma_numbers_equal_the_data(review, flow):
@@ -174,8 +174,9 @@ def test_exclusion_reasons_are_drawn_with_their_counts_or_said_to_be_missing(flo
     assert "Not about integrating peer workers into an existing mental health service team (n = 61)" in texts["db_excluded_full"]
     assert "Review or protocol (not reported)" in texts["db_excluded_full"]
     assert "reasons not reported" in texts["om_excluded_full"]
-    assert "reasons not reported" in prisma_flow.box_texts(flow)["db_excluded_full"]  # the shipped data give none
-    assert flow.exclusion_reasons == {}
+    # the article gives no reasons for its run: said so, per column, from data/prisma_exclusion_reasons.csv
+    assert flow.exclusion_reasons == {"databases": None, "other_methods": None}
+    assert "reasons not reported" in prisma_flow.box_texts(flow)["db_excluded_full"]
 
 
 def test_svg_output_is_deterministic(flow, tmp_path):

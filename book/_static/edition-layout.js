@@ -38,8 +38,20 @@
     }, { rootMargin: "0px 0px -33% 0px" });
     Array.prototype.forEach.call(wide, function (element) { observer.observe(element); });
   }
+  // A chapter whose pages are generated from the data (the Updates) has none until the
+  // review is updated; the theme still draws its expand toggle, an empty control.
+  function dropEmptyNavigationToggles() {
+    Array.prototype.forEach.call(document.querySelectorAll("nav details"), function (details) {
+      if (!details.querySelector("li")) details.remove();
+      else {
+        var summary = details.querySelector(":scope > summary");
+        if (summary && !summary.textContent.trim()) summary.setAttribute("aria-label", "Show the pages of this chapter");
+      }
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll(".table-block"), init);
     foldContentsBesideWideBlocks();
+    dropEmptyNavigationToggles();
   });
 })();

@@ -6,7 +6,8 @@
 (function () {
   "use strict";
   var NUMBER = /-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?/;
-  var NO_VALUE = /^(|\u2014|\u2013|-|not available|not reported|not stated|none)$/i;
+  // a cell whose value is missing, alone or followed by details ("not available; 22 in focus groups")
+  var NO_VALUE = /^(|\u2014|\u2013|-|not available|not reported|not stated|none)(;.*)?$/i;
   // a number counts as the cell's value when at most this many letters come before it ("N = 13")
   var MAX_PREFIX = 3;
 

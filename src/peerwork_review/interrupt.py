@@ -1,9 +1,13 @@
 """Stopping cleanly: on SIGINT, SIGTERM, or when the process that started us (make) goes away.
 
-GNU make does not pass a SIGTERM it receives on to the command it runs, so a command
-that only listened for signals would go on after ``kill <make>``; a watcher thread
-notices that the parent process has gone and stops the command the same way. Linux and
-macOS only (POSIX signals and ``pthread_sigmask``).
+A command run by make does not always hear about a signal make gets: GNU make passes a
+SIGTERM on to its children, but on a SIGINT it assumes the terminal sent it to the whole
+process group, and it waits for its children to finish before it exits itself. So
+``kill -INT <make>`` alone would let a build run to its end. A watcher thread therefore
+also stops the command when its parent stops handling SIGINT or SIGTERM (make resets a
+fatal signal to its default while it waits to die of it; Linux shows this in
+``/proc/<pid>/status``), or when the parent is gone. Linux and macOS only (POSIX signals
+and ``pthread_sigmask``; on macOS only the parent's exit is noticed).
 """
 
 from __future__ import annotations
@@ -24,6 +28,21 @@ class Interrupted(KeyboardInterrupt):
     """
 
 
+_MASK = sum(1 << (s - 1) for s in SIGNALS)
+
+
+def _caught_signals(pid: int) -> int:
+    """The signals process ``pid`` handles, as the bit mask Linux shows (0 where /proc is missing)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("SigCgt:"):
+                    return int(line.split()[1], 16)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 @contextmanager
 def interruptible(poll_seconds: float = 0.5):
     """Turn SIGINT, SIGTERM and the parent's exit into :class:`Interrupted` while the block runs."""
@@ -37,10 +56,11 @@ def interruptible(poll_seconds: float = 0.5):
 
     previous = {s: signal.signal(s, handler) for s in SIGNALS}
     parent, stop = os.getppid(), threading.Event()
+    caught = _caught_signals(parent) & _MASK
 
     def watch_parent():
         while not stop.wait(poll_seconds):
-            if os.getppid() != parent:
+            if os.getppid() != parent or caught & ~_caught_signals(parent):
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
 
