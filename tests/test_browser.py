@@ -13,6 +13,7 @@ axe-playwright-python package, so nothing is fetched at test time.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import threading
@@ -268,9 +269,10 @@ def crawl(built_book):
         found["layout"] += [f"{rel} at {width} px: {problem}" for problem in facts["clipped"]]
         if width == DESKTOP:
             found["scrolls_at_desktop"] += [f"{rel}: {caption}" for caption in facts["scrolling"]]
-        # JPEG: a third cheaper to encode than PNG for these tall pages, and as good to look at
+        # JPEG: a third cheaper to encode than PNG, and as good to look at. The first screen of each
+        # page by default; PEERWORK_FULL_SCREENSHOTS=1 takes whole pages (ten times the time) to review.
         page.screenshot(path=str(SCREENSHOTS / f"{rel.removesuffix('.html').replace('/', '-')}-{width}.jpg"),
-                        full_page=True, type="jpeg", quality=80)
+                        full_page=bool(os.environ.get("PEERWORK_FULL_SCREENSHOTS")), type="jpeg", quality=80)
         found["screenshots"].append((rel, width))
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -93,15 +93,19 @@ def test_two_clean_builds_of_one_commit_are_identical(interrupted, tmp_path):
 
 
 def test_a_second_build_waits_for_the_first(tmp_path):
+    """While another build or refresh holds the checkout, a build waits for it, then runs."""
+    from peerwork_review.lock import project_lock
+
     root = copy_project(tmp_path / "project")
-    first = _start_build(root)
-    _read_until(first, "Source Folder")
-    second = _start_build(root)
-    out_second, _ = second.communicate(timeout=300)
-    out_first, _ = first.communicate(timeout=300)
-    assert first.returncode == 0, out_first[-3000:]
-    assert second.returncode == 0, out_second[-3000:]
-    assert "Waiting: a book build (process" in out_second
+    set_cell(root, "studies.csv", 2, "sample_size", "4321")  # stale outputs: the build, once it runs, stops early
+    set_cell(root, "studies.csv", 2, "sample_size_source", "test data: edited by tests/test_build.py")
+    with project_lock(root, "refresh"):
+        waiting = _start_build(root)
+        _read_until(waiting, "Waiting: a refresh (process")
+        time.sleep(1)
+        assert waiting.poll() is None, "the build did not wait"
+    rest, _ = waiting.communicate(timeout=120)
+    assert "was executed with other inputs" in rest  # it ran once the lock was free
 
 
 def test_interrupting_make_stops_the_build(tmp_path):

@@ -51,13 +51,18 @@ def update_notebook(review: Review, run_id: str):
               "updates.glue_values(review, RUN)"),
         _markdown("## The search\n\n"
                   "{glue:md}`search_summary:myst`"),
-        _code("notebook.glue_figure('update_flow', updates.flow_diagram(review, RUN), 'PRISMA 2020 flow diagram of this search')"),
-        _markdown("```{glue:figure} update_flow\n"
+        _code(f"notebook.glue_figure('prisma_flow_{name}', updates.flow_diagram(review, RUN), "
+              "'PRISMA 2020 flow diagram of this search', png=True)"),
+        # The figure is the SVG the build copies out of the stored output above (as on the search page).
+        _markdown(f"```{{figure}} ../../_build/outputs/prisma_flow_{name}.svg\n"
                   f":name: fig-prisma-flow-{name}\n"
+                  ":figclass: wide\n:width: 100%\n"
                   ":alt: PRISMA 2020 flow diagram for an updated review: the studies of the previous version in a column "
                   "of their own, this search's records from databases and other methods, and the new and total studies "
-                  "included. The numbers are listed in the table that follows.\n\n"
-                  "PRISMA 2020 flow diagram of this search, in the form for updated reviews.\n"
+                  "included. The numbers are listed in the table that follows. Select the diagram to open it full size.\n\n"
+                  "PRISMA 2020 flow diagram of this search, in the form for updated reviews. Download: "
+                  f"{{download}}`PNG <../../_build/outputs/prisma_flow_{name}.png>`, "
+                  f"{{download}}`SVG <../../_build/outputs/prisma_flow_{name}.svg>`.\n"
                   "```"),
         _code(f"render.table(updates.flow_table(review, RUN), caption='Numbers in the flow diagram of this search, with the source of each.',\n"
               f"             name='table-prisma-flow-{name}', widths=[12, 30, 10, 48])"),

@@ -49,8 +49,8 @@ def glue_markdown(name: str, markdown: str, label: str) -> None:
     _publish(name, {"text/markdown": str(markdown), "text/plain": str(markdown)}, label)
 
 
-def glue_figure(name: str, figure, label: str) -> None:
-    """Glue a matplotlib figure as SVG and PNG, then close it."""
+def glue_figure(name: str, figure, label: str, png: bool = False) -> None:
+    """Glue a matplotlib figure as SVG (and PNG, for a figure offered as a PNG download), then close it."""
     import base64
 
     import matplotlib.pyplot as plt
@@ -58,14 +58,15 @@ def glue_figure(name: str, figure, label: str) -> None:
     from .prisma_flow import SAVE_METADATA
 
     rendered = {}
-    for fmt in ("svg", "png"):
+    for fmt in ("svg", "png") if png else ("svg",):
         buffer = io.BytesIO()
         figure.savefig(buffer, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
         rendered[fmt] = buffer.getvalue()
     plt.close(figure)
-    _publish(name, {"image/svg+xml": rendered["svg"].decode("utf-8"),
-                    "image/png": base64.b64encode(rendered["png"]).decode("ascii"),
-                    "text/plain": f"<figure: {label}>"}, label)
+    bundle = {"image/svg+xml": rendered["svg"].decode("utf-8"), "text/plain": f"<figure: {label}>"}
+    if png:
+        bundle["image/png"] = base64.b64encode(rendered["png"]).decode("ascii")
+    _publish(name, bundle, label)
 
 
 def glue_download(name: str, frame, label: str) -> None:

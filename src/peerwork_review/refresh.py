@@ -33,6 +33,7 @@ class Executed:
     notebook: object  # nbformat.NotebookNode with its new outputs
     error: str | None  # the failing cell and its traceback; None if every cell ran
     summary: str | None = None  # one line: the exception
+    stopped: bool = False  # not run to its end because another notebook failed first
 
 
 def _clean(notebook) -> None:
@@ -71,13 +72,14 @@ class _Loop(asyncio.SelectorEventLoop):
 
 
 class _Run:
-    """Notebooks executing concurrently, and the kernels to stop if a signal arrives."""
+    """Notebooks executing concurrently, and the kernels to stop if a signal arrives or one fails."""
 
     def __init__(self, workers: int, sockets: str):
         self.semaphore = asyncio.Semaphore(workers)
         self.sockets = sockets
         self.managers: list = []
         self.interrupted = False
+        self.failed = False  # one notebook failed: nothing will be written, so the others stop
 
     def interrupt(self) -> None:
         # nbclient reads a cancelled wait as a dead kernel and cannot clean up after it, so a
@@ -86,6 +88,9 @@ class _Run:
         if self.interrupted:
             return
         self.interrupted = True
+        self._stop_all()
+
+    def _stop_all(self) -> None:
         for manager in self.managers:
             asyncio.get_running_loop().create_task(self._stop(manager))
 
@@ -103,8 +108,8 @@ class _Run:
         from nbclient.exceptions import CellExecutionError
 
         async with self.semaphore:
-            if self.interrupted:
-                return Executed(path, notebook, "interrupted before it started", "interrupted")
+            if self.interrupted or self.failed:
+                return Executed(path, notebook, "not started", "not started", stopped=True)
             # Unix sockets, not TCP: no port for two kernels (or two checkouts) to collide on.
             manager = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=f"{self.sockets}/kernel-{index}")
             self.managers.append(manager)
@@ -112,11 +117,15 @@ class _Run:
                                     resources={"metadata": {"path": str(path.parent)}})
             try:
                 await client.async_execute(cleanup_kc=True)  # a km we pass in is not shut down by default
-            except CellExecutionError as exc:
-                text = _ANSI.sub("", str(exc))
-                last = [line for line in text.strip().splitlines() if line.strip()]
-                return Executed(path, notebook, text, last[-1] if last else type(exc).__name__)
-            except Exception as exc:  # a kernel that died or was stopped, a timeout
+            except Exception as exc:  # a failing cell, a kernel that died or was stopped, a timeout
+                if self.interrupted or self.failed:
+                    return Executed(path, notebook, "stopped", "stopped", stopped=True)
+                self.failed = True
+                self._stop_all()
+                if isinstance(exc, CellExecutionError):
+                    text = _ANSI.sub("", str(exc))
+                    last = [line for line in text.strip().splitlines() if line.strip()]
+                    return Executed(path, notebook, text, last[-1] if last else type(exc).__name__)
                 return Executed(path, notebook, _ANSI.sub("", traceback.format_exc()), f"{type(exc).__name__}: {exc}")
             finally:
                 await self._stop(manager)
@@ -124,6 +133,8 @@ class _Run:
                 atexit.unregister(client._cleanup_kernel)
         warnings = _stderr(notebook)
         if warnings:
+            self.failed = True
+            self._stop_all()
             text = "".join(warnings)
             return Executed(path, notebook, f"the notebook wrote warnings, which the book would show:\n{text}",
                             "it wrote warnings: " + text.strip().splitlines()[0])
@@ -223,7 +234,7 @@ def _refresh(root: Path, written: list[bool]) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
     print(f"Executing {len(plan)} notebooks...", flush=True)
     runs = execute(plan)
-    failed = [run for run in runs if run.error is not None]
+    failed = [run for run in runs if run.error is not None and not run.stopped]
     if failed:
         log = log_path(root)
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -232,6 +243,8 @@ def _refresh(root: Path, written: list[bool]) -> int:
             print(f"{run.path.relative_to(root).as_posix()} failed: {run.summary}", file=sys.stderr)
             for hint in where_to_look(review, run.error):
                 print(f"  look at {hint}", file=sys.stderr)
+        if stopped := sum(run.stopped for run in runs):
+            print(f"The other {stopped} notebook{'s were' if stopped != 1 else ' was'} stopped: nothing would be written.", file=sys.stderr)
         print(f"No notebook was changed. The full traceback is in {log.relative_to(root)}.", file=sys.stderr)
         return 1
     before = {run.path: nbformat.read(run.path, as_version=4) if run.path.is_file() else None for run in runs}
