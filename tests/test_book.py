@@ -44,6 +44,7 @@ def visible_prose(text: str) -> str:
     return re.sub(r"\b(Tables?|Figures?|Fig\.|Themes?|Subthemes?) \d+( (and|to) \d+)?\b", "", text)
 
 
+@pytest.mark.slow
 def test_repository_book_builds_strictly_and_leaves_data_alone(built_book):
     assert (built_book / "index.html").is_file()
     for name in ("01-search-and-selection", "02-study-characteristics", "03-quality-appraisal", "04-themes", "05-reproduction-check"):

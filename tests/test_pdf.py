@@ -10,6 +10,8 @@ import subprocess
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a built book in a browser
+
 from conftest import ROOT
 from peerwork_review import pdf, prisma_flow, tables
 from peerwork_review.citation_style import sort_key, unique_labels
