@@ -35,7 +35,7 @@ SUPPORTED_LIST := $(subst $(space),$(comma)$(space),$(wordlist 2,$(words $(oldes
 HOW_TO_CHOOSE = This project supports Python $(SUPPORTED_LIST). Install one, or point PYTHON at one, e.g. make $(or $(MAKECMDGOALS),venv) PYTHON=/path/to/python3.12
 
 .DEFAULT_GOAL := help
-.PHONY: help venv validate book pdf linkcheck test test-fast lint refresh check workbook import bench lock clean FORCE
+.PHONY: help venv validate book pdf linkcheck test test-fast browser-tools lint refresh check workbook import bench lock clean FORCE
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -83,8 +83,19 @@ linkcheck: validate ## Check the book's links to other sites (Sphinx linkcheck; 
 # nbval re-executes every notebook and compares each output with the stored one; the tests
 # run on every core ("loadscope" keeps a module's tests, and a notebook's cells, on one worker).
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
-test: $(VENV)/.installed-test ## Run every test: data checks, nbval on the notebooks, builds, browser and PDF checks
+test: $(VENV)/.installed-test browser-tools ## Run every test: data checks, nbval on the notebooks, builds, browser and PDF checks
 	$(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL) tests notebooks
+
+# The browser and PDF checks need Chromium and pdftotext, which come from the system's
+# packages, not PyPI (no browser is ever downloaded): installed with apt-get where this
+# is Debian or Ubuntu and the user may (root, or sudo without a password).
+browser-tools:
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && exit 0; \
+	sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo -n"; \
+	if command -v apt-get >/dev/null && $$sudo true 2>/dev/null; then \
+	  echo "Installing Chromium and poppler-utils (the browser and PDF checks need them)"; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	else echo "The browser and PDF checks need Chromium and pdftotext: install them (Debian/Ubuntu: apt-get install chromium poppler-utils; macOS: brew install chromium poppler), then run make test again."; exit 1; fi
 
 test-fast: $(VENV)/.installed-test ## The tests that need no build or refresh of a whole book (seconds, for editing)
 	$(BIN)/python -m pytest -m "not slow and not fuzz_long" tests
