@@ -9,7 +9,8 @@ import pytest
 
 from conftest import ROOT, copy_project, tree_hash
 from peerwork_review import consistency, derive, readings
-from peerwork_review.consistency import ANOTHER_COUNTRY, NO, YES, complete_categories, complete_locations, complete_theme_tree
+from peerwork_review.consistency import ANOTHER_COUNTRY, NO, YES, complete_categories, complete_locations
+from peerwork_review.consistency_themes import cited_studies, complete_theme_tree
 
 MULTIPLE = derive.MULTIPLE
 
@@ -140,7 +141,7 @@ def test_cited_studies_are_the_links_derive_reports(review):
         changed = readings.apply(review, alternative.reading_id, alternative.alternative_id)
         support = derive.theme_support(changed)
         expected = {t: set(support.loc[support["theme_id"] == t, "study_id"]) for t in changed.themes["theme_id"]}
-        assert consistency.cited_studies(changed) == expected, alternative.alternative_id
+        assert cited_studies(changed) == expected, alternative.alternative_id
 
 
 # -- the article's 2023 figures -------------------------------------------------------------
@@ -183,9 +184,8 @@ def test_implications_are_never_written_into_data(review):
 
 @pytest.fixture(scope="module")
 def updated_review(tmp_path_factory):
-    from test_updating import add_second_run
-
     from peerwork_review.load import load
+    from test_updating import add_second_run
 
     root = copy_project(tmp_path_factory.mktemp("consistency") / "project", ["data", "references.bib"])
     add_second_run(root)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import consistency, derive, paths
 from .consistency import TABLE_3, Cell
+from .consistency_themes import cited_studies
 from .load import UNKNOWN_PREFIXES, read_descriptor
 from .model import TABLES, Review, rows
 from .reproduction import CATEGORY_FIGURES, DISTINCT_COUNTRY_FIGURES, prevalence_theme
@@ -73,7 +74,7 @@ def figure_cells(review: Review) -> dict[str, set[Cell]]:
         elif family in ("design", "quality"):
             values = derive.design_values(scoped) if family == "design" else derive.rating_values(scoped)
             out[figure_id] = {Cell(*_at(family, s)) for s, v in values.items() if pd.isna(v)}
-        elif theme is not None and theme in supports.setdefault(fig["search_run_id"], consistency.cited_studies(scoped)):
+        elif theme is not None and theme in supports.setdefault(fig["search_run_id"], cited_studies(scoped)):
             support = supports[fig["search_run_id"]][theme]
             out[figure_id] = {Cell(TABLE_3, s, theme) for s in scoped.studies["study_id"] if s not in support}
         elif figure_id == "records_identified_databases":
