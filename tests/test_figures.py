@@ -78,7 +78,7 @@ def flow(review):
 
 def test_prisma_numbers_equal_the_data(review, flow):
     figures = {r["figure_id"]: published(r) for r in rows(review.figures)}
-    for row in rows(review.flow):
+    for row in rows(review.flow[review.flow["search_run_id"] == review.article_run]):
         value = flow.stages[(row["column"], row["stage"])]
         if row["figure_id"] is not None:
             assert value == figures[row["figure_id"]]
@@ -86,8 +86,9 @@ def test_prisma_numbers_equal_the_data(review, flow):
             assert value == row["count"]
         else:
             assert value is None
-    assert flow.new_studies == len(review.studies)
-    assert flow.new_reports == int((review.reports["role"] != "not included").sum())
+    article = review.as_of(review.article_run)
+    assert flow.new_studies == len(article.studies)
+    assert flow.new_reports == int((article.reports["role"] != "not included").sum())
 
 
 def test_prisma_diagram_shows_exactly_those_numbers(review, flow, tmp_path):

@@ -77,7 +77,7 @@ def test_a_search_window_that_differs_from_the_run_is_outside_range(project_copy
 
 
 def test_partly_known_database_counts_give_a_lower_bound(project_copy):
-    set_by_key(project_copy, "search_databases.csv", {"database": "Scopus"}, records="100", records_source=TEST)
+    set_by_key(project_copy, "search_databases.csv", {"search_run_id": "2023", "database": "Scopus"}, records="100", records_source=TEST)
     table = reproduction.figure_table(load(project_copy)).set_index("figure_id")
     assert table.loc["records_identified_databases", "derived"] == "100 or more"
     assert table.loc["records_identified_databases", "status"] == WITHIN_RANGE

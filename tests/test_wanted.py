@@ -21,10 +21,11 @@ def test_each_missing_value_is_listed_once(review, cells):
     assert not cells.duplicated(["file", "key", "column"]).any()
     table_3 = cells[cells["file"] == consistency.TABLE_3]
     assert (table_3["bears_on"] > 0).all()  # a cell of Table 3 is wanted when it bears on a published figure
-    support = derive.theme_support(review)
+    article = review.as_of(review.article_run)  # the published prevalences count the article's studies
+    support = derive.theme_support(article)
     for figure_id in ("prevalence_education_training", "prevalence_leadership"):
         theme = reproduction.prevalence_theme(figure_id)
-        uncited = len(review.studies) - int((support["theme_id"] == theme).sum())
+        uncited = len(article.studies) - int((support["theme_id"] == theme).sum())
         assert int(table_3["bears_on_figures"].str.split().map(lambda ids: figure_id in ids).sum()) == uncited
     assert len(cells[cells["file"] == "data/quality_appraisal.csv"]) == int(review.quality["mmat_rating"].isna().sum())
 
