@@ -91,6 +91,25 @@ def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _difference(old: object, new: object, limit: int = 40) -> str:
+    """``old → new`` for two values; long ones shown as the words that changed, each with a word either side."""
+    import difflib
+
+    a, b = (_unescape(" ".join(str(v).split())) for v in (old, new))
+    if len(a) <= limit and len(b) <= limit:
+        return f"{a} → {b}"
+    x, y = a.split(" "), b.split(" ")
+
+    def span(words: list[str], i: int, j: int) -> str:
+        first, last = max(i - 1, 0), min(j + 1, len(words))
+        text = _short(" ".join(words[first:last]) or "(nothing)", limit)
+        return ("…" if first else "") + text + ("…" if last < len(words) and not text.endswith("…") else "")
+
+    changes = [op for op in difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes() if op[0] != "equal"]
+    shown = [f"{span(x, i1, i2)} → {span(y, j1, j2)}" for _, i1, i2, j1, j2 in changes[:3]]
+    return "; ".join(shown) + (f"; and {len(changes) - 3} more" if len(changes) > 3 else "")
+
+
 def _table_changes(label: str, old: dict, new: dict) -> list[str]:
     if "\0csv" in old or "\0csv" in new:
         return [f"Download “{label}”: its contents changed"] if old != new else []
@@ -109,7 +128,7 @@ def _table_changes(label: str, old: dict, new: dict) -> list[str]:
                          + "; ".join(_short(k, 50) for k in keys[:5]) + (" …" if len(keys) > 5 else ""))
     for key in (k for k in keys_new if k in old):
         before, after = dict(zip(old_header, old[key])), dict(zip(new_header, new[key]))
-        cells = [f"{column}: {_short(before[column], 40)} → {_short(after[column], 40)}"
+        cells = [f"{column}: {_difference(before[column], after[column])}"
                  for column in new_header if column in before and before[column] != after[column]]
         if cells:
             lines.append(f"{name}, row {_short(key, 40)}: " + "; ".join(cells))
@@ -139,7 +158,7 @@ def notebook_changes(old, new) -> list[str]:
             state = "new" if a is None else "removed"
             lines.append(f"{item.kind.capitalize()} “{_short(item.label, 60)}”: {state}")
         elif item.kind == "value":
-            lines.append(f"{item.label[0].upper()}{item.label[1:]}: {_short(a.content, 40)} → {_short(b.content, 40)}")
+            lines.append(f"{item.label[0].upper()}{item.label[1:]}: {_difference(a.content, b.content)}")
         elif item.kind == "table":
             lines += _table_changes(item.label, a.content, b.content)
         else:
