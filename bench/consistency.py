@@ -31,9 +31,9 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "tests"))
 sys.path.insert(0, str(BENCH))
-from conftest import copy_project  # noqa: E402
 from scale import scale_dataset  # noqa: E402
 
+from conftest import copy_project  # noqa: E402
 from peerwork_review import consistency, wanted  # noqa: E402
 from peerwork_review.load import load  # noqa: E402
 from peerwork_review.reproduction import CATEGORY_FIGURES, prevalence_theme  # noqa: E402
@@ -46,7 +46,9 @@ def with_unknowns(review, factor: int):
     import pandas as pd
 
     originals = list(review.studies["study_id"][: len(review.studies) // factor])
-    template = {sid: originals[i % len(originals)] for i, sid in enumerate(review.studies["study_id"][len(originals):])}
+    template = {
+        sid: originals[i % len(originals)] for i, sid in enumerate(review.studies["study_id"][len(originals) :])
+    }
 
     def unknown_in_template(frame, column):
         known = dict(zip(frame["study_id"], frame[column]))
@@ -59,9 +61,13 @@ def with_unknowns(review, factor: int):
     located = review.countries.groupby("study_id")["country"].apply(lambda c: c.isna().all()).to_dict()
     countries = review.countries.copy()
     lost = countries["study_id"].map(lambda s: located[template.get(s, s)])
-    countries = pd.concat([countries[~lost], countries[lost].drop_duplicates("study_id").assign(country=None)], ignore_index=True)
+    countries = pd.concat(
+        [countries[~lost], countries[lost].drop_duplicates("study_id").assign(country=None)], ignore_index=True
+    )
     figures = review.figures.copy()
-    grows = figures["figure_id"].map(lambda f: f in CATEGORY_FIGURES or prevalence_theme(f) is not None or f == "studies_included")
+    grows = figures["figure_id"].map(
+        lambda f: f in CATEGORY_FIGURES or prevalence_theme(f) is not None or f == "studies_included"
+    )
     figures.loc[grows, "value"] = figures.loc[grows, "value"] * factor
     return dataclasses.replace(review, studies=studies, quality=quality, countries=countries, figures=figures)
 
@@ -95,16 +101,40 @@ def main() -> int:
                 consistent = {f.family_id: f.consistent for f in consistency.families(review)}
                 consistent["(setup: the review as of each run, figures grouped)"] = None
                 for family_id, times in time_families(review, args.runs).items():
-                    rows.append((f"{factor}x", label, len(review.studies), family_id, consistent[family_id],
-                                 statistics.median(times), max(times)))
+                    rows.append(
+                        (
+                            f"{factor}x",
+                            label,
+                            len(review.studies),
+                            family_id,
+                            consistent[family_id],
+                            statistics.median(times),
+                            max(times),
+                        )
+                    )
                 start = time.perf_counter()
                 cells = wanted.cells_wanted(dataclasses.replace(review))
-                rows.append((f"{factor}x", label, len(review.studies), f"cells wanted ({len(cells)} rows)", None,
-                             time.perf_counter() - start, time.perf_counter() - start))
+                rows.append(
+                    (
+                        f"{factor}x",
+                        label,
+                        len(review.studies),
+                        f"cells wanted ({len(cells)} rows)",
+                        None,
+                        time.perf_counter() - start,
+                        time.perf_counter() - start,
+                    )
+                )
         print(f"{factor}x done", file=sys.stderr)
-    print(f"{'size':>5} {'dataset':<14} {'studies':>7} {'family':<44} {'consistent':<10} {'median s':>9} {'max s':>8} target")
+    print(
+        f"{'size':>5} {'dataset':<14} {'studies':>7} {'family':<44} {'consistent':<10} {'median s':>9} {'max s':>8} target"
+    )
     for size, label, studies, family, consistent, median, worst in rows:
-        target = "" if consistent is None and not family.startswith("(setup") else ("ok" if size != "100x" or worst < TARGET else "MISSED")
+        target = (
+            ""
+            if consistent is None and not family.startswith("(setup")
+            else ("ok" if size != "100x" or worst < TARGET else "MISSED")
+        )
         shown = "" if consistent is None else ("yes" if consistent else "no")
         print(f"{size:>5} {label:<14} {studies:>7} {family:<44} {shown:<10} {median:>9.4f} {worst:>8.4f} {target}")
     return 0

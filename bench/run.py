@@ -76,8 +76,9 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(BENCH))
-from conftest import build_book, config_without_execution, copy_project  # noqa: E402
 from scale import scale_dataset  # noqa: E402
+
+from conftest import build_book, config_without_execution, copy_project  # noqa: E402
 
 BIN = Path(sys.executable).parent  # as in tests/conftest.py: .venv/bin under `make bench`
 GNU_TIME = Path("/usr/bin/time")
@@ -133,8 +134,9 @@ class Measured:
 
 def run_group(argv: list[str], cwd: Path, env: dict, timeout: float | None) -> tuple[int, str, str]:
     """Run a command in its own process group; on timeout (or Ctrl-C) end that group only."""
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except BaseException:
@@ -321,15 +323,22 @@ def build_figures(work: Path, runs: int) -> list[Row]:
         Row("5. Sphinx floor: cold build (execution off)", times["floor_cold"]),
         Row("5. Sphinx floor: no-op rebuild", times["floor_noop"]),
         Row("   ratio cold build / floor cold", cold_ratio, "x", verdict(statistics.median(cold_ratio), 3, "<= 3x")),
-        Row("   ratio warm no-op / floor no-op", noop_ratio, "x", verdict(statistics.median(noop_ratio), 1.5, "<= 1.5x")),
+        Row(
+            "   ratio warm no-op / floor no-op", noop_ratio, "x", verdict(statistics.median(noop_ratio), 1.5, "<= 1.5x")
+        ),
     ]
 
 
 def pytest_run(*args: str) -> tuple[float, str]:
     env = {k: v for k, v in os.environ.items() if k != "PEERWORK_REVIEW_ROOT"}
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
     lines = [ln.strip("= ") for ln in result.stdout.splitlines() if ln.strip()]
     summary = lines[-1] if lines else f"exit code {result.returncode}"
@@ -418,22 +427,40 @@ def scale_rows(results: list[Scale]) -> list[Row]:
         if s.failure:
             rows.append(Row(f"9. scale {s.factor}x: cold build", text="failed", note=s.failure))
             continue
-        growth = "baseline (the original data)" if s.factor == 1 else f"{statistics.median(s.builds) / base_build:.2f}x of 1x"
+        growth = (
+            "baseline (the original data)"
+            if s.factor == 1
+            else f"{statistics.median(s.builds) / base_build:.2f}x of 1x"
+        )
         rows.append(Row(f"9. scale {s.factor}x: cold build", s.builds, note=growth))
         if s.factor > 1:
             total, page, weight = s.sizes
-            rows.append(Row(f"9. scale {s.factor}x: peak memory / _build/html", s.peak_mb, "MB",
-                            note=f"_build/html {total / 1e6:.1f} MB; heaviest page {page} {weight / 1e6:.1f} MB"))
+            rows.append(
+                Row(
+                    f"9. scale {s.factor}x: peak memory / _build/html",
+                    s.peak_mb,
+                    "MB",
+                    note=f"_build/html {total / 1e6:.1f} MB; heaviest page {page} {weight / 1e6:.1f} MB",
+                )
+            )
     return rows
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Time the book build and the tests; print one table (see the module docstring).")
-    parser.add_argument("--runs", type=int, default=3, help="runs per figure; the table gives the median, min and max (default 3)")
+    parser = argparse.ArgumentParser(
+        description="Time the book build and the tests; print one table (see the module docstring)."
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs per figure; the table gives the median, min and max (default 3)"
+    )
     parser.add_argument("--quick", action="store_true", help="smoke test for CI: 1 run and no 100x scale")
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite and nbval")
-    parser.add_argument("--scale-runs", type=int, default=1, help="runs per scale size (default 1; the 100x build takes minutes)")
-    parser.add_argument("--scale-timeout", type=float, default=3600, help="seconds allowed for one scaled notebook run or build")
+    parser.add_argument(
+        "--scale-runs", type=int, default=1, help="runs per scale size (default 1; the 100x build takes minutes)"
+    )
+    parser.add_argument(
+        "--scale-timeout", type=float, default=3600, help="seconds allowed for one scaled notebook run or build"
+    )
     args = parser.parse_args()
     runs = 1 if args.quick else max(1, args.runs)
     scale_runs = 1 if args.quick else max(1, args.scale_runs)
@@ -448,11 +475,19 @@ def main() -> int:
             rows += test_figures(runs)
         results = scale_figures(work, factors, scale_runs, args.scale_timeout)
         base = results[0]
-        rows.append(Row("7. peak memory, cold build (largest single process)", base.peak_mb, "MB",
-                        note="one process: jupyter-book or a kernel"))
+        rows.append(
+            Row(
+                "7. peak memory, cold build (largest single process)",
+                base.peak_mb,
+                "MB",
+                note="one process: jupyter-book or a kernel",
+            )
+        )
         total, page, weight = base.sizes
         rows.append(Row("8. size of _build/html", text=f"{total / 1e6:.1f} MB", note=f"{total:,} bytes"))
-        rows.append(Row("8. heaviest page with its assets", text=f"{weight / 1e6:.2f} MB", note=f"{page} ({weight:,} bytes)"))
+        rows.append(
+            Row("8. heaviest page with its assets", text=f"{weight / 1e6:.2f} MB", note=f"{page} ({weight:,} bytes)")
+        )
         rows += scale_rows(results)
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
@@ -461,8 +496,10 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     minutes = (time.perf_counter() - STARTED) / 60
-    print(f"Benchmarks of the peerwork-review book: {os.cpu_count()} cores, median of {runs} run(s) "
-          f"({scale_runs} per scale size), {minutes:.0f} min in all. Wall-clock times on a shared machine: noisy.\n")
+    print(
+        f"Benchmarks of the peerwork-review book: {os.cpu_count()} cores, median of {runs} run(s) "
+        f"({scale_runs} per scale size), {minutes:.0f} min in all. Wall-clock times on a shared machine: noisy.\n"
+    )
     print(render(rows))
     return 0
 

@@ -84,8 +84,18 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
     data = root / "data"
     descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     resources = {r["name"]: r for r in descriptor["resources"]}
-    files = {name: data / resources[name]["path"] for name in
-             ("studies", "study_countries", "quality_appraisal", "reports", "themes", "findings", "finding_reports")}
+    files = {
+        name: data / resources[name]["path"]
+        for name in (
+            "studies",
+            "study_countries",
+            "quality_appraisal",
+            "reports",
+            "themes",
+            "findings",
+            "finding_reports",
+        )
+    }
     tables = {name: _read(path) for name, path in files.items()}
     studies, countries, quality = tables["studies"][1], tables["study_countries"][1], tables["quality_appraisal"][1]
     reports, themes = tables["reports"][1], tables["themes"][1]
@@ -126,7 +136,7 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
 
     number = 0
     for copy in range(1, factor):
-        for index, template in enumerate(originals):
+        for template in originals:
             number += 1
             sid = f"s{number:04d}"
             row = dict(template)
@@ -148,8 +158,16 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
             template_reports = sorted(reports_of[template["study_id"]], key=lambda r: r["role"] != "main")
             for k, tr in enumerate(template_reports):
                 key = f"{sid}report" if k == 0 else f"{sid}report{_letters(k)}"
-                reports.append({"report_id": key, "study_id": sid, "role": tr["role"], "first_search_run_id": tr["first_search_run_id"],
-                                "article_ref_number": "", "source": SOURCE})
+                reports.append(
+                    {
+                        "report_id": key,
+                        "study_id": sid,
+                        "role": tr["role"],
+                        "first_search_run_id": tr["first_search_run_id"],
+                        "article_ref_number": "",
+                        "source": SOURCE,
+                    }
+                )
                 year = template["study_id"][-4:] if template["study_id"][-4:].isdigit() else "2020"
                 bib.append(
                     f"@article{{{key},\n  author    = {{{surname}, A. and Generated, B. and others}},\n"
@@ -162,8 +180,15 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
     original_findings, original_links = list(findings), list(links)
     for copy in range(1, factor):
         for f in original_findings:
-            findings.append({**f, "finding_id": theme_copy(f["finding_id"], copy), "theme_id": theme_copy(f["theme_id"], copy),
-                             "statement": f"{f['statement']} (generated)", "locator": SOURCE})
+            findings.append(
+                {
+                    **f,
+                    "finding_id": theme_copy(f["finding_id"], copy),
+                    "theme_id": theme_copy(f["theme_id"], copy),
+                    "statement": f"{f['statement']} (generated)",
+                    "locator": SOURCE,
+                }
+            )
         for link in original_links:
             # a report of no included study (role 'not included') is cited as it is
             report = generated_report.get((copy, link["report_id"]), link["report_id"])
@@ -176,7 +201,9 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
             handle.write("\n% Generated test data (bench/scale.py), not real references.\n\n" + "\n".join(bib))
     field = next(f for f in resources["themes"]["schema"]["fields"] if f["name"] == "theme_id")
     field["constraints"]["enum"] = [t["theme_id"] for t in themes]
-    (data / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (data / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return {name: len(tables[name][1]) for name in files}
 
 

@@ -49,15 +49,19 @@ def overlaps(article: str, root: Path, n: int) -> list[str]:
             for row, record in enumerate(csv.DictReader(handle), start=2):
                 text = words(record.get(column) or "")
                 for start, end in shared_runs(text, ngrams, n):
-                    found.append(f'data/{file}, row {row}, column "{column}": {end - start} words shared with the article: '
-                                 f'"{" ".join(text[start:end])}"')
+                    found.append(
+                        f'data/{file}, row {row}, column "{column}": {end - start} words shared with the article: '
+                        f'"{" ".join(text[start:end])}"'
+                    )
     return found
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("article", type=Path, help="plain-text copy of the article")
-    parser.add_argument("--root", type=Path, default=ROOT, help="project folder holding data/ (default: this repository)")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="project folder holding data/ (default: this repository)"
+    )
     parser.add_argument("--words", type=int, default=10, help="shortest run to report (default: 10)")
     args = parser.parse_args(argv)
     if not args.article.is_file():
@@ -69,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     checked = ", ".join(f"data/{f} ({c})" for f, c in OWN_WORDS)
     if found:
-        print(f"{len(found)} run(s) of {args.words} or more consecutive words shared with the article; rephrase them.", file=sys.stderr)
+        print(
+            f"{len(found)} run(s) of {args.words} or more consecutive words shared with the article; rephrase them.",
+            file=sys.stderr,
+        )
         return 1
     print(f"No run of {args.words} or more consecutive words is shared between the article and {checked}.")
     return 0

@@ -47,8 +47,14 @@ def _env(root: Path) -> dict[str, str]:
 
 def cli(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
     """``peerwork-review ARGS`` on a copy, as ``make validate``, ``make refresh`` and ``make book`` run it."""
-    return subprocess.run([PYTHON, "-m", "peerwork_review.cli", "--root", str(root), *args],
-                          cwd=root, env=_env(root), capture_output=True, text=True, **kwargs)
+    return subprocess.run(
+        [PYTHON, "-m", "peerwork_review.cli", "--root", str(root), *args],
+        cwd=root,
+        env=_env(root),
+        capture_output=True,
+        text=True,
+        **kwargs,
+    )
 
 
 def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -58,9 +64,25 @@ def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
 def run_nbval(root: Path, *notebooks: str) -> subprocess.CompletedProcess:
     """nbval over notebooks of a copy, reading that copy's data."""
     return subprocess.run(
-        [PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "--nbval", "--nbval-current-env", "-q",
-         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval-sanitize.cfg"), *[str(root / "notebooks" / n) for n in notebooks]],
-        cwd=root, env=_env(root), capture_output=True, text=True,
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "--nbval",
+            "--nbval-current-env",
+            "-q",
+            "--nbval-sanitize-with",
+            str(ROOT / "tests" / "nbval-sanitize.cfg"),
+            *[str(root / "notebooks" / n) for n in notebooks],
+        ],
+        cwd=root,
+        env=_env(root),
+        capture_output=True,
+        text=True,
     )
 
 
@@ -93,7 +115,6 @@ def edit_rows(root: Path, file: str, change) -> None:
 def append(root: Path, file: str, *rows: list) -> None:
     path = root / "data" / file
     write_rows(path, read_rows(path) + [[str(v) for v in row] for row in rows])
-
 
 
 # -- processes (Linux: /proc and pgrep) ----------------------------------------------

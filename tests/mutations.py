@@ -19,7 +19,7 @@ from pathlib import Path
 REJECT, ACCEPT, EITHER = "reject", "accept", "either"
 PLACEHOLDERS = ["None", "NA", "N/A", "n/a", "-", "--", "n.d.", "null", "nan", "?", "unknown"]
 SPREADSHEET_DATES = ["May-26", "01/05/2026", "2026-05-01", "5/1/26", "Nov-23"]
-PAYLOADS = ["<script>alert(1)</script>", "a`b", "{cite}`x`", "x, y", "$x^$", "\u2603", "\U0001F600", "Zo\u00eb \u0130"]
+PAYLOADS = ["<script>alert(1)</script>", "a`b", "{cite}`x`", "x, y", "$x^$", "\u2603", "\U0001f600", "Zo\u00eb \u0130"]
 
 
 @dataclass
@@ -76,18 +76,26 @@ def _enum(pkg, file, column):
 CELL = {
     "cell_empty": lambda rng, pkg, f, col, old: ("", EITHER),
     "cell_placeholder": lambda rng, pkg, f, col, old: (
-        (v := rng.choice(PLACEHOLDERS)), EITHER if v in _enum(pkg, f, col) or v == old else REJECT),
+        (v := rng.choice(PLACEHOLDERS)),
+        EITHER if v in _enum(pkg, f, col) or v == old else REJECT,
+    ),
     "cell_leading_space": lambda rng, pkg, f, col, old: (" " + old, REJECT),
     "cell_nul_byte": lambda rng, pkg, f, col, old: (old[:1] + "\x00" + old[1:], REJECT),
     "cell_huge_integer": lambda rng, pkg, f, col, old: (
-        rng.choice(["9223372036854775808", "1" + "0" * 30]), REJECT if pkg.field(f, col)["type"] == "integer" else EITHER),
+        rng.choice(["9223372036854775808", "1" + "0" * 30]),
+        REJECT if pkg.field(f, col)["type"] == "integer" else EITHER,
+    ),
     "cell_negative": lambda rng, pkg, f, col, old: ("-1", REJECT if pkg.is_strict(f, col) else EITHER),
     "cell_spreadsheet_date": lambda rng, pkg, f, col, old: (
-        rng.choice(SPREADSHEET_DATES), REJECT if pkg.is_strict(f, col) else EITHER),
+        rng.choice(SPREADSHEET_DATES),
+        REJECT if pkg.is_strict(f, col) else EITHER,
+    ),
     "cell_payload": lambda rng, pkg, f, col, old: (rng.choice(PAYLOADS), REJECT if pkg.is_strict(f, col) else EITHER),
     "cell_control_character": lambda rng, pkg, f, col, old: (old + "\x07", REJECT),
     "cell_random_text": lambda rng, pkg, f, col, old: (
-        "".join(rng.choice("abcdefghij XYZ") for _ in range(rng.randrange(1, 12))), EITHER),
+        "".join(rng.choice("abcdefghij XYZ") for _ in range(rng.randrange(1, 12))),
+        EITHER,
+    ),
 }
 
 
@@ -101,7 +109,7 @@ def _rows(rng, pkg, change):
 
 def _delete_row(rng, pkg, file, rows):
     r = rng.randrange(1, len(rows))
-    return rows[:r] + rows[r + 1:], f"delete row {r + 1}", EITHER
+    return rows[:r] + rows[r + 1 :], f"delete row {r + 1}", EITHER
 
 
 def _duplicate_row(rng, pkg, file, rows):
@@ -147,6 +155,7 @@ def _columns(order):
     def change(rng, pkg, file, rows):
         keep, what, expect = order(rng, rows[0])
         return [[row[i] if i is not None else "x" for i in keep] for row in rows], what, expect
+
     return change
 
 
@@ -202,19 +211,39 @@ def _directory(rng, path, raw):
 
 
 FILES = {
-    "file_crlf": lambda rng, path, raw: (path.write_bytes(raw.replace(b"\n", b"\r\n")), ("CRLF line endings", ACCEPT))[1],
-    "file_cr_only": lambda rng, path, raw: (path.write_bytes(raw.replace(b"\n", b"\r")), ("CR line endings (old Mac)", ACCEPT))[1],
-    "file_no_final_newline": lambda rng, path, raw: (path.write_bytes(raw.rstrip(b"\n")), ("no final line break", REJECT))[1],
+    "file_crlf": lambda rng, path, raw: (path.write_bytes(raw.replace(b"\n", b"\r\n")), ("CRLF line endings", ACCEPT))[
+        1
+    ],
+    "file_cr_only": lambda rng, path, raw: (
+        path.write_bytes(raw.replace(b"\n", b"\r")),
+        ("CR line endings (old Mac)", ACCEPT),
+    )[1],
+    "file_no_final_newline": lambda rng, path, raw: (
+        path.write_bytes(raw.rstrip(b"\n")),
+        ("no final line break", REJECT),
+    )[1],
     "file_truncated": _truncate,
     "file_bom": lambda rng, path, raw: (path.write_bytes(b"\xef\xbb\xbf" + raw), ("UTF-8 byte order mark", REJECT))[1],
-    "file_utf16_bom": lambda rng, path, raw: (path.write_bytes(raw.decode().encode("utf-16")), ("UTF-16 with BOM", REJECT))[1],
-    "file_utf16_no_bom": lambda rng, path, raw: (path.write_bytes(raw.decode().encode("utf-16-le")), ("UTF-16 without BOM", REJECT))[1],
+    "file_utf16_bom": lambda rng, path, raw: (
+        path.write_bytes(raw.decode().encode("utf-16")),
+        ("UTF-16 with BOM", REJECT),
+    )[1],
+    "file_utf16_no_bom": lambda rng, path, raw: (
+        path.write_bytes(raw.decode().encode("utf-16-le")),
+        ("UTF-16 without BOM", REJECT),
+    )[1],
     "file_latin1": _latin1,
-    "file_semicolons": lambda rng, path, raw: (path.write_bytes(raw.replace(b",", b";")), ("semicolons for commas", REJECT))[1],
+    "file_semicolons": lambda rng, path, raw: (
+        path.write_bytes(raw.replace(b",", b";")),
+        ("semicolons for commas", REJECT),
+    )[1],
     "file_empty": lambda rng, path, raw: (path.write_bytes(b""), ("empty file", REJECT))[1],
     "file_missing": lambda rng, path, raw: (path.unlink(), ("delete the file", REJECT))[1],
     "file_directory": _directory,
-    "file_nul_bytes": lambda rng, path, raw: (path.write_bytes(raw[: len(raw) // 2] + b"\x00\x00" + raw[len(raw) // 2:]), ("NUL bytes", REJECT))[1],
+    "file_nul_bytes": lambda rng, path, raw: (
+        path.write_bytes(raw[: len(raw) // 2] + b"\x00\x00" + raw[len(raw) // 2 :]),
+        ("NUL bytes", REJECT),
+    )[1],
 }
 
 
@@ -248,7 +277,11 @@ def _json_type(rng, descriptor, resource):
 
 def _json_foreign_key(rng, descriptor, resource):
     resource["schema"].setdefault("foreignKeys", []).append(
-        {"fields": [resource["schema"]["fields"][0]["name"]], "reference": {"resource": "studies", "fields": ["no_such_column"]}})
+        {
+            "fields": [resource["schema"]["fields"][0]["name"]],
+            "reference": {"resource": "studies", "fields": ["no_such_column"]},
+        }
+    )
     return "foreign key to a missing column", REJECT
 
 
@@ -258,7 +291,9 @@ def _json_name(rng, descriptor, resource):
 
 
 def _json_path(rng, descriptor, resource):
-    resource["path"] = rng.choice(["../README.md", "/etc/passwd", "sub/../../pyproject.toml", "https://example.org/x.csv"])
+    resource["path"] = rng.choice(
+        ["../README.md", "/etc/passwd", "sub/../../pyproject.toml", "https://example.org/x.csv"]
+    )
     return f"path {resource['path']!r}", REJECT
 
 
@@ -270,8 +305,9 @@ def _json_constraint(rng, descriptor, resource):
 
 def _json_constraint_value(rng, descriptor, resource):
     spec = rng.choice(resource["schema"]["fields"])
-    key, value = rng.choice([("required", "yes"), ("pattern", "[a-"), ("enum", "a"), ("minimum", "zero"), ("maxLength", -1),
-                             ("unique", 1)])
+    key, value = rng.choice(
+        [("required", "yes"), ("pattern", "[a-"), ("enum", "a"), ("minimum", "zero"), ("maxLength", -1), ("unique", 1)]
+    )
     spec.setdefault("constraints", {})[key] = value
     return f"{spec['name']}: {key} = {value!r}", REJECT
 
@@ -334,8 +370,12 @@ def _splice(raw, start, end, insert):
 
 
 def _bib_drop_field(rng, raw, entry):
-    required = {b"article": [b"author", b"title", b"journal", b"year"], b"book": [b"title", b"publisher", b"year"],
-                b"techreport": [b"author", b"title", b"institution", b"year"], b"misc": [b"title"]}[entry.group(1)]
+    required = {
+        b"article": [b"author", b"title", b"journal", b"year"],
+        b"book": [b"title", b"publisher", b"year"],
+        b"techreport": [b"author", b"title", b"institution", b"year"],
+        b"misc": [b"title"],
+    }[entry.group(1)]
     name = rng.choice(required)
     line = re.search(rb"\n\s*" + name + rb"\s*=[^\n]*", entry.group(0))
     start = entry.start() + line.start()
@@ -349,16 +389,29 @@ def _bib_field(rng, raw, entry, text, what):
 
 BIB = {
     "bib_extra_brace": lambda rng, raw, e: (
-        _splice(raw, e.start() + e.group(0).find(b"},") + 1, e.start() + e.group(0).find(b"},") + 1, b"}"), "extra '}'", REJECT),
+        _splice(raw, e.start() + e.group(0).find(b"},") + 1, e.start() + e.group(0).find(b"},") + 1, b"}"),
+        "extra '}'",
+        REJECT,
+    ),
     "bib_missing_brace": lambda rng, raw, e: (_splice(raw, e.end() - 1, e.end(), b""), "no closing '}'", REJECT),
     "bib_drop_required_field": _bib_drop_field,
     "bib_duplicate_entry": lambda rng, raw, e: (raw + b"\n" + e.group(0) + b"\n", "entry twice", REJECT),
     "bib_unsafe_key": lambda rng, raw, e: (
-        _splice(raw, e.start(2), e.end(2), e.group(2) + rng.choice([b"`<b>x</b>`", b"{x}", b"a\xc3\xa9"])), "unsafe key", REJECT),
+        _splice(raw, e.start(2), e.end(2), e.group(2) + rng.choice([b"`<b>x</b>`", b"{x}", b"a\xc3\xa9"])),
+        "unsafe key",
+        REJECT,
+    ),
     "bib_javascript_url": lambda rng, raw, e: _bib_field(rng, raw, e, b"url = {javascript:alert(1)}", "javascript url"),
     "bib_year_not_a_year": lambda rng, raw, e: (
-        raw[: e.start()] + re.sub(rb"(year\s*=\s*)\{\d{4}\}", rb"\1{n.d.}", e.group(0)) + raw[e.end():], "year n.d.", REJECT),
-    "bib_unknown_type": lambda rng, raw, e: (_splice(raw, e.start(1), e.end(1), b"weirdtype"), "unknown entry type", REJECT),
+        raw[: e.start()] + re.sub(rb"(year\s*=\s*)\{\d{4}\}", rb"\1{n.d.}", e.group(0)) + raw[e.end() :],
+        "year n.d.",
+        REJECT,
+    ),
+    "bib_unknown_type": lambda rng, raw, e: (
+        _splice(raw, e.start(1), e.end(1), b"weirdtype"),
+        "unknown entry type",
+        REJECT,
+    ),
     "bib_latin1": lambda rng, raw, e: (raw.decode("utf-8").encode("latin-1", "replace"), "Latin-1", REJECT),
     "bib_truncated": lambda rng, raw, e: (raw[: e.start() + len(e.group(0)) // 2], "cut off", REJECT),
     "bib_crlf": lambda rng, raw, e: (raw.replace(b"\n", b"\r\n"), "CRLF line endings", ACCEPT),

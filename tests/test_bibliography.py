@@ -23,7 +23,13 @@ def test_no_tool_cruft():
 
 
 def test_dois_are_bare_and_only_where_the_fact_sheet_confirms_them(review):
-    unconfirmed = {"hong2019improving", "mancini2018exploration", "gillard2014new", "nixdorf2022multinational", "gates2010building"}
+    unconfirmed = {
+        "hong2019improving",
+        "mancini2018exploration",
+        "gillard2014new",
+        "nixdorf2022multinational",
+        "gates2010building",
+    }
     for key, entry in review.bib.items():
         if entry.doi:
             assert entry.doi.startswith("10.") and " " not in entry.doi, key

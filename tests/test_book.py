@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from helpers import ROOT, copy_project, run_nbval
-from helpers import set_cell
+from helpers import ROOT, copy_project, run_nbval, set_cell
 
 # Names that contain digits but are not figures.
 NAMES = ("CC BY 4.0", "PRISMA 2020", "UTF-8", "ISO 3166-1", "thousands separator")
@@ -16,7 +15,8 @@ NAMES = ("CC BY 4.0", "PRISMA 2020", "UTF-8", "ISO 3166-1", "thousands separator
 NUMBER_WORDS = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|dozens?)\b",
-    re.I)
+    re.I,
+)
 
 
 def prose_sources() -> list[tuple[str, str]]:
@@ -32,12 +32,12 @@ def prose_sources() -> list[tuple[str, str]]:
 
 
 def visible_prose(text: str) -> str:
-    text = re.sub(r"```.*?```", "", text, flags=re.S)       # directives: their options are not prose
-    text = re.sub(r"\{[a-z:-]+\}`[^`]*`", "", text)          # roles: glue, cite, numref, download, doc
-    text = re.sub(r"\]\([^)]*\)", "]", text)                 # link targets
-    text = re.sub(r"`[^`]*`", "", text)                      # code
-    text = re.sub(r"\"[^\"\n]*\"|“[^”\n]*”", "", text)            # the article's words, quoted
-    text = re.sub(r"^\s*\d+\.\s", "", text, flags=re.M)      # ordered-list markers
+    text = re.sub(r"```.*?```", "", text, flags=re.S)  # directives: their options are not prose
+    text = re.sub(r"\{[a-z:-]+\}`[^`]*`", "", text)  # roles: glue, cite, numref, download, doc
+    text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
+    text = re.sub(r"`[^`]*`", "", text)  # code
+    text = re.sub(r"\"[^\"\n]*\"|“[^”\n]*”", "", text)  # the article's words, quoted
+    text = re.sub(r"^\s*\d+\.\s", "", text, flags=re.M)  # ordered-list markers
     for name in NAMES:
         text = text.replace(name, "")
     # the article's own labels ("the review's Table 1", "Subtheme 5") name things, they count nothing
@@ -47,11 +47,19 @@ def visible_prose(text: str) -> str:
 @pytest.mark.slow
 def test_repository_book_builds_strictly_and_leaves_data_alone(built_book):
     assert (built_book / "index.html").is_file()
-    for name in ("01-search-and-selection", "02-study-characteristics", "03-quality-appraisal", "04-themes", "05-reproduction-check"):
+    for name in (
+        "01-search-and-selection",
+        "02-study-characteristics",
+        "03-quality-appraisal",
+        "04-themes",
+        "05-reproduction-check",
+    ):
         assert (built_book / "notebooks" / f"{name}.html").is_file()
 
 
-@pytest.mark.parametrize(("where", "text"), prose_sources(), ids=lambda v: v if isinstance(v, str) and len(v) < 60 else "")
+@pytest.mark.parametrize(
+    ("where", "text"), prose_sources(), ids=lambda v: v if isinstance(v, str) and len(v) < 60 else ""
+)
 def test_no_number_is_typed_by_hand(where, text):
     """Digits and number words in prose may appear only inside roles, links, code and directives."""
     for number, line in enumerate(visible_prose(text).splitlines(), 1):

@@ -30,8 +30,16 @@ pytestmark = pytest.mark.slow  # a built book in a browser
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # `make test` installs it where it can (see the Makefile); a missing browser fails the check, never skips it.
 assert CHROMIUM, "the browser check needs Chromium: apt-get install chromium (make test does it where it may)"
@@ -147,7 +155,7 @@ class _Anchors(HTMLParser):
                 self.found.add(value)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def anchors_in(path: Path) -> frozenset[str]:
     parser = _Anchors()
     parser.feed(path.read_text(encoding="utf-8", errors="replace"))
@@ -173,11 +181,11 @@ def link_problem(html: Path, base: str, absolute: str) -> str | None:
     if not rel or rel.endswith("/") or target.is_dir():
         target = target / "index.html"
     if not target.is_file():
-        return f"missing file {absolute[len(base):]}"
+        return f"missing file {absolute[len(base) :]}"
     fragment = unquote(parts.fragment)
     if fragment and target.suffix == ".html" and not rel.startswith(NO_ANCHOR_CHECK):
         if fragment not in anchors_in(target):
-            return f"missing anchor {absolute[len(base):]}"
+            return f"missing anchor {absolute[len(base) :]}"
     return None
 
 
@@ -191,7 +199,8 @@ SORT_COLUMN = "Sample"
 
 
 def _first_numbers(page, column: str) -> list[float | None]:
-    return page.evaluate("""(name) => {
+    return page.evaluate(
+        """(name) => {
       const table = Array.from(document.querySelectorAll('table.sortable'))
         .find(t => Array.from(t.tHead.rows[0].cells).some(c => c.textContent.trim().startsWith(name)));
       const column = Array.from(table.tHead.rows[0].cells).findIndex(c => c.textContent.trim().startsWith(name));
@@ -201,7 +210,9 @@ def _first_numbers(page, column: str) -> list[float | None]:
         const m = text.replace(/,/g, '').match(/\\d+(\\.\\d+)?/);
         return m ? parseFloat(m[0]) : null;
       });
-    }""", column)
+    }""",
+        column,
+    )
 
 
 def _check_sorting(page) -> dict:
@@ -241,11 +252,11 @@ def crawl(built_book):
 
     def on_response(response):
         if response.url.startswith(base) and response.status >= 400:
-            found["js"].append(f"{current[0]}: HTTP {response.status} for {response.url[len(base):]}")
+            found["js"].append(f"{current[0]}: HTTP {response.status} for {response.url[len(base) :]}")
 
     def on_failed(request):
         if request.url.startswith(base):
-            found["js"].append(f"{current[0]}: request failed ({request.failure}) {request.url[len(base):]}")
+            found["js"].append(f"{current[0]}: request failed ({request.failure}) {request.url[len(base) :]}")
 
     def visit(page, rel: str) -> bool:
         """Open ``rel`` (following the root's redirect); False when it only redirects."""
@@ -255,7 +266,7 @@ def crawl(built_book):
         if not redirect:
             return True
         target = urljoin(base + rel, redirect.group(1))
-        current[0] = f"{rel} -> {target[len(base):]}"  # errors come from the target
+        current[0] = f"{rel} -> {target[len(base) :]}"  # errors come from the target
         if problem := link_problem(html, base, target):
             found["links"].append(f"{rel}: redirect: {problem}")
         else:
@@ -272,8 +283,12 @@ def crawl(built_book):
             found["scrolls_at_desktop"] += [f"{rel}: {caption}" for caption in facts["scrolling"]]
         # JPEG: a third cheaper to encode than PNG, and as good to look at. The first screen of each
         # page by default; PEERWORK_FULL_SCREENSHOTS=1 takes whole pages (ten times the time) to review.
-        page.screenshot(path=str(SCREENSHOTS / f"{rel.removesuffix('.html').replace('/', '-')}-{width}.jpg"),
-                        full_page=bool(os.environ.get("PEERWORK_FULL_SCREENSHOTS")), type="jpeg", quality=80)
+        page.screenshot(
+            path=str(SCREENSHOTS / f"{rel.removesuffix('.html').replace('/', '-')}-{width}.jpg"),
+            full_page=bool(os.environ.get("PEERWORK_FULL_SCREENSHOTS")),
+            type="jpeg",
+            quality=80,
+        )
         found["screenshots"].append((rel, width))
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -308,15 +323,20 @@ def crawl(built_book):
                 if facts["empty_glue"]:
                     found["glue"].append(f"{rel}: {facts['empty_glue']} glued value(s) rendered empty")
                 found["roles"] += [f"{rel}: unresolved citation {c!r}" for c in facts["bare_cites"]]
-                for marker, meaning in (("[?]", "unresolved citation [?]"), ("{cite", "unrendered {cite} role"),
-                                        ("{glue", "unrendered {glue} role")):
+                for marker, meaning in (
+                    ("[?]", "unresolved citation [?]"),
+                    ("{cite", "unrendered {cite} role"),
+                    ("{glue", "unrendered {glue} role"),
+                ):
                     if marker in facts["text"]:
                         found["roles"].append(f"{rel}: {meaning}")
                 for violation in axe.run(tab, options=AXE_OPTIONS).response["violations"]:
                     if violation["impact"] in BLOCKING_IMPACTS:
                         targets = ", ".join(str(n["target"][0]) for n in violation["nodes"][:3])
-                        found["axe"].append(f"{rel}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])} "
-                                            f"element(s), e.g. {targets}): {violation['help']}")
+                        found["axe"].append(
+                            f"{rel}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])} "
+                            f"element(s), e.g. {targets}): {violation['help']}"
+                        )
                 if (diagram := tab.evaluate(DIAGRAM_TEXT)) is not None:
                     found["diagram"].append((rel, diagram))
                 layout(tab, rel, DESKTOP)
@@ -384,7 +404,7 @@ def test_no_critical_or_serious_accessibility_violations(crawl):
 
 
 def test_prisma_diagram_text_is_legible_and_links_to_its_svg(crawl):
-    (rel, diagram), = crawl["diagram"]
+    ((rel, diagram),) = crawl["diagram"]
     assert diagram["linked"], f"{rel}: the diagram is not a link to its SVG"
     assert diagram["shown"] >= DISPLAY_WIDTH_PX - 5, f"{rel}: the diagram shows {diagram['shown']:.0f} px wide"
     shown_px = diagram["min_size"] * diagram["shown"] / diagram["view_width"]

@@ -14,8 +14,7 @@ import time
 
 import pytest
 
-from helpers import PYTHON, build_book, children, copy_project, tree_hash, wait_gone
-from helpers import set_cell
+from helpers import PYTHON, build_book, children, copy_project, set_cell, tree_hash, wait_gone
 
 pytestmark = pytest.mark.slow
 
@@ -35,8 +34,14 @@ def test_a_data_edit_without_refresh_stops_the_build_and_says_what_to_run(tmp_pa
 
 
 def _start_build(root, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([PYTHON, "-m", "peerwork_review.cli", "--root", str(root), "build"], cwd=root,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
+    return subprocess.Popen(
+        [PYTHON, "-m", "peerwork_review.cli", "--root", str(root), "build"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **kwargs,
+    )
 
 
 def _read_until(process: subprocess.Popen, marker: str, timeout: float = 120) -> str:
@@ -112,8 +117,13 @@ def test_interrupting_make_stops_the_build(tmp_path):
     """SIGINT to make alone (not its process group): the build notices make has gone and stops."""
     root = copy_project(tmp_path / "project")
     (tmp_path / "Makefile").write_text(f"book:\n\t{PYTHON} -m peerwork_review.cli --root {root} build\n")
-    make = subprocess.Popen(["make", "-s", "-f", str(tmp_path / "Makefile"), "book"], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    make = subprocess.Popen(
+        ["make", "-s", "-f", str(tmp_path / "Makefile"), "book"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     _read_until(make, "reading sources")
     (build_pid,) = children(make.pid)
     make.send_signal(signal.SIGINT)

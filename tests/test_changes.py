@@ -10,30 +10,41 @@ from peerwork_review.notebook import GLUE_PREFIX, LABEL_KEY
 
 
 def _notebook(sentence: str, cell: str):
-    glued = nbformat.v4.new_output("display_data", data={GLUE_PREFIX + "text/plain": repr(sentence)},
-                                   metadata={"scrapbook": {"name": "summary"}, LABEL_KEY: {"label": "summary of the evidence"}})
+    glued = nbformat.v4.new_output(
+        "display_data",
+        data={GLUE_PREFIX + "text/plain": repr(sentence)},
+        metadata={"scrapbook": {"name": "summary"}, LABEL_KEY: {"label": "summary of the evidence"}},
+    )
     frame = pd.DataFrame({"Study": ["Gates 2010"], "Setting": [cell]})
-    table = nbformat.v4.new_output("display_data", data={"text/markdown": render.list_table(frame, "Included studies", "tbl-studies")})
+    table = nbformat.v4.new_output(
+        "display_data", data={"text/markdown": render.list_table(frame, "Included studies", "tbl-studies")}
+    )
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[glued, table])])
 
 
-LONG = "The review brought together sixteen studies from six countries, most of them from Australia and the United States."
+LONG = (
+    "The review brought together sixteen studies from six countries, most of them from Australia and the United States."
+)
 
 
 def test_a_long_value_shows_only_the_words_that_changed():
     old = _notebook(LONG, "Community mental health services in a large city")
-    new = _notebook(LONG.replace("sixteen", "seventeen").replace("six countries", "seven countries"),
-                    "Community mental health services in a large city")
+    new = _notebook(
+        LONG.replace("sixteen", "seventeen").replace("six countries", "seven countries"),
+        "Community mental health services in a large city",
+    )
     assert changes.notebook_changes(old, new) == [
         "Summary of the evidence: …together sixteen studies… → …together seventeen studies…; "
-        "…from six countries,… → …from seven countries,…"]
+        "…from six countries,… → …from seven countries,…"
+    ]
 
 
 def test_a_table_cell_shows_the_change_without_markup():
     old = _notebook(LONG, "Community mental health services in a large city, with peer support workers")
     new = _notebook(LONG, "Community mental health services in a *large* city, with peer support workers")
     assert changes.notebook_changes(old, new) == [
-        "Table “Included studies”, row Gates 2010: Setting: …a large city,… → …a *large* city,…"]
+        "Table “Included studies”, row Gates 2010: Setting: …a large city,… → …a *large* city,…"
+    ]
 
 
 def test_short_values_are_shown_whole():

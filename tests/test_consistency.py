@@ -31,7 +31,9 @@ def test_categories_agree_with_brute_force():
         for choice in itertools.product(domain, repeat=len(unknown)):
             full = {**values, **dict(zip(unknown, choice))}
             counts = {c: sum(v == c for v in full.values()) for c in domain}
-            if all(counts[c] == k for c, k in published.items()) and not (closed and any(counts[c] for c in domain if c not in published)):
+            if all(counts[c] == k for c, k in published.items()) and not (
+                closed and any(counts[c] for c in domain if c not in published)
+            ):
                 allowed |= set(choice)
                 allowed.add("any")
         done = complete_categories(values, published, closed, domain, "value")
@@ -84,7 +86,10 @@ def test_locations_agree_with_brute_force():
                 continue
             if closed and any(c not in published for c in located):
                 continue
-            if "main_countries" in distinct and len({c for c in located if c != MULTIPLE}) != distinct["main_countries"]:
+            if (
+                "main_countries" in distinct
+                and len({c for c in located if c != MULTIPLE}) != distinct["main_countries"]
+            ):
                 continue
             spread = set().union(*[v[1] for v in full.values() if v[0] == "multi"])
             if "multi_country_countries" in distinct and len(spread) != distinct["multi_country_countries"]:
@@ -172,7 +177,11 @@ def test_counting_reports_as_separate_studies_breaks_the_breakdowns(review):
 
 def test_without_mancinis_abstract_the_us_count_still_forces_its_country(review):
     without = readings.apply(review, "mancini-abstract", "abstract-not-used")
-    forced = {(i.cell.study_id, i.forced) for i in consistency.forced(consistency.families(without)) if i.cell.column == "country"}
+    forced = {
+        (i.cell.study_id, i.forced)
+        for i in consistency.forced(consistency.families(without))
+        if i.cell.column == "country"
+    }
     assert forced == {("gates2010", "United States"), ("mancini2018", "United States")}
 
 

@@ -20,18 +20,20 @@ def _figures(review):
 def test_every_published_figure_has_a_derivation(review):
     for figure_id, _, _ in _figures(review):
         derived = derivation_for(figure_id)(review.as_of(review.latest_run))
-        assert not (isinstance(derived, NotDerivable) and derived.reason == "no derivation is defined for this figure"), figure_id
+        assert not (
+            isinstance(derived, NotDerivable) and derived.reason == "no derivation is defined for this figure"
+        ), figure_id
 
 
 def test_derivable_figures_equal_published_and_others_record_why(review):
-    for figure_id, published, run in _figures(review):
+    for figure_id, stated, run in _figures(review):
         derived = derivation_for(figure_id)(review.as_of(run))
         if isinstance(derived, reproduction.Text):
-            assert derived.value == published, figure_id
+            assert derived.value == stated, figure_id
         elif isinstance(derived, Range) and derived.exact:
-            assert derived.low == published, figure_id
+            assert derived.low == stated, figure_id
         elif isinstance(derived, Range):
-            assert derived.contains(published), f"{figure_id}: {derived} excludes {published}"
+            assert derived.contains(stated), f"{figure_id}: {derived} excludes {stated}"
             # the reason names the file and column where values are missing
             assert derived.missing and re.search(r"data/\w+\.csv", derived.missing[0]), figure_id
         else:
@@ -51,14 +53,23 @@ def test_recorded_reasons_for_figures_that_cannot_be_derived(review):
 def test_exactly_derivable_figures_are_reproduced(review):
     table = reproduction.figure_table(review)
     reproduced = set(table.loc[table["status"] == reproduction.REPRODUCED, "figure_id"])
-    assert reproduced == {"databases_searched", "studies_included", "themes", "subthemes", "search_window_start", "search_window_end"}
+    assert reproduced == {
+        "databases_searched",
+        "studies_included",
+        "themes",
+        "subthemes",
+        "search_window_start",
+        "search_window_end",
+    }
 
 
 def test_article_sums_are_rechecked(review):
     checks = reproduction.check_table(review).set_index("check_id")
     figures = {r["figure_id"]: published(r) for r in rows(review.figures)}
     # the text's own narration adds the other-source records before duplicates are removed
-    expected = figures["records_identified_databases"] + figures["records_identified_other"] - figures["duplicates_removed"]
+    expected = (
+        figures["records_identified_databases"] + figures["records_identified_other"] - figures["duplicates_removed"]
+    )
     assert checks.loc["screening_single_flow", "sum_of_parts"] == expected
     assert checks.loc["screening_single_flow", "status"] == reproduction.INCONSISTENT
     assert checks.loc["screening_databases_only", "status"] == reproduction.REPRODUCED
@@ -108,12 +119,23 @@ def _layouts(flow):
     """The new-review layout and an updated-review one whose exclusion boxes list long reasons."""
     import dataclasses
 
-    reasons = {"databases": (("Not about integrating peer workers into an existing mental health service team", 61),
-                             ("Evaluates the effectiveness of peer support", 40), ("Review or protocol", None),
-                             ("Unbreakablewordthatislongerthanitsboxcanholdonitsownline", 1)),
-               "other_methods": None}
-    updated = dataclasses.replace(flow, previous_studies=flow.new_studies, previous_reports=flow.new_reports,
-                                  new_studies=1, new_reports=1, exclusion_reasons=reasons)
+    reasons = {
+        "databases": (
+            ("Not about integrating peer workers into an existing mental health service team", 61),
+            ("Evaluates the effectiveness of peer support", 40),
+            ("Review or protocol", None),
+            ("Unbreakablewordthatislongerthanitsboxcanholdonitsownline", 1),
+        ),
+        "other_methods": None,
+    }
+    updated = dataclasses.replace(
+        flow,
+        previous_studies=flow.new_studies,
+        previous_reports=flow.new_reports,
+        new_studies=1,
+        new_reports=1,
+        exclusion_reasons=reasons,
+    )
     return {"new": flow, "updated": updated}
 
 
@@ -130,15 +152,22 @@ def test_every_label_lies_inside_its_box_and_boxes_do_not_overlap(flow):
     for name, layout in _layouts(flow).items():
         figure, renderer = _drawn(layout)
         ax = figure.axes[0]
-        frames = {p.get_gid().removeprefix("frame-"): p.get_window_extent(renderer) for p in ax.patches if (p.get_gid() or "").startswith("frame-")}
+        frames = {
+            p.get_gid().removeprefix("frame-"): p.get_window_extent(renderer)
+            for p in ax.patches
+            if (p.get_gid() or "").startswith("frame-")
+        }
         labels = {t.get_gid().removeprefix("box-"): t.get_window_extent(renderer) for t in ax.texts}
         assert set(labels) == set(frames) and set(prisma_flow.box_texts(layout)) <= set(labels), name
         for box, text in labels.items():
             frame = frames[box]
-            assert frame.x0 <= text.x0 and text.x1 <= frame.x1 and frame.y0 <= text.y0 and text.y1 <= frame.y1, (name, box)
+            assert frame.x0 <= text.x0 and text.x1 <= frame.x1 and frame.y0 <= text.y0 and text.y1 <= frame.y1, (
+                name,
+                box,
+            )
         boxes = list(frames.items())
         for i, (a, one) in enumerate(boxes):
-            for b, other in boxes[i + 1:]:
+            for b, other in boxes[i + 1 :]:
                 assert not one.overlaps(other), (name, a, b)
         plt.close(figure)
 
@@ -172,7 +201,10 @@ def test_diagram_text_shows_at_least_11_px_on_a_desktop(flow):
 
 def test_exclusion_reasons_are_drawn_with_their_counts_or_said_to_be_missing(flow):
     texts = prisma_flow.box_texts(_layouts(flow)["updated"])
-    assert "Not about integrating peer workers into an existing mental health service team (n = 61)" in texts["db_excluded_full"]
+    assert (
+        "Not about integrating peer workers into an existing mental health service team (n = 61)"
+        in texts["db_excluded_full"]
+    )
     assert "Review or protocol (not reported)" in texts["db_excluded_full"]
     assert "reasons not reported" in texts["om_excluded_full"]
     # the article gives no reasons for its run: said so, per column, from data/prisma_exclusion_reasons.csv
@@ -211,7 +243,9 @@ def test_evidence_codes_mark_every_link_and_nothing_else(review):
     assert int((codes == 2).sum()) == int((support["how"] == "cited").sum())
     assert int((codes > 0).sum()) == len(support)
     first = support.iloc[0]
-    assert codes[studies.index(first["study_id"]), themes.index(first["theme_id"])] == (2 if first["how"] == "cited" else 1)
+    assert codes[studies.index(first["study_id"]), themes.index(first["theme_id"])] == (
+        2 if first["how"] == "cited" else 1
+    )
 
 
 def test_evidence_map_labels_rows_only_while_they_fit():

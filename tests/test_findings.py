@@ -12,14 +12,16 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, copy_project
-from payloads import HOSTILE
 from helpers import edit_rows, set_cell
-from test_updating import RUN as UPDATE_RUN, STUDY as UPDATE_STUDY, TEST, add_second_run
+from payloads import HOSTILE
 from peerwork_review import derive, figures, findings, tables
 from peerwork_review.errors import DataError
 from peerwork_review.load import load
 from peerwork_review.model import CODING_COLUMNS, coding_from_findings, rows
 from peerwork_review.render import escape
+from test_updating import RUN as UPDATE_RUN
+from test_updating import STUDY as UPDATE_STUDY
+from test_updating import TEST, add_second_run
 
 # The coding of run 2023 as it was entered from the article's Results before the findings
 # existed: fixed facts (the article's citations), pinned so the derivation keeps matching them.
@@ -45,25 +47,39 @@ def test_coding_derived_from_the_findings_reproduces_the_articles_citations(revi
 
 
 def add_later_run(root: Path, run: str = "2026-05") -> None:
-    edit_rows(root, "search_runs.csv", lambda r: r + [[run, "Later run (test data)", "2023-11", "2026-05", TEST, TEST, "", TEST]])
+    edit_rows(
+        root,
+        "search_runs.csv",
+        lambda r: r + [[run, "Later run (test data)", "2023-11", "2026-05", TEST, TEST, "", TEST]],
+    )
 
 
 BROKEN_FINDINGS = {
-    "locator that says nothing": (lambda root: set_cell(root, "findings.csv", 2, "locator", "not found: somewhere"),
-                                  'data/findings.csv, row 2, column "locator": a locator says where the finding stands'),
+    "locator that says nothing": (
+        lambda root: set_cell(root, "findings.csv", 2, "locator", "not found: somewhere"),
+        'data/findings.csv, row 2, column "locator": a locator says where the finding stands',
+    ),
     "finding filed under another section": (
         lambda root: set_cell(root, "findings.csv", 2, "theme_id", "leadership"),
         "data/findings.csv, row 2, column \"locator\": a finding of 'leadership' from the article stands in its section: "
-        "start the locator with \"article: Results, 'Subtheme 4: leadership'\""),
-    "two findings in one place": (lambda root: set_cell(root, "findings.csv", 3, "position", "1"),
-                                  "data/findings.csv, row 3, column \"position\": position 1 of 'education-training' is taken (row 2)"),
-    "article finding in a later run": (lambda root: (add_later_run(root), set_cell(root, "findings.csv", 2, "search_run_id", "2026-05")),
-                                       "data/findings.csv, row 2, column \"locator\": cites the article, but this row belongs to search run '2026-05'"),
+        "start the locator with \"article: Results, 'Subtheme 4: leadership'\"",
+    ),
+    "two findings in one place": (
+        lambda root: set_cell(root, "findings.csv", 3, "position", "1"),
+        "data/findings.csv, row 3, column \"position\": position 1 of 'education-training' is taken (row 2)",
+    ),
+    "article finding in a later run": (
+        lambda root: (add_later_run(root), set_cell(root, "findings.csv", 2, "search_run_id", "2026-05")),
+        "data/findings.csv, row 2, column \"locator\": cites the article, but this row belongs to search run '2026-05'",
+    ),
     "finding citing a report of a later run": (
         lambda root: (add_later_run(root), set_cell(root, "reports.csv", 2, "first_search_run_id", "2026-05")),
-        "column \"report_id\": 'berry2011another' was first found by run '2026-05', after the finding's run '2023'"),
-    "badly formed finding id": (lambda root: set_cell(root, "findings.csv", 2, "finding_id", "Education training"),
-                                "data/findings.csv, row 2, column \"finding_id\": 'Education training' does not match the pattern"),
+        "column \"report_id\": 'berry2011another' was first found by run '2026-05', after the finding's run '2023'",
+    ),
+    "badly formed finding id": (
+        lambda root: set_cell(root, "findings.csv", 2, "finding_id", "Education training"),
+        "data/findings.csv, row 2, column \"finding_id\": 'Education training' does not match the pattern",
+    ),
 }
 
 
@@ -82,8 +98,6 @@ def test_broken_findings_are_reported(project_copy, name):
 CITE = re.compile(r"\{cite:p\}`([^`]*)`")
 
 
-
-
 def test_each_section_tells_its_findings_in_order_with_their_citations(review):
     links = review.finding_reports.groupby("finding_id", sort=False)["report_id"].apply(list).to_dict()
     bodies = findings.sections(review)
@@ -99,14 +113,19 @@ def test_each_section_tells_its_findings_in_order_with_their_citations(review):
             assert at >= cursor, f"{f['finding_id']} missing or out of order"
             cursor = at + len(sentence)
             following = re.match(r" \{cite:p\}`([^`]*)`", text[cursor:])
-            assert (following.group(1).split(",") if following else []) == links.get(f["finding_id"], []), f["finding_id"]
+            assert (following.group(1).split(",") if following else []) == links.get(f["finding_id"], []), f[
+                "finding_id"
+            ]
         # nothing is cited but the findings' reports
         cited = [k for group in CITE.findall(text) for k in group.split(",")]
         assert sorted(cited) == sorted(k for fid in mine["finding_id"] for k in links.get(fid, []))
 
 
-NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-                          r"seventeen|eighteen|nineteen|twenty|hundred|single|both|all)\b", re.I)
+NUMBER_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|hundred|single|both|all)\b",
+    re.I,
+)
 
 
 def test_counts_agree_with_table_3_and_carry_no_typed_number(review):
@@ -123,7 +142,10 @@ def test_counts_agree_with_table_3_and_carry_no_typed_number(review):
         assert f"holds {counts.findings} finding" in counts_text
         if theme["theme_id"] in published:
             assert counts.published == published[theme["theme_id"]]
-            assert f"reports that {counts.published} of its {review.figure('studies_included')} included studies" in counts_text
+            assert (
+                f"reports that {counts.published} of its {review.figure('studies_included')} included studies"
+                in counts_text
+            )
             gap = counts.published - counts.cited_in_published_run.with_subthemes
             assert (f"exceeds the studies its Results cite by {gap}\\:" in counts_text) == (gap > 0)
         else:
@@ -188,7 +210,11 @@ def test_findings_of_a_later_run_flow_through_every_view(review, updated_review)
     added = new.findings[new.findings["search_run_id"] == UPDATE_RUN]
     assert len(added) > 0 and not old.findings["finding_id"].isin(added["finding_id"]).any()
     assert old.findings.equals(review.findings) and old.finding_reports.equals(review.finding_reports)
-    counts_before, counts_after, bodies = findings.all_theme_counts(old), findings.all_theme_counts(new), findings.sections(new)
+    counts_before, counts_after, bodies = (
+        findings.all_theme_counts(old),
+        findings.all_theme_counts(new),
+        findings.sections(new),
+    )
     for theme_id in added["theme_id"]:
         before, after = counts_before[theme_id], counts_after[theme_id]
         assert after.findings == before.findings + int((added["theme_id"] == theme_id).sum())
@@ -210,11 +236,16 @@ def test_findings_of_a_later_run_flow_through_every_view(review, updated_review)
 
 
 def run_overlap(article: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "check_overlap.py"), str(article), *extra],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_overlap.py"), str(article), *extra],
+        capture_output=True,
+        text=True,
+    )
 
 
-SENTENCE = "Peer workers in this invented test sentence kept meeting their colleagues every week to plan the service together."
+SENTENCE = (
+    "Peer workers in this invented test sentence kept meeting their colleagues every week to plan the service together."
+)
 
 
 def test_overlap_script_finds_ten_shared_words_and_fails(project_copy, tmp_path):
@@ -222,11 +253,15 @@ def test_overlap_script_finds_ten_shared_words_and_fails(project_copy, tmp_path)
     words = SENTENCE.split()
     article = tmp_path / "article.txt"
     # ten consecutive words of the statement, in other punctuation and case, inside unrelated text
-    article.write_text("Unrelated opening words here. " + "; ".join(words[2:12]).upper() + " and unrelated closing words.\n")
+    article.write_text(
+        "Unrelated opening words here. " + "; ".join(words[2:12]).upper() + " and unrelated closing words.\n"
+    )
     result = run_overlap(article, "--root", str(project_copy))
     assert result.returncode == 1, result.stdout + result.stderr
     shared = " ".join(w.lower() for w in words[2:12])
-    assert result.stdout.splitlines() == [f'data/findings.csv, row 3, column "statement": 10 words shared with the article: "{shared}"']
+    assert result.stdout.splitlines() == [
+        f'data/findings.csv, row 3, column "statement": 10 words shared with the article: "{shared}"'
+    ]
 
 
 def test_overlap_script_passes_nine_shared_words(project_copy, tmp_path):

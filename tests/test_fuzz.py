@@ -78,7 +78,7 @@ def judge(pkg: Package, name: str, seed: int) -> tuple[str, str]:
         if expect == REJECT and not any(p.file == file for p in exc.problems):
             return "unclear", f"{file} {what}: no problem names {file}: {exc.problems[0]}"
         return "rejected", ""
-    except Exception as exc:  # noqa: BLE001 - any other exception is the failure this test looks for
+    except Exception as exc:
         return "traceback", f"{file} {what}: {type(exc).__name__}: {exc}"
     finally:
         restore(pkg)
@@ -126,8 +126,11 @@ if __name__ == "__main__":  # python tests/test_fuzz.py [ROUNDS [PROJECT]]
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        found = run(Path(tmp), rounds=int(sys.argv[1]) if len(sys.argv) > 1 else 10,
-                    source=Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT)
+        found = run(
+            Path(tmp),
+            rounds=int(sys.argv[1]) if len(sys.argv) > 1 else 10,
+            source=Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT,
+        )
     print(summary(found))
     for name, outcome, detail in found:
         if outcome in BAD:

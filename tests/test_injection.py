@@ -25,12 +25,23 @@ pytestmark = pytest.mark.slow
 # same kind), so the data stay valid whatever rows the dataset has; a source keeps the
 # prefix the provenance rule asks for.
 FIELDS = [
-    ("studies.csv", "key_findings", ""), ("studies.csv", "setting", ""), ("studies.csv", "participants", ""),
-    ("studies.csv", "methods", ""), ("studies.csv", "data_analysis", ""), ("studies.csv", "setting_source", "inferred: "),
-    ("themes.csv", "name", ""), ("themes.csv", "description", ""), ("findings.csv", "statement", ""),
-    ("published_figures.csv", "description", ""), ("published_figures.csv", "quote", ""), ("published_figures.csv", "note", ""),
-    ("prisma_flow.csv", "source", "article: "), ("quality_appraisal.csv", "mmat_rating_source", "not found: "),
-    ("search_runs.csv", "label", ""), ("search_runs.csv", "other_methods", ""), ("reports.csv", "source", "article: "),
+    ("studies.csv", "key_findings", ""),
+    ("studies.csv", "setting", ""),
+    ("studies.csv", "participants", ""),
+    ("studies.csv", "methods", ""),
+    ("studies.csv", "data_analysis", ""),
+    ("studies.csv", "setting_source", "inferred: "),
+    ("themes.csv", "name", ""),
+    ("themes.csv", "description", ""),
+    ("findings.csv", "statement", ""),
+    ("published_figures.csv", "description", ""),
+    ("published_figures.csv", "quote", ""),
+    ("published_figures.csv", "note", ""),
+    ("prisma_flow.csv", "source", "article: "),
+    ("quality_appraisal.csv", "mmat_rating_source", "not found: "),
+    ("search_runs.csv", "label", ""),
+    ("search_runs.csv", "other_methods", ""),
+    ("reports.csv", "source", "article: "),
 ]
 # Bibliography titles cannot hold unbalanced braces, so they take the brace-free payloads.
 BIB_PAYLOADS = [p for p in PAYLOADS if "{" not in p and "}" not in p]
@@ -115,7 +126,7 @@ def test_no_page_holds_live_markup_from_the_data(hostile):
         parser = _Live()
         raw = page.read_text(encoding="utf-8")
         # the page's own content; the theme's header and sidebars (its buttons) hold no data
-        parser.feed(raw[raw.find("<article"):raw.rfind("</article>")])
+        parser.feed(raw[raw.find("<article") : raw.rfind("</article>")])
         if parser.found:
             found[page.relative_to(root / "_build" / "html").as_posix()] = parser.found
     assert found == {}
@@ -124,12 +135,22 @@ def test_no_page_holds_live_markup_from_the_data(hostile):
 def test_the_payloads_show_as_text(hostile):
     """Escaped, not dropped: the reader sees exactly what the data hold."""
     root = hostile[0]
-    text = html.unescape((root / "_build" / "html" / "notebooks" / "02-study-characteristics.html").read_text(encoding="utf-8"))
+    text = html.unescape(
+        (root / "_build" / "html" / "notebooks" / "02-study-characteristics.html").read_text(encoding="utf-8")
+    )
     assert "<script>alert(" in text  # (the quotes around x become typographic quotes, as all prose's do)
     assert "[click](javascript:alert(1))" in text
 
 
 def test_the_check_finds_live_markup_when_there_is_some():
     parser = _Live()
-    parser.feed('<p>text</p><img src=x onerror="alert(1)"><a href="javascript:alert(1)">a</a><script>alert(2)</script><strong>not bold</strong>')
-    assert parser.found == ["<img onerror=...>", "<img src=x>", "<a href='javascript:alert(1)'>", "<script>alert(2)", "bold 'not bold'"]
+    parser.feed(
+        '<p>text</p><img src=x onerror="alert(1)"><a href="javascript:alert(1)">a</a><script>alert(2)</script><strong>not bold</strong>'
+    )
+    assert parser.found == [
+        "<img onerror=...>",
+        "<img src=x>",
+        "<a href='javascript:alert(1)'>",
+        "<script>alert(2)",
+        "bold 'not bold'",
+    ]

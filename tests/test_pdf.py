@@ -10,16 +10,17 @@ import subprocess
 
 import pytest
 
-pytestmark = pytest.mark.slow  # a built book in a browser
-
 from conftest import ROOT
 from peerwork_review import pdf, prisma_flow, tables
-from peerwork_review.citation_style import sort_key, unique_labels
 from peerwork_review.changes import items
+from peerwork_review.citation_style import sort_key, unique_labels
+
+pytestmark = pytest.mark.slow  # a built book in a browser
 
 # `make test` installs them where it can (see the Makefile); a missing one fails the check, never skips it.
-assert shutil.which("pdftotext") and any(map(shutil.which, pdf.BROWSERS)), \
+assert shutil.which("pdftotext") and any(map(shutil.which, pdf.BROWSERS)), (
     "the PDF check needs Chromium and pdftotext: apt-get install chromium poppler-utils"
+)
 
 
 def _text(path, *pages: int, layout: bool = False) -> str:
@@ -39,7 +40,9 @@ def edition(built_book):
     with (ROOT / "_build" / ".tests.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         path = pdf.build(ROOT)
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout)[1])
+    pages = int(
+        re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout)[1]
+    )
     return path, _text(path), pages
 
 
@@ -47,7 +50,9 @@ def test_pdf_is_built_and_published_beside_the_html_book(edition, built_book):
     path, _, pages = edition
     assert path == ROOT / "_build" / "pdf" / pdf.PDF_NAME and pages > 10
     assert (built_book / pdf.PDF_NAME).read_bytes() == path.read_bytes()
-    assert f'href="../{pdf.PDF_NAME}"' in (built_book / "book" / "index.html").read_text(), "the landing page links the PDF"
+    assert f'href="../{pdf.PDF_NAME}"' in (built_book / "book" / "index.html").read_text(), (
+        "the landing page links the PDF"
+    )
 
 
 def test_contents_list_every_chapter_with_the_page_it_starts_on(edition):
@@ -80,7 +85,9 @@ def test_glued_numbers_and_the_diagram_are_in_the_text(edition, review):
     assert f"searched {search['article_database_count'].content} databases" in flat
     # the diagram prints as vectors with its text: every "(n = …)" of these boxes is in the PDF's text
     texts = prisma_flow.box_texts(prisma_flow.flow_numbers(review))
-    counts = [n for box in ("db_identified", "db_screened", "included") for n in re.findall(r"\(n = [\d,]+\)", texts[box])]
+    counts = [
+        n for box in ("db_identified", "db_screened", "included") for n in re.findall(r"\(n = [\d,]+\)", texts[box])
+    ]
     assert counts and all(n in flat for n in counts), counts
 
 

@@ -66,22 +66,59 @@ def test_dependence_marks_figures_whose_status_changes(review):
     assert "databases_searched" not in table.index  # unchanged figures are left out
 
 
-@pytest.mark.parametrize("break_it, message", [
-    (lambda root: set_by_key(root, "readings.csv", {"reading_id": "stefancic-design", "alternative_id": "no-design-known"}, chosen="yes"),
-     "reading 'stefancic-design' needs exactly one alternative with chosen 'yes'; it has 2"),
-    (lambda root: set_by_key(root, "reading_changes.csv", {"reading_id": "stefancic-design"}, key="nobody2020"),
-     "no row of data/studies.csv has the key 'nobody2020'"),
-    (lambda root: set_by_key(root, "reading_changes.csv", {"reading_id": "stefancic-design"}, column="key_findings"),
-     "the column is required, so it cannot be made unknown"),
-    (lambda root: set_by_key(root, "reading_changes.csv", {"reading_id": "stefancic-design"}, column="design", value="ethnography"),
-     "'ethnography' is not an allowed value of the column"),
-    (lambda root: append_row(root, "reading_changes.csv", reading_id="stefancic-design", alternative_id="qualitative", action="set",
-                             table="studies", key="stefancic2021", column="methods", value=""),
-     "the chosen alternative is the data as stored; it has no changes"),
-    (lambda root: set_by_key(root, "readings.csv", {"reading_id": "gillard-reports", "alternative_id": "one-study"},
-                             chosen_to_match="studies_on_mars"),
-     "'studies_on_mars' is not a figure_id in data/published_figures.csv"),
-])
+@pytest.mark.parametrize(
+    "break_it, message",
+    [
+        (
+            lambda root: set_by_key(
+                root,
+                "readings.csv",
+                {"reading_id": "stefancic-design", "alternative_id": "no-design-known"},
+                chosen="yes",
+            ),
+            "reading 'stefancic-design' needs exactly one alternative with chosen 'yes'; it has 2",
+        ),
+        (
+            lambda root: set_by_key(root, "reading_changes.csv", {"reading_id": "stefancic-design"}, key="nobody2020"),
+            "no row of data/studies.csv has the key 'nobody2020'",
+        ),
+        (
+            lambda root: set_by_key(
+                root, "reading_changes.csv", {"reading_id": "stefancic-design"}, column="key_findings"
+            ),
+            "the column is required, so it cannot be made unknown",
+        ),
+        (
+            lambda root: set_by_key(
+                root, "reading_changes.csv", {"reading_id": "stefancic-design"}, column="design", value="ethnography"
+            ),
+            "'ethnography' is not an allowed value of the column",
+        ),
+        (
+            lambda root: append_row(
+                root,
+                "reading_changes.csv",
+                reading_id="stefancic-design",
+                alternative_id="qualitative",
+                action="set",
+                table="studies",
+                key="stefancic2021",
+                column="methods",
+                value="",
+            ),
+            "the chosen alternative is the data as stored; it has no changes",
+        ),
+        (
+            lambda root: set_by_key(
+                root,
+                "readings.csv",
+                {"reading_id": "gillard-reports", "alternative_id": "one-study"},
+                chosen_to_match="studies_on_mars",
+            ),
+            "'studies_on_mars' is not a figure_id in data/published_figures.csv",
+        ),
+    ],
+)
 def test_broken_readings_are_reported(project_copy, break_it, message):
     break_it(project_copy)
     with pytest.raises(DataError) as caught:

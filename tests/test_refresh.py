@@ -6,7 +6,6 @@ Everything happens in temporary copies; the repository is never touched.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
@@ -48,7 +47,11 @@ def test_a_failing_notebook_is_named_with_where_to_look_and_nothing_is_written(f
 def _wait_for_kernels(process: subprocess.Popen, parent: int, timeout: float = 60) -> set[int]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        kernels = {c for c in children(parent) if "ipykernel" in open(f"/proc/{c}/cmdline").read()} if alive(parent) else set()
+        kernels = (
+            {c for c in children(parent) if "ipykernel" in open(f"/proc/{c}/cmdline").read()}
+            if alive(parent)
+            else set()
+        )
         if len(kernels) >= 2:
             return kernels
         assert process.poll() is None, process.communicate()
@@ -59,8 +62,13 @@ def _wait_for_kernels(process: subprocess.Popen, parent: int, timeout: float = 6
 def test_sigterm_stops_the_refresh_and_its_kernels_and_changes_nothing(tmp_path):
     root = copy_project(tmp_path / "project")
     before = tree_hash(root / "notebooks")
-    process = subprocess.Popen([PYTHON, "-m", "peerwork_review.cli", "--root", str(root), "refresh"],
-                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [PYTHON, "-m", "peerwork_review.cli", "--root", str(root), "refresh"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     kernels = _wait_for_kernels(process, process.pid)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=15)
@@ -75,8 +83,13 @@ def test_terminating_make_stops_the_refresh_it_started(tmp_path):
     root = copy_project(tmp_path / "project")
     before = tree_hash(root / "notebooks")
     (tmp_path / "Makefile").write_text(f"refresh:\n\t{PYTHON} -m peerwork_review.cli --root {root} refresh\n")
-    make = subprocess.Popen(["make", "-s", "-f", str(tmp_path / "Makefile"), "refresh"], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    make = subprocess.Popen(
+        ["make", "-s", "-f", str(tmp_path / "Makefile"), "refresh"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while not (refresh := children(make.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)

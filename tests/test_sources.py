@@ -38,11 +38,14 @@ def test_the_register_lists_what_each_source_gives_and_when_it_was_read(review):
     assert article["url"].tolist() == ["https://doi.org/10.1186/s12888-024-05664-9"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("fact sheet: https://example.org/unregistered", "https://example.org/unregistered is not in data/sources.csv"),
-    ("fact sheet: review Table 1", "a 'fact sheet:' source must give the address of the page"),
-    ("inferred: the fact sheet, Task 3, says so", "mentions the fact sheet, which is not in the repository"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("fact sheet: https://example.org/unregistered", "https://example.org/unregistered is not in data/sources.csv"),
+        ("fact sheet: review Table 1", "a 'fact sheet:' source must give the address of the page"),
+        ("inferred: the fact sheet, Task 3, says so", "mentions the fact sheet, which is not in the repository"),
+    ],
+)
 def test_unresolved_provenance_is_reported_with_file_row_and_column(project_copy, text, message):
     row = set_by_key(project_copy, "studies.csv", {"study_id": "berry2011"}, setting_source=text)
     with pytest.raises(DataError) as caught:
@@ -51,20 +54,36 @@ def test_unresolved_provenance_is_reported_with_file_row_and_column(project_copy
 
 
 def test_registering_an_address_resolves_it(project_copy):
-    set_by_key(project_copy, "studies.csv", {"study_id": "berry2011"}, setting_source="fact sheet: https://example.org/new")
-    append_row(project_copy, "sources.csv", source_id="example-page", url="https://example.org/new", title="A test page",
-               gives=TEST, read="not stated")
+    set_by_key(
+        project_copy, "studies.csv", {"study_id": "berry2011"}, setting_source="fact sheet: https://example.org/new"
+    )
+    append_row(
+        project_copy,
+        "sources.csv",
+        source_id="example-page",
+        url="https://example.org/new",
+        title="A test page",
+        gives=TEST,
+        read="not stated",
+    )
     assert load(project_copy).studies.loc[0, "setting_source"] == "fact sheet: https://example.org/new"
 
 
 # -- published figures that are not counts ----------------------------------------------
 
 
-@pytest.mark.parametrize("changes, column, message", [
-    ({"value": "", "value_text": "eight"}, "value", "a figure of type 'count' needs its number in value"),
-    ({"value_type": "date", "value": "", "value_text": "1 June 2021"}, "value_text", "'1 June 2021' is not a date written YYYY-MM-DD"),
-    ({"value_type": "identifier"}, "value", "keeps its value in value_text; leave value empty"),
-])
+@pytest.mark.parametrize(
+    "changes, column, message",
+    [
+        ({"value": "", "value_text": "eight"}, "value", "a figure of type 'count' needs its number in value"),
+        (
+            {"value_type": "date", "value": "", "value_text": "1 June 2021"},
+            "value_text",
+            "'1 June 2021' is not a date written YYYY-MM-DD",
+        ),
+        ({"value_type": "identifier"}, "value", "keeps its value in value_text; leave value empty"),
+    ],
+)
 def test_figure_values_use_the_column_their_type_asks_for(project_copy, changes, column, message):
     row = set_by_key(project_copy, "published_figures.csv", {"figure_id": "databases_searched"}, **changes)
     with pytest.raises(DataError) as caught:
@@ -74,11 +93,18 @@ def test_figure_values_use_the_column_their_type_asks_for(project_copy, changes,
 
 
 def test_a_stated_sum_adds_counts_only(project_copy):
-    row = set_by_key(project_copy, "figure_checks.csv", {"check_id": "design_breakdown"},
-                     expression="design_qualitative + prospero_registration")
+    row = set_by_key(
+        project_copy,
+        "figure_checks.csv",
+        {"check_id": "design_breakdown"},
+        expression="design_qualitative + prospero_registration",
+    )
     with pytest.raises(DataError) as caught:
         load(project_copy)
-    assert f"data/figure_checks.csv, row {row}, column \"expression\": 'prospero_registration' is a figure of type 'identifier'" in str(caught.value)
+    assert (
+        f"data/figure_checks.csv, row {row}, column \"expression\": 'prospero_registration' is a figure of type 'identifier'"
+        in str(caught.value)
+    )
 
 
 def test_the_abstracts_form_of_the_registration_number_is_flagged(review):

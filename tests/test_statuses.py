@@ -8,18 +8,30 @@ from audit_helpers import TEST, set_by_key
 from peerwork_review import reproduction
 from peerwork_review.derive import Range
 from peerwork_review.load import load
-from peerwork_review.reproduction import (INCONSISTENT, NOT_DERIVABLE, OUTSIDE_RANGE, REPRODUCED, STATUSES, WITHIN_RANGE,
-                                          NotDerivable, Text, judge)
+from peerwork_review.reproduction import (
+    INCONSISTENT,
+    NOT_DERIVABLE,
+    OUTSIDE_RANGE,
+    REPRODUCED,
+    STATUSES,
+    WITHIN_RANGE,
+    NotDerivable,
+    Text,
+    judge,
+)
 
 
-@pytest.mark.parametrize("derived, status", [
-    (Range(7, 7), REPRODUCED),
-    (Range(6, 7, ("1 study with no country in data/study_countries.csv (gates2010)",)), WITHIN_RANGE),
-    (Range(7, None, ("unknown",)), WITHIN_RANGE),
-    (Range(5, 6, ("unknown",)), OUTSIDE_RANGE),
-    (Range(8, 8), OUTSIDE_RANGE),
-    (NotDerivable("the screening records are not published"), NOT_DERIVABLE),
-])
+@pytest.mark.parametrize(
+    "derived, status",
+    [
+        (Range(7, 7), REPRODUCED),
+        (Range(6, 7, ("1 study with no country in data/study_countries.csv (gates2010)",)), WITHIN_RANGE),
+        (Range(7, None, ("unknown",)), WITHIN_RANGE),
+        (Range(5, 6, ("unknown",)), OUTSIDE_RANGE),
+        (Range(8, 8), OUTSIDE_RANGE),
+        (NotDerivable("the screening records are not published"), NOT_DERIVABLE),
+    ],
+)
 def test_judge_gives_each_status_with_its_explanation(derived, status):
     got, why = judge(7, derived)
     assert got == status
@@ -43,8 +55,14 @@ def test_scorecard_counts_every_figure_once(review):
 def test_the_2023_scorecard(review):
     table = reproduction.figure_table(review)
     counts = table.set_index("figure_id")["status"]
-    assert set(counts[counts == REPRODUCED].index) == {"databases_searched", "studies_included", "themes", "subthemes",
-                                                       "search_window_start", "search_window_end"}
+    assert set(counts[counts == REPRODUCED].index) == {
+        "databases_searched",
+        "studies_included",
+        "themes",
+        "subthemes",
+        "search_window_start",
+        "search_window_end",
+    }
     assert not (counts.isin([OUTSIDE_RANGE, INCONSISTENT])).any()
     assert counts["studies_united_states"] == WITHIN_RANGE and counts["prospero_registration"] == NOT_DERIVABLE
 
@@ -77,7 +95,13 @@ def test_a_search_window_that_differs_from_the_run_is_outside_range(project_copy
 
 
 def test_partly_known_database_counts_give_a_lower_bound(project_copy):
-    set_by_key(project_copy, "search_databases.csv", {"search_run_id": "2023", "database": "Scopus"}, records="100", records_source=TEST)
+    set_by_key(
+        project_copy,
+        "search_databases.csv",
+        {"search_run_id": "2023", "database": "Scopus"},
+        records="100",
+        records_source=TEST,
+    )
     table = reproduction.figure_table(load(project_copy)).set_index("figure_id")
     assert table.loc["records_identified_databases", "derived"] == "100 or more"
     assert table.loc["records_identified_databases", "status"] == WITHIN_RANGE

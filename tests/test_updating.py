@@ -35,16 +35,29 @@ BIB = """
 }
 """
 FLOW = {
-    ("databases", "identified"): 300, ("databases", "removed_duplicates"): 120, ("databases", "removed_automation"): 0,
-    ("databases", "removed_other"): 0, ("databases", "screened"): 180, ("databases", "excluded_screening"): 170,
-    ("databases", "sought"): 10, ("databases", "not_retrieved"): 0, ("databases", "assessed"): 10,
-    ("databases", "excluded_full_text"): 9, ("other_methods", "identified"): 2, ("other_methods", "sought"): 2,
-    ("other_methods", "not_retrieved"): 0, ("other_methods", "assessed"): 2, ("other_methods", "excluded_full_text"): 2,
+    ("databases", "identified"): 300,
+    ("databases", "removed_duplicates"): 120,
+    ("databases", "removed_automation"): 0,
+    ("databases", "removed_other"): 0,
+    ("databases", "screened"): 180,
+    ("databases", "excluded_screening"): 170,
+    ("databases", "sought"): 10,
+    ("databases", "not_retrieved"): 0,
+    ("databases", "assessed"): 10,
+    ("databases", "excluded_full_text"): 9,
+    ("other_methods", "identified"): 2,
+    ("other_methods", "sought"): 2,
+    ("other_methods", "not_retrieved"): 0,
+    ("other_methods", "assessed"): 2,
+    ("other_methods", "excluded_full_text"): 2,
 }
 
 # Full-text exclusion reasons, adding up to each column's excluded_full_text.
-EXCLUSIONS = [("databases", "not about integrating peer workers", 6), ("databases", "not a primary study", 3),
-              ("other_methods", "not a primary study", 2)]
+EXCLUSIONS = [
+    ("databases", "not about integrating peer workers", 6),
+    ("databases", "not a primary study", 3),
+    ("other_methods", "not a primary study", 2),
+]
 
 
 def next_position(root: Path, theme_id: str) -> int:
@@ -54,18 +67,65 @@ def next_position(root: Path, theme_id: str) -> int:
 
 def add_second_run(root: Path) -> None:
     """What the Updating page asks an author to do, with invented numbers."""
-    append(root, "search_runs.csv", [RUN, "Update search (test data)", "2023-11", "2026-05", TEST, TEST, "reference lists of included articles", TEST])
-    append(root, "search_databases.csv", *[[RUN, name, TEST, 100, TEST] for name in ["Ovid Medline", "Scopus", "Web of Science"]])
+    append(
+        root,
+        "search_runs.csv",
+        [
+            RUN,
+            "Update search (test data)",
+            "2023-11",
+            "2026-05",
+            TEST,
+            TEST,
+            "reference lists of included articles",
+            TEST,
+        ],
+    )
+    append(
+        root,
+        "search_databases.csv",
+        *[[RUN, name, TEST, 100, TEST] for name in ["Ovid Medline", "Scopus", "Web of Science"]],
+    )
     append(root, "prisma_flow.csv", *[[RUN, column, stage, count, "", TEST] for (column, stage), count in FLOW.items()])
-    append(root, "prisma_exclusion_reasons.csv", *[[RUN, column, reason, count, TEST] for column, reason, count in EXCLUSIONS])
-    append(root, "studies.csv", [STUDY, RUN, "qualitative", TEST, "semi-structured interviews", TEST, "community mental health teams", TEST,
-                                 12, TEST, "peer workers and team leaders", TEST, "thematic analysis", TEST, "yes", TEST,
-                                 "Structured induction and visible leadership support helped peer workers settle into teams.", TEST])
+    append(
+        root,
+        "prisma_exclusion_reasons.csv",
+        *[[RUN, column, reason, count, TEST] for column, reason, count in EXCLUSIONS],
+    )
+    append(
+        root,
+        "studies.csv",
+        [
+            STUDY,
+            RUN,
+            "qualitative",
+            TEST,
+            "semi-structured interviews",
+            TEST,
+            "community mental health teams",
+            TEST,
+            12,
+            TEST,
+            "peer workers and team leaders",
+            TEST,
+            "thematic analysis",
+            TEST,
+            "yes",
+            TEST,
+            "Structured induction and visible leadership support helped peer workers settle into teams.",
+            TEST,
+        ],
+    )
     append(root, "study_countries.csv", [STUDY, "Canada", TEST])
     append(root, "quality_appraisal.csv", [STUDY, "good", TEST])
     append(root, "reports.csv", [REPORT, STUDY, "main", RUN, "", TEST])
-    findings = [("recruitment-induction", "A structured induction helped the new peer workers settle into their teams (test data)."),
-                ("leadership", "Visible support from team leaders made colleagues more accepting of peer workers (test data).")]
+    findings = [
+        (
+            "recruitment-induction",
+            "A structured induction helped the new peer workers settle into their teams (test data).",
+        ),
+        ("leadership", "Visible support from team leaders made colleagues more accepting of peer workers (test data)."),
+    ]
     for theme_id, statement in findings:
         position = next_position(root, theme_id)
         finding_id = f"{theme_id}-{position:02d}"
@@ -101,7 +161,7 @@ def updated(tmp_path_factory):
 def page(root: Path, name: str) -> str:
     """The visible text of a built page, whitespace folded."""
     raw = (root / "_build" / "html" / f"{name}.html").read_text()
-    main = raw[raw.find("<main"):raw.find("</main>")]
+    main = raw[raw.find("<main") : raw.find("</main>")]
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main)).split())
     return re.sub(r"\s+([)\].,;])", r"\1", re.sub(r"([(\[])\s+", r"\1", text))  # no space left where a link was
 
@@ -118,15 +178,19 @@ def test_every_step_an_author_runs_passes(updated):
 def test_before_the_refresh_the_book_would_refuse_naming_the_new_page(updated):
     stale = updated[3]["stale"]
     assert f"notebooks/updates/{RUN}.ipynb is missing: it is generated from the data" in stale
-    assert any(line.startswith("notebooks/02-study-characteristics.ipynb was executed with other inputs: data/")
-               for line in stale), stale
+    assert any(
+        line.startswith("notebooks/02-study-characteristics.ipynb was executed with other inputs: data/")
+        for line in stale
+    ), stale
 
 
 def test_refresh_says_in_words_what_changed(updated):
     _, old, _, steps = updated
     report = steps["refresh"].stdout
     assert f"New page: Update search (test data) (notebooks/updates/{RUN}.ipynb)" in report
-    assert f"Studies in the current evidence, across every search: {len(old.studies)} → {len(old.studies) + 1}" in report
+    assert (
+        f"Studies in the current evidence, across every search: {len(old.studies)} → {len(old.studies) + 1}" in report
+    )
     assert "Table “Study characteristics, as in the article" in report and "1 row added" in report
 
 
@@ -143,18 +207,31 @@ def test_the_published_reviews_account_keeps_its_own_search(updated):
     article = new.as_of(new.article_run)
     window = f"{_month(article.runs['date_start'].iloc[0])} to {_month(article.runs['date_end'].iloc[0])}"
     databases = len(article.databases)
-    published = {f: f"{old.figure(f):,}" for f in ("records_identified_databases", "records_identified_other",
-                                                     "records_screened", "full_texts_assessed", "studies_included")}
+    published = {
+        f: f"{old.figure(f):,}"
+        for f in (
+            "records_identified_databases",
+            "records_identified_other",
+            "records_screened",
+            "full_texts_assessed",
+            "studies_included",
+        )
+    }
     methods = page(root, "book/methods")
     assert f"They searched {databases} databases" in methods
     assert f"The search covered {window}" in methods
-    assert (f"the databases returned {published['records_identified_databases']} records "
-            f"and other sources added {published['records_identified_other']}") in methods
+    assert (
+        f"the databases returned {published['records_identified_databases']} records "
+        f"and other sources added {published['records_identified_other']}"
+    ) in methods
     assert f"{published['records_screened']} records were screened" in methods
     assert f"{published['full_texts_assessed']} full texts were assessed" in methods
     assert f"the article reports {published['studies_included']} studies as included" in methods
     landing = page(root, "book/index")
-    assert f"The authors searched {databases} databases from {window} and report {published['studies_included']} included studies" in landing
+    assert (
+        f"The authors searched {databases} databases from {window} and report {published['studies_included']} included studies"
+        in landing
+    )
     search = page(root, "notebooks/01-search-and-selection")
     for number in published.values():
         assert number in search
@@ -171,7 +248,9 @@ def test_the_current_evidence_is_labelled_as_such(updated):
 def test_the_update_has_its_own_page(updated):
     root, old, new, _ = updated
     text = page(root, f"notebooks/updates/{RUN}")
-    assert "The search covered November 2023 to May 2026 in 3 databases (Ovid Medline, Scopus and Web of Science)" in text
+    assert (
+        "The search covered November 2023 to May 2026 in 3 databases (Ovid Medline, Scopus and Web of Science)" in text
+    )
     assert "This search added 1 study to the review: Testauthor and Example" in text
     assert f"Included studies {len(old.studies)} {len(new.studies)}" in text  # the What changed table
     canada = int((old.countries["country"] == "Canada").sum())

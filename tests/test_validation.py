@@ -25,8 +25,10 @@ def minimal(tmp_path):
 @pytest.mark.parametrize("value", ["None", "NA", "N/A", "n/a", "-", "--", "n.d.", "null", "nan", "?", "unknown"])
 def test_placeholders_for_unknown_values_are_rejected(minimal, value):
     set_cell(minimal, "studies.csv", 2, "setting", value)
-    assert problems(minimal) == [f'data/studies.csv, row 2, column "setting": {value!r} stands for a missing value; '
-                                 "leave it empty and say why in the source column ('not found: …' or 'not reported: …')"]
+    assert problems(minimal) == [
+        f'data/studies.csv, row 2, column "setting": {value!r} stands for a missing value; '
+        "leave it empty and say why in the source column ('not found: …' or 'not reported: …')"
+    ]
 
 
 def test_a_placeholder_that_is_an_allowed_value_is_a_value(minimal):
@@ -36,11 +38,14 @@ def test_a_placeholder_that_is_an_allowed_value_is_a_value(minimal):
 
 def test_a_stray_space_in_a_source_is_one_error(minimal):
     set_cell(minimal, "studies.csv", 2, "methods_source", " " + TEST)
-    assert problems(minimal) == [f"data/studies.csv, row 2, column \"methods_source\": {' ' + TEST!r} has leading or "
-                                 "trailing spaces; delete them"]
+    assert problems(minimal) == [
+        f'data/studies.csv, row 2, column "methods_source": {" " + TEST!r} has leading or trailing spaces; delete them'
+    ]
 
 
-@pytest.mark.parametrize("column, value", [("column", ""), ("column", "database"), ("stage", "included"), ("count", str(2**63))])
+@pytest.mark.parametrize(
+    "column, value", [("column", ""), ("column", "database"), ("stage", "included"), ("count", str(2**63))]
+)
 def test_a_bad_flow_cell_is_one_error(minimal, column, value):
     set_cell(minimal, "prisma_flow.csv", 5, column, value)
     found = problems(minimal)
@@ -48,18 +53,30 @@ def test_a_bad_flow_cell_is_one_error(minimal, column, value):
 
 
 def test_swapped_columns_give_errors_not_a_crash(minimal):
-    edit_rows(minimal, "search_databases.csv", lambda rows: [rows[0]] + [[r[0], r[3], r[2], r[1], r[4]] for r in rows[1:]])
+    edit_rows(
+        minimal, "search_databases.csv", lambda rows: [rows[0]] + [[r[0], r[3], r[2], r[1], r[4]] for r in rows[1:]]
+    )
     found = problems(minimal)
     assert found and all(p.startswith("data/search_databases.csv, row ") for p in found), found
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (b"theme_id,kind,parent_theme_id,position,name,name_source,placement_source,description,description_source\ntrai\x00ning,theme\n",
-     "data/themes.csv, row 2: contains NUL bytes (invisible zero characters), so the file may be damaged"),
-    ("theme_id,kind\n".encode("utf-16-le"), "data/themes.csv, row 1: file looks like UTF-16 without a byte order mark"),
-    (b"theme_id,kind,parent_theme_id,position,name,name_source,placement_source,description,description_source\ntraining,the",
-     "data/themes.csv, row 2: the file does not end with a line break, so it may have been cut off; check that row 2 is complete"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (
+            b"theme_id,kind,parent_theme_id,position,name,name_source,placement_source,description,description_source\ntrai\x00ning,theme\n",
+            "data/themes.csv, row 2: contains NUL bytes (invisible zero characters), so the file may be damaged",
+        ),
+        (
+            "theme_id,kind\n".encode("utf-16-le"),
+            "data/themes.csv, row 1: file looks like UTF-16 without a byte order mark",
+        ),
+        (
+            b"theme_id,kind,parent_theme_id,position,name,name_source,placement_source,description,description_source\ntraining,the",
+            "data/themes.csv, row 2: the file does not end with a line break, so it may have been cut off; check that row 2 is complete",
+        ),
+    ],
+)
 def test_damaged_files_say_what_happened(minimal, raw, expected):
     (minimal / "data" / "themes.csv").write_bytes(raw)
     [found] = problems(minimal)
@@ -82,33 +99,62 @@ def test_a_run_id_turned_into_a_date_is_one_message_per_file_and_column(minimal)
     found = problems(minimal)
     assert [p.split(":")[0] for p in found] == [
         'data/findings.csv, row 4, column "search_run_id"',
-        'data/prisma_exclusion_reasons.csv, row 5, column "search_run_id"', 'data/prisma_flow.csv, row 17, column "search_run_id"',
-        'data/reports.csv, row 6, column "first_search_run_id"', 'data/search_databases.csv, row 4, column "search_run_id"',
-        'data/studies.csv, row 4, column "first_search_run_id"']
+        'data/prisma_exclusion_reasons.csv, row 5, column "search_run_id"',
+        'data/prisma_flow.csv, row 17, column "search_run_id"',
+        'data/reports.csv, row 6, column "first_search_run_id"',
+        'data/search_databases.csv, row 4, column "search_run_id"',
+        'data/studies.csv, row 4, column "first_search_run_id"',
+    ]
     assert "rows 17, 18, 19, 20, 21, 22, 23, 24, 25, 26 and 5 more hold dates ('Mar-22')" in found[2]
-    assert all("a spreadsheet program turned what was typed into dates; 'Mar-22' was probably '2022-03'; "
-               "format the column as Text" in p for p in found), found
+    assert all(
+        "a spreadsheet program turned what was typed into dates; 'Mar-22' was probably '2022-03'; "
+        "format the column as Text" in p
+        for p in found
+    ), found
 
 
 def test_dates_in_the_runs_own_file_give_no_follow_on_errors(minimal):
     set_cell(minimal, "search_runs.csv", 3, "search_run_id", "01/03/2022")
     set_cell(minimal, "search_runs.csv", 3, "date_end", "44621")
     found = problems(minimal)
-    assert [p.split(":")[0] for p in found] == ['data/search_runs.csv, row 3, column "date_end"',
-                                                'data/search_runs.csv, row 3, column "search_run_id"'], found
+    assert [p.split(":")[0] for p in found] == [
+        'data/search_runs.csv, row 3, column "date_end"',
+        'data/search_runs.csv, row 3, column "search_run_id"',
+    ], found
     assert "where a year and month (YYYY-MM) belongs" in found[0]
 
 
 # -- suggestions -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("file, row, column, typed, suggestion", [
-    ("findings.csv", 3, "theme_id", "Peer supervision", "did you mean 'peer-supervision'? (allowed: peer-supervision, support, training)"),
-    ("findings.csv", 3, "theme_id", "peer-supervison", "did you mean 'peer-supervision'?"),
-    ("study_countries.csv", 2, "country", "UK", "did you mean 'United Kingdom'? (see the book's page 'About the data'"),
-    ("studies.csv", 2, "design", "Qualitative", "did you mean 'qualitative'? (allowed: qualitative, quantitative, mixed methods)"),
-    ("reports.csv", 3, "study_id", "alpha2018", "did you mean 'alpha2019'?"),
-])
+@pytest.mark.parametrize(
+    "file, row, column, typed, suggestion",
+    [
+        (
+            "findings.csv",
+            3,
+            "theme_id",
+            "Peer supervision",
+            "did you mean 'peer-supervision'? (allowed: peer-supervision, support, training)",
+        ),
+        ("findings.csv", 3, "theme_id", "peer-supervison", "did you mean 'peer-supervision'?"),
+        (
+            "study_countries.csv",
+            2,
+            "country",
+            "UK",
+            "did you mean 'United Kingdom'? (see the book's page 'About the data'",
+        ),
+        (
+            "studies.csv",
+            2,
+            "design",
+            "Qualitative",
+            "did you mean 'qualitative'? (allowed: qualitative, quantitative, mixed methods)",
+        ),
+        ("reports.csv", 3, "study_id", "alpha2018", "did you mean 'alpha2019'?"),
+    ],
+)
 def test_a_near_miss_suggests_the_value_meant(minimal, file, row, column, typed, suggestion):
     set_cell(minimal, file, row, column, typed)
     found = problems(minimal)
@@ -126,12 +172,26 @@ def _bib(root, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    ("year    = {2019}\n}", "year    = {2019}\n", "references.bib, line 3: entry 'alpha2019peer' is not closed before the entry on line 10"),
-    ("title   = {A test study of peer workers},", "title   = {A test study} of peer workers},",
-     "references.bib, line 5: text outside any entry"),
-    ("@article{alpha2020more,", "@article{alpha2019peer,", "references.bib, line 10: key 'alpha2019peer' is used twice (first on line 3)"),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            "year    = {2019}\n}",
+            "year    = {2019}\n",
+            "references.bib, line 3: entry 'alpha2019peer' is not closed before the entry on line 10",
+        ),
+        (
+            "title   = {A test study of peer workers},",
+            "title   = {A test study} of peer workers},",
+            "references.bib, line 5: text outside any entry",
+        ),
+        (
+            "@article{alpha2020more,",
+            "@article{alpha2019peer,",
+            "references.bib, line 10: key 'alpha2019peer' is used twice (first on line 3)",
+        ),
+    ],
+)
 def test_an_unreadable_bibliography_is_one_error_with_its_cause(minimal, old, new, expected):
     _bib(minimal, old, new)
     found = problems(minimal)
@@ -144,17 +204,35 @@ def test_a_bibliography_in_another_encoding(minimal):
     assert problems(minimal) == ["references.bib, line 11: file is not valid UTF-8 (byte 0xeb); save it as UTF-8"]
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    ("  journal = {Journal of Test Data},\n  year    = {2019}", "  year    = {2019}", 'line 3, field "journal": @article entry \'alpha2019peer\' needs this field'),
-    ("  publisher = {Test Press},\n", "", 'line 17, field "publisher": @book entry \'beta2018work\' needs this field'),
-    ("  author    = {Beta, D.},\n", "", 'line 17, field "author or editor": @book entry'),
-    ("  institution = {Test Agency},\n", "", 'field "institution": @techreport entry'),
-    ("year    = {2019}", "year    = {n.d.}", "field \"year\": 'n.d.' is not a four-digit year"),
-    ("url         = {https://example.org/test}", "url         = {javascript:alert(1)}",
-     "field \"url\": 'javascript:alert(1)' is not a web address; only http:// and https:// links are allowed"),
-    ("doi     = {10.0000/test.2021}", "doi     = {https://doi.org/10.0000/test.2021}", "field \"doi\": 'https://doi.org/10.0000/test.2021' is not a DOI"),
-    ("@book{", "@thesis{", "entry type @thesis is not supported by the bibliography style"),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            "  journal = {Journal of Test Data},\n  year    = {2019}",
+            "  year    = {2019}",
+            "line 3, field \"journal\": @article entry 'alpha2019peer' needs this field",
+        ),
+        (
+            "  publisher = {Test Press},\n",
+            "",
+            "line 17, field \"publisher\": @book entry 'beta2018work' needs this field",
+        ),
+        ("  author    = {Beta, D.},\n", "", 'line 17, field "author or editor": @book entry'),
+        ("  institution = {Test Agency},\n", "", 'field "institution": @techreport entry'),
+        ("year    = {2019}", "year    = {n.d.}", "field \"year\": 'n.d.' is not a four-digit year"),
+        (
+            "url         = {https://example.org/test}",
+            "url         = {javascript:alert(1)}",
+            "field \"url\": 'javascript:alert(1)' is not a web address; only http:// and https:// links are allowed",
+        ),
+        (
+            "doi     = {10.0000/test.2021}",
+            "doi     = {https://doi.org/10.0000/test.2021}",
+            "field \"doi\": 'https://doi.org/10.0000/test.2021' is not a DOI",
+        ),
+        ("@book{", "@thesis{", "entry type @thesis is not supported by the bibliography style"),
+    ],
+)
 def test_an_entry_the_bibliography_page_cannot_print(minimal, old, new, expected):
     _bib(minimal, old, new)
     found = problems(minimal)
@@ -169,16 +247,25 @@ def test_an_editor_instead_of_an_author_is_enough_for_a_book(minimal):
 def test_a_key_that_could_break_out_of_a_citation(minimal):
     _bib(minimal, "@article{gamma2021team,", "@article{gamma2021`team`,")
     found = problems(minimal)
-    assert "references.bib, line 32: key 'gamma2021`team`' may only hold letters, digits and _ : . + -; " \
-           "no spaces, commas, quotes, backticks or braces" in found, found
+    assert (
+        "references.bib, line 32: key 'gamma2021`team`' may only hold letters, digits and _ : . + -; "
+        "no spaces, commas, quotes, backticks or braces" in found
+    ), found
 
 
 # -- search runs ------------------------------------------------------------------------------------
 
-LATER_ROWS = [("search_runs.csv", 3, "other_methods_source"), ("search_databases.csv", 4, "records_source"),
-              ("prisma_flow.csv", 17, "source"), ("prisma_exclusion_reasons.csv", 5, "source"), ("studies.csv", 4, "methods_source"),
-              ("study_countries.csv", 5, "source"), ("quality_appraisal.csv", 4, "mmat_rating_source"), ("reports.csv", 6, "source"),
-              ("findings.csv", 4, "locator")]
+LATER_ROWS = [
+    ("search_runs.csv", 3, "other_methods_source"),
+    ("search_databases.csv", 4, "records_source"),
+    ("prisma_flow.csv", 17, "source"),
+    ("prisma_exclusion_reasons.csv", 5, "source"),
+    ("studies.csv", 4, "methods_source"),
+    ("study_countries.csv", 5, "source"),
+    ("quality_appraisal.csv", 4, "mmat_rating_source"),
+    ("reports.csv", 6, "source"),
+    ("findings.csv", 4, "locator"),
+]
 
 
 @pytest.mark.parametrize("file, row, column", LATER_ROWS)
@@ -186,7 +273,8 @@ def test_a_later_runs_value_cannot_cite_the_article(minimal, file, row, column):
     set_cell(minimal, file, row, column, "article: Results")
     assert problems(minimal) == [
         f'data/{file}, row {row}, column "{column}": cites the article, but this row belongs to search run {LATER!r}; '
-        "the article reports run '2020' only; write `extraction:` and where you found it"]
+        "the article reports run '2020' only; write `extraction:` and where you found it"
+    ]
 
 
 def test_the_article_runs_values_can_cite_the_article(minimal):
@@ -210,7 +298,8 @@ def test_a_run_needs_a_database_and_a_window_that_ends_after_it_starts(minimal):
     assert problems(minimal) == [
         'data/search_runs.csv, row 2, column "date_end": the search window ends (2020-06) before it starts (2021-01)',
         "data/search_runs.csv, row 3, column \"search_run_id\": run '2022-03' has no database in data/search_databases.csv; "
-        "add one row per database searched"]
+        "add one row per database searched",
+    ]
 
 
 # -- the flow and its exclusion reasons ------------------------------------------------------------
@@ -218,26 +307,35 @@ def test_a_run_needs_a_database_and_a_window_that_ends_after_it_starts(minimal):
 
 def test_excluded_reports_cannot_exceed_those_assessed(minimal):
     set_cell(minimal, "prisma_flow.csv", 11, "count", "10")  # 2020 databases: 9 assessed
-    assert "data/prisma_flow.csv, row 11, column \"count\": run '2020', databases: 10 reports excluded but only 9 assessed" in problems(minimal)
+    assert (
+        "data/prisma_flow.csv, row 11, column \"count\": run '2020', databases: 10 reports excluded but only 9 assessed"
+        in problems(minimal)
+    )
 
 
 def test_reasons_either_listed_or_not_reported(minimal):
     append(minimal, "prisma_exclusion_reasons.csv", ["2020", "databases", "wrong setting", 7, TEST])
-    assert problems(minimal) == ["data/prisma_exclusion_reasons.csv, row 2, column \"reason\": run '2020', databases: "
-                                 "give either reasons or one row saying they are not reported, not both"]
+    assert problems(minimal) == [
+        "data/prisma_exclusion_reasons.csv, row 2, column \"reason\": run '2020', databases: "
+        "give either reasons or one row saying they are not reported, not both"
+    ]
 
 
 def test_a_column_with_excluded_reports_needs_its_reasons(minimal):
     edit_rows(minimal, "prisma_exclusion_reasons.csv", lambda rows: rows[:4])
     [found] = problems(minimal)
-    assert found.startswith("data/prisma_exclusion_reasons.csv: run '2022-03', databases: no row gives the reasons for "
-                            "excluding full-text reports; add one row per reason with its count, or one row with reason and count empty")
+    assert found.startswith(
+        "data/prisma_exclusion_reasons.csv: run '2022-03', databases: no row gives the reasons for "
+        "excluding full-text reports; add one row per reason with its count, or one row with reason and count empty"
+    )
 
 
 def test_a_count_without_a_reason(minimal):
     set_cell(minimal, "prisma_exclusion_reasons.csv", 2, "count", "7")
-    assert 'data/prisma_exclusion_reasons.csv, row 2, column "count": a count needs its reason; write the reason, or leave the count empty' \
+    assert (
+        'data/prisma_exclusion_reasons.csv, row 2, column "count": a count needs its reason; write the reason, or leave the count empty'
         in problems(minimal)
+    )
 
 
 # -- values the figures draw ---------------------------------------------------------------------------
@@ -261,5 +359,7 @@ def test_a_dollar_in_a_theme_name_is_drawn_as_text_without_mathtext(minimal):
 
 def test_an_invisible_character_in_a_name(minimal):
     set_cell(minimal, "themes.csv", 2, "name", "Train\x07ing")
-    assert problems(minimal) == ['data/themes.csv, row 2, column "name": \'Train\\x07ing\' contains an invisible control '
-                                 "character (U+0007); delete it"]
+    assert problems(minimal) == [
+        "data/themes.csv, row 2, column \"name\": 'Train\\x07ing' contains an invisible control "
+        "character (U+0007); delete it"
+    ]

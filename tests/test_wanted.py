@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import pytest
 
@@ -26,7 +24,10 @@ def test_each_missing_value_is_listed_once(review, cells):
     for figure_id in ("prevalence_education_training", "prevalence_leadership"):
         theme = reproduction.prevalence_theme(figure_id)
         uncited = len(article.studies) - int((support["theme_id"] == theme).sum())
-        assert int(table_3["bears_on_figures"].str.split().map(lambda ids: figure_id in ids).sum()) == uncited
+        assert (
+            int(table_3["bears_on_figures"].str.split().map(lambda ids, figure_id=figure_id: figure_id in ids).sum())
+            == uncited
+        )
     assert len(cells[cells["file"] == "data/quality_appraisal.csv"]) == int(review.quality["mmat_rating"].isna().sum())
 
 
@@ -41,8 +42,9 @@ def test_the_2023_figures_want_gates_country_first(cells):
     top = cells.iloc[0]
     assert (top["file"], top["key"], top["column"]) == ("data/study_countries.csv", "gates2010", "country")
     assert top["implied"] == "United States (forced)"
-    assert set(top["settles_figures"].split()) == {f for f, (family, _) in reproduction.CATEGORY_FIGURES.items() if family == "location"} | {
-        "main_countries", "multi_country_countries"}
+    assert set(top["settles_figures"].split()) == {
+        f for f, (family, _) in reproduction.CATEGORY_FIGURES.items() if family == "location"
+    } | {"main_countries", "multi_country_countries"}
 
 
 def test_filling_a_cell_settles_exactly_the_figures_it_claims(project_copy):

@@ -15,13 +15,13 @@ import openpyxl
 import pytest
 
 from conftest import copy_project, tree_hash
+from helpers import read_rows, set_cell
 from peerwork_review import workbook_guides
 from peerwork_review.cli import main
 from peerwork_review.errors import DataError
 from peerwork_review.load import FLOW_STAGES, load, read_descriptor
 from peerwork_review.workbook import LISTS_SHEET, SheetLayout, is_number_field, layouts, write_workbook
 from peerwork_review.workbook_import import import_workbook
-from helpers import read_rows, set_cell
 from test_updating import REPORT, add_second_run
 
 PARTS = ["data", "references.bib"]
@@ -91,9 +91,22 @@ def test_an_added_run_and_study_import_like_the_csv_route(exported, project, tmp
             fill_sheet(wb[lay.sheet], lay, read_rows(path))
             changed.append(lay.sheet)
     references = wb["new references"]
-    references.append(["testauthor2026peer", "article", "Testauthor, Alex and Example, Sam", "2026",
-                       "A Test-Data Study of Peer Worker Induction & Support", "Journal of Test Data", "1", "", "1-10",
-                       "", "", ""])
+    references.append(
+        [
+            "testauthor2026peer",
+            "article",
+            "Testauthor, Alex and Example, Sam",
+            "2026",
+            "A Test-Data Study of Peer Worker Induction & Support",
+            "Journal of Test Data",
+            "1",
+            "",
+            "1-10",
+            "",
+            "",
+            "",
+        ]
+    )
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
     bib_before = (project / "references.bib").read_bytes()
@@ -190,11 +203,18 @@ def _ods(path: Path) -> None:
         archive.writestr("content.xml", "<office:document-content/>")
 
 
-@pytest.mark.parametrize("name, make, expected", [
-    ("old.xls", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)), "old-style Excel .xls file"),
-    ("sheet.ods", _ods, "OpenDocument spreadsheet (.ods)"),
-    ("notes.xlsx", lambda p: p.write_text("study_id,design\n", encoding="utf-8"), "is not a spreadsheet workbook"),
-])
+@pytest.mark.parametrize(
+    "name, make, expected",
+    [
+        (
+            "old.xls",
+            lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)),
+            "old-style Excel .xls file",
+        ),
+        ("sheet.ods", _ods, "OpenDocument spreadsheet (.ods)"),
+        ("notes.xlsx", lambda p: p.write_text("study_id,design\n", encoding="utf-8"), "is not a spreadsheet workbook"),
+    ],
+)
 def test_a_file_that_is_not_an_xlsx_workbook_is_refused(project, tmp_path, name, make, expected, capsys):
     path = tmp_path / name
     make(path)
@@ -210,8 +230,22 @@ def test_a_file_that_is_not_an_xlsx_workbook_is_refused(project, tmp_path, name,
 def test_a_bad_new_reference_is_reported_with_its_fix(book, project):
     wb, path = book
     ws = wb["new references"]
-    ws.append(["smith2026peer", "article", "Smith, J.", "2026", "A title", "A Journal",
-               "", "", "", "https://doi.org/10.1000/xyz", "", ""])
+    ws.append(
+        [
+            "smith2026peer",
+            "article",
+            "Smith, J.",
+            "2026",
+            "A title",
+            "A Journal",
+            "",
+            "",
+            "",
+            "https://doi.org/10.1000/xyz",
+            "",
+            "",
+        ]
+    )
     assert ws.max_row == 2
     wb.save(path)
     before = snapshot(project)
@@ -291,20 +325,48 @@ def test_a_new_table_in_datapackage_json_gets_its_sheet_without_code_changes(pro
     """A resource another engineer adds (here a made-up one) gets a sheet, drop-downs and a byte-exact round trip."""
     descriptor_path = project / "data" / "datapackage.json"
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    descriptor["resources"].append({
-        "name": "exclusion_reasons", "path": "exclusion_reasons.csv", "title": "Exclusion reasons",
-        "description": "A made-up table of tests/test_workbook.py.",
-        "schema": {"fields": [
-            {"name": "search_run_id", "type": "string", "description": "The run.", "constraints": {"required": True}, "provenance": "key"},
-            {"name": "reason", "type": "string", "description": "Why.", "constraints": {"required": True, "enum": ["wrong design", "wrong setting"]}, "provenance": "source"},
-            {"name": "reports", "type": "integer", "description": "How many.", "provenance": "source"},
-            {"name": "source", "type": "string", "description": "Where from.", "constraints": {"required": True}, "provenance": "self"}],
-            "primaryKey": ["search_run_id", "reason"],
-            "foreignKeys": [{"fields": ["search_run_id"], "reference": {"resource": "search_runs", "fields": ["search_run_id"]}}]},
-    })
+    descriptor["resources"].append(
+        {
+            "name": "exclusion_reasons",
+            "path": "exclusion_reasons.csv",
+            "title": "Exclusion reasons",
+            "description": "A made-up table of tests/test_workbook.py.",
+            "schema": {
+                "fields": [
+                    {
+                        "name": "search_run_id",
+                        "type": "string",
+                        "description": "The run.",
+                        "constraints": {"required": True},
+                        "provenance": "key",
+                    },
+                    {
+                        "name": "reason",
+                        "type": "string",
+                        "description": "Why.",
+                        "constraints": {"required": True, "enum": ["wrong design", "wrong setting"]},
+                        "provenance": "source",
+                    },
+                    {"name": "reports", "type": "integer", "description": "How many.", "provenance": "source"},
+                    {
+                        "name": "source",
+                        "type": "string",
+                        "description": "Where from.",
+                        "constraints": {"required": True},
+                        "provenance": "self",
+                    },
+                ],
+                "primaryKey": ["search_run_id", "reason"],
+                "foreignKeys": [
+                    {"fields": ["search_run_id"], "reference": {"resource": "search_runs", "fields": ["search_run_id"]}}
+                ],
+            },
+        }
+    )
     descriptor_path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
     (project / "data" / "exclusion_reasons.csv").write_text(
-        "search_run_id,reason,reports,source\n2023,wrong design,2,test data: tests/test_workbook.py\n", encoding="utf-8")
+        "search_run_id,reason,reports,source\n2023,wrong design,2,test data: tests/test_workbook.py\n", encoding="utf-8"
+    )
     before = snapshot(project)
     path = write_workbook(project, tmp_path / "new-table.xlsx")
     wb = openpyxl.load_workbook(path)

@@ -98,10 +98,18 @@ def _structure(text: str, file: str) -> tuple[dict[str, int], list[Problem]]:
         start = _START.match(text, pos)
         if not start or start.group(2) == "(":
             snippet = text[pos : pos + 40].split("\n")[0]
-            message = (f"text outside any entry ({snippet!r})" if not start else "entry written with '(': use '{'")
-            problems.append(Problem(file, line(pos), None, message,
-                                    "an extra '}' may have closed the entry above early; comments go on lines starting with %"
-                                    if not start else None))
+            message = f"text outside any entry ({snippet!r})" if not start else "entry written with '(': use '{'"
+            problems.append(
+                Problem(
+                    file,
+                    line(pos),
+                    None,
+                    message,
+                    "an extra '}' may have closed the entry above early; comments go on lines starting with %"
+                    if not start
+                    else None,
+                )
+            )
             nxt = text.find("\n@", pos)  # the rest up to the next entry is part of the same mistake
             if nxt < 0:
                 break
@@ -113,8 +121,11 @@ def _structure(text: str, file: str) -> tuple[dict[str, int], list[Problem]]:
         if kind not in _SPECIAL:
             found = _KEY.match(text, start.end())
             if not found or not found.group(1):
-                problems.append(Problem(file, first, None, f"@{kind} entry has no key followed by a comma",
-                                        "keys cannot contain spaces"))
+                problems.append(
+                    Problem(
+                        file, first, None, f"@{kind} entry has no key followed by a comma", "keys cannot contain spaces"
+                    )
+                )
             else:
                 key = found.group(1)
         depth, end = 1, None
@@ -128,18 +139,39 @@ def _structure(text: str, file: str) -> tuple[dict[str, int], list[Problem]]:
                     end = token.end()
                     break
             elif depth == 1:  # an entry starts while this one is still open
-                problems.append(Problem(file, first, None, f"entry {key or kind!r} is not closed before the entry on "
-                                        f"line {line(token.start() + 1)}", "a '}' is missing"))
+                problems.append(
+                    Problem(
+                        file,
+                        first,
+                        None,
+                        f"entry {key or kind!r} is not closed before the entry on line {line(token.start() + 1)}",
+                        "a '}' is missing",
+                    )
+                )
                 end = token.start() + 1
                 break
         if end is None:
-            problems.append(Problem(file, first, None, f"entry {key or kind!r} is never closed",
-                                    "a '}' is missing, or the file was cut off"))
+            problems.append(
+                Problem(
+                    file,
+                    first,
+                    None,
+                    f"entry {key or kind!r} is never closed",
+                    "a '}' is missing, or the file was cut off",
+                )
+            )
             break
         if key is not None:
             if key.lower() in lowered:
-                problems.append(Problem(file, first, None, f"key {key!r} is used twice (first on line {lowered[key.lower()]})",
-                                        "give each entry its own key"))
+                problems.append(
+                    Problem(
+                        file,
+                        first,
+                        None,
+                        f"key {key!r} is used twice (first on line {lowered[key.lower()]})",
+                        "give each entry its own key",
+                    )
+                )
             lowered.setdefault(key.lower(), first)
             entries.setdefault(key, first)
         pos = end
@@ -155,13 +187,27 @@ def _decode(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return None, [Problem(file, 1, None, "file starts with a byte order mark", "save it as UTF-8 without BOM")]
     if b"\x00" in raw:
-        return None, [Problem(file, raw[: raw.index(0)].count(b"\n") + 1, None, "contains NUL bytes (it may be UTF-16 or damaged)",
-                              "save it as UTF-8")]
+        return None, [
+            Problem(
+                file,
+                raw[: raw.index(0)].count(b"\n") + 1,
+                None,
+                "contains NUL bytes (it may be UTF-16 or damaged)",
+                "save it as UTF-8",
+            )
+        ]
     try:
         return raw.decode("utf-8").replace("\r\n", "\n"), []
     except UnicodeDecodeError as exc:
-        return None, [Problem(file, raw[: exc.start].count(b"\n") + 1, None,
-                              f"file is not valid UTF-8 (byte 0x{raw[exc.start:exc.start + 1].hex()})", "save it as UTF-8")]
+        return None, [
+            Problem(
+                file,
+                raw[: exc.start].count(b"\n") + 1,
+                None,
+                f"file is not valid UTF-8 (byte 0x{raw[exc.start : exc.start + 1].hex()})",
+                "save it as UTF-8",
+            )
+        ]
 
 
 # -- entries --------------------------------------------------------------------------
@@ -171,11 +217,25 @@ def _entry_problems(key: str, entry, line: int, file: str) -> list[Problem]:
     problems = []
     kind = entry.type.lower()
     if not KEY.match(key):
-        problems.append(Problem(file, line, None, f"key {key!r} may only hold letters, digits and _ : . + -",
-                                "no spaces, commas, quotes, backticks or braces"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                f"key {key!r} may only hold letters, digits and _ : . + -",
+                "no spaces, commas, quotes, backticks or braces",
+            )
+        )
     if kind not in REQUIRED:
-        problems.append(Problem(file, line, None, f"entry type @{kind} is not supported by the bibliography style",
-                                f"use one of: {', '.join('@' + t for t in REQUIRED)}"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                f"entry type @{kind} is not supported by the bibliography style",
+                f"use one of: {', '.join('@' + t for t in REQUIRED)}",
+            )
+        )
         return problems
     present = {name.lower() for name, value in entry.fields.items() if _plain(value).strip()}
     present |= {role.lower() for role, people in entry.persons.items() if people}
@@ -184,14 +244,35 @@ def _entry_problems(key: str, entry, line: int, file: str) -> list[Problem]:
             problems.append(Problem(file, line, need.replace("|", " or "), f"@{kind} entry {key!r} needs this field"))
     fields = {name.lower(): value for name, value in entry.fields.items()}
     if "year" in fields and not YEAR.match(fields["year"].strip()):
-        problems.append(Problem(file, line, "year", f"{fields['year']!r} is not a four-digit year",
-                                "write the year of publication, e.g. 2021"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                "year",
+                f"{fields['year']!r} is not a four-digit year",
+                "write the year of publication, e.g. 2021",
+            )
+        )
     if "url" in fields and not URL.match(fields["url"].strip()):
-        problems.append(Problem(file, line, "url", f"{fields['url'][:60]!r} is not a web address",
-                                "only http:// and https:// links are allowed"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                "url",
+                f"{fields['url'][:60]!r} is not a web address",
+                "only http:// and https:// links are allowed",
+            )
+        )
     if "doi" in fields and not DOI.match(fields["doi"].strip()):
-        problems.append(Problem(file, line, "doi", f"{fields['doi'][:60]!r} is not a DOI",
-                                "write the bare DOI, e.g. 10.1186/s12888-024-05664-9"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                "doi",
+                f"{fields['doi'][:60]!r} is not a DOI",
+                "write the bare DOI, e.g. 10.1186/s12888-024-05664-9",
+            )
+        )
     return problems
 
 
@@ -206,7 +287,9 @@ def check_bibliography(path: Path) -> tuple[dict[str, BibEntry], list[Problem], 
 
 @lru_cache(maxsize=2)  # the same text parses the same way; a session validating many copies pays once
 def _parse(text: str, file: str) -> tuple[dict[str, BibEntry], tuple[Problem, ...], bool]:
-    from pybtex.database.input.bibtex import Parser  # directly: parse_string() looks the parser up as a plugin each time
+    from pybtex.database.input.bibtex import (
+        Parser,  # directly: parse_string() looks the parser up as a plugin each time
+    )
     from pybtex.scanner import PybtexError
 
     lines, problems = _structure(text, file)

@@ -7,10 +7,33 @@ import re
 
 # Words people type for "unknown". An unknown value is an empty cell whose source says why,
 # so these are rejected unless a column lists one of them as an allowed value.
-PLACEHOLDERS = frozenset({
-    "none", "na", "n/a", "n.a.", "#n/a", "-", "--", "---", "\u2013", "\u2014", "n.d.", "nd", "null", "nil",
-    "nan", "?", "??", "unknown", "not known", "missing", "tbd", "tba", "xxx",
-})
+PLACEHOLDERS = frozenset(
+    {
+        "none",
+        "na",
+        "n/a",
+        "n.a.",
+        "#n/a",
+        "-",
+        "--",
+        "---",
+        "\u2013",
+        "\u2014",
+        "n.d.",
+        "nd",
+        "null",
+        "nil",
+        "nan",
+        "?",
+        "??",
+        "unknown",
+        "not known",
+        "missing",
+        "tbd",
+        "tba",
+        "xxx",
+    }
+)
 PLACEHOLDER_FIX = "leave it empty and say why in the source column ('not found: …' or 'not reported: …')"
 
 # Control characters other than tab and line break, and characters that print as nothing.
@@ -34,9 +57,23 @@ def invisible_character(value: str) -> str | None:
 
 _MONTH_NAMES = {
     name: number
-    for number, names in enumerate(["jan january", "feb february", "mar march", "apr april", "may", "jun june",
-                                    "jul july", "aug august", "sep sept september", "oct october", "nov november",
-                                    "dec december"], start=1)
+    for number, names in enumerate(
+        [
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ],
+        start=1,
+    )
     for name in names.split()
 }
 _MONTH_YEAR = re.compile(r"^(?P<month>[A-Za-z]{3,9})[- ]'?(?P<year>\d{2}|\d{4})$")  # May-26, Nov 2023
@@ -85,11 +122,20 @@ def guess_yearmonth(value: str) -> str | None:
 # Common names of countries that the ISO short names in datapackage.json spell otherwise.
 ALIASES = {
     **dict.fromkeys(["usa", "us", "u.s.", "u.s.a.", "united states of america", "america"], "United States"),
-    **dict.fromkeys(["uk", "u.k.", "great britain", "britain", "england", "scotland", "wales", "northern ireland"],
-                    "United Kingdom"),
-    "turkey": "Türkiye", "russia": "Russian Federation", "czech republic": "Czechia", "holland": "Netherlands",
-    "the netherlands": "Netherlands", "uae": "United Arab Emirates", "ivory coast": "Côte d'Ivoire",
-    "swaziland": "Eswatini", "burma": "Myanmar", "korea": "South Korea", "republic of korea": "South Korea",
+    **dict.fromkeys(
+        ["uk", "u.k.", "great britain", "britain", "england", "scotland", "wales", "northern ireland"], "United Kingdom"
+    ),
+    "turkey": "Türkiye",
+    "russia": "Russian Federation",
+    "czech republic": "Czechia",
+    "holland": "Netherlands",
+    "the netherlands": "Netherlands",
+    "uae": "United Arab Emirates",
+    "ivory coast": "Côte d'Ivoire",
+    "swaziland": "Eswatini",
+    "burma": "Myanmar",
+    "korea": "South Korea",
+    "republic of korea": "South Korea",
 }
 
 

@@ -122,14 +122,23 @@ def _table_changes(label: str, old: dict, new: dict) -> list[str]:
         lines.append(f"{name}: column{'s' if len(lost) != 1 else ''} removed: " + ", ".join(f"“{h}”" for h in lost))
     keys_old = [k for k in old if k != "\0header"]
     keys_new = [k for k in new if k != "\0header"]
-    for verb, keys in (("added", [k for k in keys_new if k not in old]), ("removed", [k for k in keys_old if k not in new])):
+    for verb, keys in (
+        ("added", [k for k in keys_new if k not in old]),
+        ("removed", [k for k in keys_old if k not in new]),
+    ):
         if keys:
-            lines.append(f"{name}: {len(keys)} row{'s' if len(keys) != 1 else ''} {verb}: "
-                         + "; ".join(_short(k, 50) for k in keys[:5]) + (" …" if len(keys) > 5 else ""))
+            lines.append(
+                f"{name}: {len(keys)} row{'s' if len(keys) != 1 else ''} {verb}: "
+                + "; ".join(_short(k, 50) for k in keys[:5])
+                + (" …" if len(keys) > 5 else "")
+            )
     for key in (k for k in keys_new if k in old):
         before, after = dict(zip(old_header, old[key])), dict(zip(new_header, new[key]))
-        cells = [f"{column}: {_difference(before[column], after[column])}"
-                 for column in new_header if column in before and before[column] != after[column]]
+        cells = [
+            f"{column}: {_difference(before[column], after[column])}"
+            for column in new_header
+            if column in before and before[column] != after[column]
+        ]
         if cells:
             lines.append(f"{name}, row {_short(key, 40)}: " + "; ".join(cells))
     return lines
@@ -142,7 +151,9 @@ def _figure_changes(label: str, old: list[str], new: list[str]) -> list[str]:
     came = [line for line in new if line not in old]
     if not gone and not came:
         return [f"Figure “{label}”: redrawn (same text, other shapes)"]
-    parts = [f"now reads “{_short(c, 60)}”" for c in came[:4]] + [f"no longer “{_short(g, 60)}”" for g in gone[:4] if not came]
+    parts = [f"now reads “{_short(c, 60)}”" for c in came[:4]] + [
+        f"no longer “{_short(g, 60)}”" for g in gone[:4] if not came
+    ]
     return [f"Figure “{label}”: " + "; ".join(parts) + (" …" if len(came) > 4 else "")]
 
 
@@ -191,7 +202,9 @@ def describe_changes(root: Path, runs: list[tuple[Path, object, object]]) -> str
     kept = {path for path, _, _ in runs}
     for path in sorted(notebooks_dir(root).rglob("*.ipynb")):
         if path not in kept and ".ipynb_checkpoints" not in path.parts:
-            sections.append(f"Page removed: {path.relative_to(root).as_posix()} (nothing in the data generates it any more)")
+            sections.append(
+                f"Page removed: {path.relative_to(root).as_posix()} (nothing in the data generates it any more)"
+            )
     head = f"Refreshed {len(runs)} notebooks; {len(runs) - unchanged} of them show something new."
     if not sections:
         return head + "\nNothing a reader sees has changed."

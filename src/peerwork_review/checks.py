@@ -44,8 +44,15 @@ def check_unique(table: Table, primary_key: list[str]) -> list[Problem]:
             if value in seen:
                 shown = repr(value[0]) if len(key) == 1 else "(" + ", ".join(map(str, value)) + ")"
                 what = f"duplicate value {shown}" if len(key) == 1 else f"duplicate row for {shown}"
-                problems.append(Problem(table.file, row, key[0], f"{what} (first in row {seen[value]})",
-                                        "each row needs its own value" if len(key) == 1 else "delete one of them"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        row,
+                        key[0],
+                        f"{what} (first in row {seen[value]})",
+                        "each row needs its own value" if len(key) == 1 else "delete one of them",
+                    )
+                )
             else:
                 seen[value] = row
     return problems
@@ -132,17 +139,27 @@ def check_provenance(table: Table) -> list[Problem]:
                     problems.append(Problem(table.file, row, name, "a source is required for the value(s) it covers"))
                 continue
             if not text[:16].lower().startswith(SOURCE_PREFIXES):
-                problems.append(Problem(table.file, row, name, "source must start with one of: " + ", ".join(SOURCE_PREFIXES)))
+                problems.append(
+                    Problem(table.file, row, name, "source must start with one of: " + ", ".join(SOURCE_PREFIXES))
+                )
                 continue
             if not values or INVALID in values:  # the value's own error comes first
                 continue
             says_unknown = text[:16].lower().startswith(UNKNOWN_PREFIXES)
             all_empty = all(v is None for v in values)
             if all_empty and not says_unknown:
-                problems.append(Problem(table.file, row, covered[name][0],
-                                        f"is empty, so {name} must say why ('not found: …' or 'not reported: …')"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        row,
+                        covered[name][0],
+                        f"is empty, so {name} must say why ('not found: …' or 'not reported: …')",
+                    )
+                )
             if not all_empty and says_unknown:
-                problems.append(Problem(table.file, row, name, f"says the value is unknown, but {covered[name][0]} has a value"))
+                problems.append(
+                    Problem(table.file, row, name, f"says the value is unknown, but {covered[name][0]} has a value")
+                )
     return problems
 
 
@@ -160,7 +177,6 @@ def check_later_run_sources(t: dict[str, Table]) -> list[Problem]:
     if first is None:
         return []
     study_run = {r["study_id"]: r["first_search_run_id"] for r in t["studies"].records}
-    report_run = {r["report_id"]: r["first_search_run_id"] for r in t["reports"].records}
     run_of = {
         "search_runs": lambda r: r["search_run_id"],
         "search_databases": lambda r: r["search_run_id"],
@@ -183,8 +199,13 @@ def check_later_run_sources(t: dict[str, Table]) -> list[Problem]:
             for column in sources:
                 text = record[column]
                 if usable(text) and text.lower().startswith("article:"):
-                    problems.append(Problem(
-                        table.file, row, column,
-                        f"cites the article, but this row belongs to search run {found!r}; the article reports run {first!r} only",
-                        "write `extraction:` and where you found it"))
+                    problems.append(
+                        Problem(
+                            table.file,
+                            row,
+                            column,
+                            f"cites the article, but this row belongs to search run {found!r}; the article reports run {first!r} only",
+                            "write `extraction:` and where you found it",
+                        )
+                    )
     return problems

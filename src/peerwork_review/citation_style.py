@@ -100,7 +100,8 @@ class _Parenthetical(BasicAuthorYearParentheticalReferenceStyle):
     def inner(self, role_name):
         author = self.person.author_or_editor_or_title(full="s" in role_name)
         return join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
-            pre_text, reference[join(sep=self.author_year_sep)[author, labelled_year]], post_text]
+            pre_text, reference[join(sep=self.author_year_sep)[author, labelled_year]], post_text
+        ]
 
 
 @dataclass
@@ -108,9 +109,12 @@ class _Textual(BasicAuthorYearTextualReferenceStyle):
     def inner(self, role_name):
         return join(sep=self.text_reference_sep)[
             self.person.author_or_editor_or_title(full="s" in role_name),
-            join[self.bracket.left,
-                 join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[pre_text, reference[labelled_year], post_text],
-                 self.bracket.right]]
+            join[
+                self.bracket.left,
+                join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[pre_text, reference[labelled_year], post_text],
+                self.bracket.right,
+            ],
+        ]
 
 
 @dataclass
@@ -121,13 +125,15 @@ class UniqueAuthorYearReferenceStyle(GroupReferenceStyle):
     person: PersonStyle = field(default_factory=PersonStyle)
 
     def __post_init__(self):
-        self.styles.extend([
-            _Parenthetical(bracket=self.bracket, person=self.person),
-            _Textual(bracket=self.bracket, person=self.person),
-            ExtraAuthorReferenceStyle(bracket=self.bracket, person=self.person),
-            ExtraLabelReferenceStyle(bracket=self.bracket),
-            ExtraEmptyReferenceStyle(),
-        ])
+        self.styles.extend(
+            [
+                _Parenthetical(bracket=self.bracket, person=self.person),
+                _Textual(bracket=self.bracket, person=self.person),
+                ExtraAuthorReferenceStyle(bracket=self.bracket, person=self.person),
+                ExtraLabelReferenceStyle(bracket=self.bracket),
+                ExtraEmptyReferenceStyle(),
+            ]
+        )
         super().__post_init__()
 
 
@@ -138,8 +144,9 @@ def register() -> None:
     pybtex.plugin.register_plugin("pybtex.style.labels", NAME, UniqueAuthorYearLabels, force=True)
     pybtex.plugin.register_plugin("pybtex.style.sorting", NAME, LabelOrder, force=True)
     pybtex.plugin.register_plugin("pybtex.style.formatting", NAME, UniqueAuthorYearStyle, force=True)
-    sphinxcontrib.bibtex.plugin.register_plugin("sphinxcontrib.bibtex.style.referencing", NAME,
-                                                UniqueAuthorYearReferenceStyle, force=True)
+    sphinxcontrib.bibtex.plugin.register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", NAME, UniqueAuthorYearReferenceStyle, force=True
+    )
     _cache_plugin_lookups()
 
 

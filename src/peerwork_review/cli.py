@@ -29,11 +29,16 @@ def _validate(root: Path, args) -> int:
         review = load(root)
     except DataError as exc:
         print(exc, file=sys.stderr)
-        print("\nThe data are not valid; nothing was built. Fix the problems above and run `make validate` again.", file=sys.stderr)
+        print(
+            "\nThe data are not valid; nothing was built. Fix the problems above and run `make validate` again.",
+            file=sys.stderr,
+        )
         return 1
-    print(f"data/ is valid: {len(review.runs)} search run(s), {len(review.studies)} studies, "
-          f"{len(review.reports)} reports, {len(review.themes)} themes and subthemes, "
-          f"{len(review.figures)} published figures.")
+    print(
+        f"data/ is valid: {len(review.runs)} search run(s), {len(review.studies)} studies, "
+        f"{len(review.reports)} reports, {len(review.themes)} themes and subthemes, "
+        f"{len(review.figures)} published figures."
+    )
     return 0
 
 
@@ -60,9 +65,12 @@ def _workbook(root: Path, args) -> int:
         except (WorkbookError, DataError):
             why = "does not import cleanly, so it may hold edits that are not in data/ yet"
         if why:
-            print(f"{path} already exists and {why}; it was left as it is.\n"
-                  "Import it first (make import), or move it away, or write the new workbook elsewhere "
-                  "(make workbook WORKBOOK=other.xlsx).", file=sys.stderr)
+            print(
+                f"{path} already exists and {why}; it was left as it is.\n"
+                "Import it first (make import), or move it away, or write the new workbook elsewhere "
+                "(make workbook WORKBOOK=other.xlsx).",
+                file=sys.stderr,
+            )
             return 1
     shown = os.path.relpath(write_workbook(root, path))
     print(f"Wrote {shown}. Edit it, save it as .xlsx, then run: make import WORKBOOK={shown}")
@@ -79,7 +87,10 @@ def _import(root: Path, args) -> int:
         print(exc, file=sys.stderr)
         print("\nNothing was imported; data/ is unchanged. Fix the workbook and import it again.", file=sys.stderr)
         return 1
-    print(f"{workbook.name} is valid." + (" What changed:" if lines else " It matches data/ exactly; nothing was changed."))
+    print(
+        f"{workbook.name} is valid."
+        + (" What changed:" if lines else " It matches data/ exactly; nothing was changed.")
+    )
     for line in lines:
         print(line)
     if lines:
@@ -102,7 +113,9 @@ def _check(root: Path, args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="peerwork-review", description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=None, help="project folder (default: found from the current folder)")
+    parser.add_argument(
+        "--root", type=Path, default=None, help="project folder (default: found from the current folder)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="check data/ and list every problem")
     sub.add_parser("refresh", help="re-execute the notebooks in place and print what changed")
@@ -110,14 +123,24 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--builder", default="html", help="Sphinx builder (html, singlehtml, linkcheck)")
     build.add_argument("sphinx_args", nargs=argparse.REMAINDER, help="further options for jupyter-book build")
     sub.add_parser("workbook", help="write the data as a workbook (.xlsx) to edit").add_argument(
-        "--out", type=Path, default=None, help="where to write it (default: artifacts/peerwork-review-data.xlsx)")
+        "--out", type=Path, default=None, help="where to write it (default: artifacts/peerwork-review-data.xlsx)"
+    )
     sub.add_parser("import", help="check an edited workbook and write it into data/").add_argument(
-        "workbook", type=Path, help="the edited .xlsx file")
+        "workbook", type=Path, help="the edited .xlsx file"
+    )
     sub.add_parser("check", help="re-derive every figure and say what differs from the stored outputs")
     sub.add_parser("pdf", help="build the whole book as one PDF (needs Chromium)")
     args = parser.parse_args(argv)
     root = (args.root or paths.project_root()).resolve()
-    commands = {"validate": _validate, "refresh": _refresh, "build": _build, "workbook": _workbook, "import": _import, "check": _check, "pdf": _pdf}
+    commands = {
+        "validate": _validate,
+        "refresh": _refresh,
+        "build": _build,
+        "workbook": _workbook,
+        "import": _import,
+        "check": _check,
+        "pdf": _pdf,
+    }
     return commands[args.command](root, args)
 
 

@@ -97,7 +97,11 @@ def _closure(review: Review, figure_ids: set[str]) -> str | None:
     """The stated sum saying exactly these categories add up to the included studies, if the article states one."""
     for check in rows(review.checks):
         terms = parse_expression(check["expression"])
-        if check["figure_id"] == "studies_included" and all(s > 0 for s, _ in terms) and {n for _, n in terms} == figure_ids:
+        if (
+            check["figure_id"] == "studies_included"
+            and all(s > 0 for s, _ in terms)
+            and {n for _, n in terms} == figure_ids
+        ):
             return check["check_id"]
     return None
 
@@ -106,41 +110,57 @@ def _closure(review: Review, figure_ids: set[str]) -> str | None:
 class Completion:
     """What the published counts allow for the studies whose value is unknown."""
 
-    reasons: tuple[str, ...]   # why no completion fits (empty when one does)
-    allowed: tuple[str, ...]   # the values an unknown study takes in some completion
-    implied: tuple[str, ...]   # sentences: how many unknown studies must take which value
+    reasons: tuple[str, ...]  # why no completion fits (empty when one does)
+    allowed: tuple[str, ...]  # the values an unknown study takes in some completion
+    implied: tuple[str, ...]  # sentences: how many unknown studies must take which value
 
     @property
     def consistent(self) -> bool:
         return not self.reasons
 
 
-def _split(known: Counter, unknown: int, counts: dict[str, int], closed: bool, n: int, what: str) -> tuple[list[str], dict[str, int], int]:
+def _split(
+    known: Counter, unknown: int, counts: dict[str, int], closed: bool, n: int, what: str
+) -> tuple[list[str], dict[str, int], int]:
     """Reasons no completion fits, the unknown studies each counted category must take, and the rest."""
     reasons = []
     for category, count in counts.items():
         if known[category] > count:
-            reasons.append(f"the dataset already has {known[category]} studies with {what} '{category}', more than the published {count}")
+            reasons.append(
+                f"the dataset already has {known[category]} studies with {what} '{category}', more than the published {count}"
+            )
     if closed:
         for category, k in sorted((c, k) for c, k in known.items() if c not in counts and k):
-            reasons.append(f"{_studies(k)} {'has' if k == 1 else 'have'} {what} '{category}', which the article's complete breakdown does not list")
+            reasons.append(
+                f"{_studies(k)} {'has' if k == 1 else 'have'} {what} '{category}', which the article's complete breakdown does not list"
+            )
         if sum(counts.values()) != n:
-            reasons.append(f"the article's breakdown adds up to {sum(counts.values())} studies, but the dataset has {n}")
+            reasons.append(
+                f"the article's breakdown adds up to {sum(counts.values())} studies, but the dataset has {n}"
+            )
     deficits = {c: max(count - known[c], 0) for c, count in counts.items()}
     need = sum(deficits.values())
     if need > unknown:
         reasons.append(f"the published counts need {need} more studies than the {unknown} whose {what} is unknown")
     leftover = max(unknown - need, 0)
     if closed and leftover and not reasons:
-        reasons.append(f"{_studies(leftover)} whose {what} is unknown would take a value the article's complete breakdown does not list")
+        reasons.append(
+            f"{_studies(leftover)} whose {what} is unknown would take a value the article's complete breakdown does not list"
+        )
     return reasons, deficits, leftover
 
 
 def _deficit_sentences(unknown: int, deficits: dict[str, int], what: str) -> list[str]:
-    return [f"of the {_studies(unknown)} with no {what}, exactly {d} {'is' if d == 1 else 'are'} '{c}'" for c, d in deficits.items() if d]
+    return [
+        f"of the {_studies(unknown)} with no {what}, exactly {d} {'is' if d == 1 else 'are'} '{c}'"
+        for c, d in deficits.items()
+        if d
+    ]
 
 
-def complete_categories(values: dict[str, str | None], counts: dict[str, int], closed: bool, domain: tuple[str, ...], what: str) -> Completion:
+def complete_categories(
+    values: dict[str, str | None], counts: dict[str, int], closed: bool, domain: tuple[str, ...], what: str
+) -> Completion:
     """One value per study from ``domain``; ``counts`` are the published counts; ``closed`` when
     the article says its counts add up to every study (so values it does not count are absent)."""
     unknown = [s for s, v in values.items() if v is None]
@@ -148,18 +168,27 @@ def complete_categories(values: dict[str, str | None], counts: dict[str, int], c
     reasons, deficits, leftover = _split(known, len(unknown), counts, closed, len(values), what)
     others = [c for c in domain if c not in counts] if not closed else []
     if leftover and not others and not reasons:
-        reasons.append(f"{_studies(leftover)} whose {what} is unknown would be left over, and every {what} the data allow is counted")
+        reasons.append(
+            f"{_studies(leftover)} whose {what} is unknown would be left over, and every {what} the data allow is counted"
+        )
     if reasons:
         return Completion(tuple(reasons), (), ())
     allowed = tuple([c for c in domain if deficits.get(c)] + (others if leftover else []))
     implied = _deficit_sentences(len(unknown), deficits, what)
     if leftover:
-        implied.append(f"the other {leftover} {'is' if leftover == 1 else 'are'} {' or '.join(repr(c) for c in others)}")
+        implied.append(
+            f"the other {leftover} {'is' if leftover == 1 else 'are'} {' or '.join(repr(c) for c in others)}"
+        )
     return Completion((), allowed, tuple(implied) if unknown else ())
 
 
-def complete_locations(values: dict[str, str | None], multi_countries: set[str], counts: dict[str, int], closed: bool,
-                       distinct: dict[str, int]) -> Completion:
+def complete_locations(
+    values: dict[str, str | None],
+    multi_countries: set[str],
+    counts: dict[str, int],
+    closed: bool,
+    distinct: dict[str, int],
+) -> Completion:
     """Locations: a country, or ``derive.MULTIPLE``; any country may occur. ``multi_countries``
     are the countries of the known multi-country studies; ``distinct`` may hold the published
     numbers of countries among single-country studies (``main_countries``) and across
@@ -178,7 +207,9 @@ def complete_locations(values: dict[str, str | None], multi_countries: set[str],
         found = []
         low, high = base + (1 if singles and not extra else 0), base + singles
         if "main_countries" in distinct and not low <= distinct["main_countries"] <= high:
-            found.append(f"single-country studies would cover {low}–{high} countries, not the published {distinct['main_countries']}")
+            found.append(
+                f"single-country studies would cover {low}–{high} countries, not the published {distinct['main_countries']}"
+            )
         added = deficits.get(derive.MULTIPLE, 0) + multis
         if "multi_country_countries" in distinct:
             wanted, have = distinct["multi_country_countries"], len(multi_countries)
@@ -197,18 +228,30 @@ def complete_locations(values: dict[str, str | None], multi_countries: set[str],
     allowed += [derive.MULTIPLE] if any(m for _, m in feasible) else []
     allowed += [ANOTHER_COUNTRY] if any(s for s, _ in feasible) else []
     if leftover:
-        implied.append(f"the other {leftover} {'is' if leftover == 1 else 'are'} in {' or '.join(allowed[len(implied):])}")
+        implied.append(
+            f"the other {leftover} {'is' if leftover == 1 else 'are'} in {' or '.join(allowed[len(implied) :])}"
+        )
     return Completion((), tuple(allowed), tuple(implied) if unknown else ())
 
 
-def _family(family_id: str, title: str, ids: tuple[str, ...], cells: tuple[Cell, ...], done: Completion, domain_size: int | None) -> Family:
+def _family(
+    family_id: str, title: str, ids: tuple[str, ...], cells: tuple[Cell, ...], done: Completion, domain_size: int | None
+) -> Family:
     narrowed = domain_size is None or len(done.allowed) < domain_size
     implications = tuple(Implication(c, done.allowed, ids) for c in cells) if done.consistent and narrowed else ()
     return Family(family_id, title, ids, cells, done.consistent, done.reasons, done.implied, implications)
 
 
-def _category_family(review: Review, family_id: str, title: str, values: dict[str, str | None], file: str, column: str,
-                     domain: tuple[str, ...], figures: dict[str, tuple[str, int]]) -> Family:
+def _category_family(
+    review: Review,
+    family_id: str,
+    title: str,
+    values: dict[str, str | None],
+    file: str,
+    column: str,
+    domain: tuple[str, ...],
+    figures: dict[str, tuple[str, int]],
+) -> Family:
     closure = _closure(review, set(figures))
     done = complete_categories(values, dict(figures.values()), closure is not None, domain, column)
     cells = tuple(Cell(file, s, column) for s in sorted(s for s, v in values.items() if v is None))
@@ -225,7 +268,9 @@ def _location_family(review: Review, figures: dict[str, tuple[str, int]], distin
     multi = {c for cs, loc in zip(locations["countries"], locations["location"]) if loc == derive.MULTIPLE for c in cs}
     closure = _closure(review, set(figures))
     done = complete_locations(values, multi, dict(figures.values()), closure is not None, distinct)
-    cells = tuple(Cell("data/study_countries.csv", s, "country") for s in sorted(s for s, v in values.items() if v is None))
+    cells = tuple(
+        Cell("data/study_countries.csv", s, "country") for s in sorted(s for s, v in values.items() if v is None)
+    )
     return _family("location", "Study locations", _ids(figures, closure) + tuple(distinct), cells, done, None)
 
 
@@ -240,8 +285,18 @@ def _sum_families(review: Review) -> list[Family]:
         total = sum(sign * values[name] for sign, name in terms)
         ok = total == values[check["figure_id"]]
         reasons = () if ok else (f"the parts add up to {total:,}, not {values[check['figure_id']]:,}",)
-        out.append(Family(f"sum-{check['check_id']}", f"Stated sum: {check['description']}",
-                          (check["figure_id"],) + tuple(n for _, n in terms), (), ok, reasons, (), ()))
+        out.append(
+            Family(
+                f"sum-{check['check_id']}",
+                f"Stated sum: {check['description']}",
+                (check["figure_id"],) + tuple(n for _, n in terms),
+                (),
+                ok,
+                reasons,
+                (),
+                (),
+            )
+        )
     return out
 
 
@@ -268,15 +323,41 @@ def builders(review: Review) -> list[tuple[str, Callable[[], Family]]]:
             elif prevalence_theme(r["figure_id"]) in themes:
                 prevalence[prevalence_theme(r["figure_id"])] = (r["figure_id"], published(r))
         if "location" in groups or distinct:
-            out.append(("location", lambda s=scoped, g=groups, d=distinct: _location_family(s, g.get("location", {}), d)))
+            out.append(
+                ("location", lambda s=scoped, g=groups, d=distinct: _location_family(s, g.get("location", {}), d))
+            )
         if "design" in groups:
-            out.append(("design", lambda s=scoped, g=groups: _category_family(
-                s, "design", "Study designs", _values(s.studies["study_id"], s.studies["design"]), "data/studies.csv", "design",
-                enums[("studies", "design")], g["design"])))
+            out.append(
+                (
+                    "design",
+                    lambda s=scoped, g=groups: _category_family(
+                        s,
+                        "design",
+                        "Study designs",
+                        _values(s.studies["study_id"], s.studies["design"]),
+                        "data/studies.csv",
+                        "design",
+                        enums[("studies", "design")],
+                        g["design"],
+                    ),
+                )
+            )
         if "quality" in groups:
-            out.append(("quality", lambda s=scoped, g=groups: _category_family(
-                s, "quality", "Quality ratings (MMAT)", _values(s.quality["study_id"], s.quality["mmat_rating"]), "data/quality_appraisal.csv",
-                "mmat_rating", enums[("quality_appraisal", "mmat_rating")], g["quality"])))
+            out.append(
+                (
+                    "quality",
+                    lambda s=scoped, g=groups: _category_family(
+                        s,
+                        "quality",
+                        "Quality ratings (MMAT)",
+                        _values(s.quality["study_id"], s.quality["mmat_rating"]),
+                        "data/quality_appraisal.csv",
+                        "mmat_rating",
+                        enums[("quality_appraisal", "mmat_rating")],
+                        g["quality"],
+                    ),
+                )
+            )
         out += _theme_families(scoped, prevalence)
     out += [(family.family_id, lambda f=family: f) for family in _sum_families(review)]
     return out

@@ -15,8 +15,9 @@ from .consistency import NO, TABLE_3, YES, Cell, Family, Implication, _studies, 
 from .model import Review
 
 
-def complete_theme_tree(studies: list[str], root: str, children: list[str], support: dict[str, set[str]],
-                        counts: dict[str, int]) -> tuple[list[str], list[tuple[str, str, str, tuple[str, ...]]]]:
+def complete_theme_tree(
+    studies: list[str], root: str, children: list[str], support: dict[str, set[str]], counts: dict[str, int]
+) -> tuple[list[str], list[tuple[str, str, str, tuple[str, ...]]]]:
     """Closed form for one theme ``root`` with subthemes ``children``.
 
     Unknowns: whether each study not cited for a theme supports it. Constraints: the
@@ -31,11 +32,15 @@ def complete_theme_tree(studies: list[str], root: str, children: list[str], supp
     c_root = counts.get(root)
     reasons = []
     if c_root is not None and not len(support[root]) <= c_root <= n:
-        reasons.append(f"'{root}' is published as {c_root} studies, but {len(support[root])} are cited for it (with its subthemes), of {n}")
+        reasons.append(
+            f"'{root}' is published as {c_root} studies, but {len(support[root])} are cited for it (with its subthemes), of {n}"
+        )
     ceiling = c_root if c_root is not None else n
     for u in children:
         if u in counts and not len(support[u]) <= counts[u] <= ceiling:
-            reasons.append(f"'{u}' is published as {counts[u]} studies, but {len(support[u])} are cited for it and at most {ceiling} can support its theme")
+            reasons.append(
+                f"'{u}' is published as {counts[u]} studies, but {len(support[u])} are cited for it and at most {ceiling} can support its theme"
+            )
     if reasons:
         return reasons, []
     full = [u for u in children if counts.get(u) == n]
@@ -64,8 +69,15 @@ def complete_theme_tree(studies: list[str], root: str, children: list[str], supp
     return reasons, forced
 
 
-def _theme_tree(review: Review, root: str, children: list[str], support: dict[str, set[str]], counts: dict[str, int],
-                figure_of: dict[str, str], names: dict[str, str]) -> Family:
+def _theme_tree(
+    review: Review,
+    root: str,
+    children: list[str],
+    support: dict[str, set[str]],
+    counts: dict[str, int],
+    figure_of: dict[str, str],
+    names: dict[str, str],
+) -> Family:
     studies = list(review.studies["study_id"])
     members = [root] + children
     reasons, forced = complete_theme_tree(studies, root, children, support, counts)
@@ -76,10 +88,15 @@ def _theme_tree(review: Review, root: str, children: list[str], support: dict[st
         for t in members:
             reasons = [r.replace(f"'{t}'", f"'{names[t]}'") for r in reasons]
         return Family(f"theme-{root}", title, figures, cells, False, tuple(reasons), (), ())
-    implications = tuple(Implication(Cell(TABLE_3, s, t), (value,), tuple(figure_of[b] for b in because))
-                         for s, t, value, because in forced)
-    implied = tuple(f"'{names[t]}': {counts[t] - len(support[t])} of the {_studies(len(studies) - len(support[t]))} not cited for it must support it"
-                    for t in members if t in counts and len(support[t]) < len(studies))
+    implications = tuple(
+        Implication(Cell(TABLE_3, s, t), (value,), tuple(figure_of[b] for b in because))
+        for s, t, value, because in forced
+    )
+    implied = tuple(
+        f"'{names[t]}': {counts[t] - len(support[t])} of the {_studies(len(studies) - len(support[t]))} not cited for it must support it"
+        for t in members
+        if t in counts and len(support[t]) < len(studies)
+    )
     return Family(f"theme-{root}", title, figures, cells, True, (), implied, implications)
 
 
@@ -123,7 +140,11 @@ def _theme_families(review: Review, prevalence: dict[str, tuple[str, int]]) -> l
         if parent is not None and parent in parents:
             children.setdefault(parent, []).append(theme)
     roots = [t for t in derive.ordered_themes(review)["theme_id"] if parents[t] is None or parents[t] not in parents]
-    return [(f"theme-{root}", lambda root=root: _theme_tree(review, root, children.get(root, []), cited(), counts, figure_of, names))
-            for root in roots if any(t in counts for t in [root] + children.get(root, []))]
-
-
+    return [
+        (
+            f"theme-{root}",
+            lambda root=root: _theme_tree(review, root, children.get(root, []), cited(), counts, figure_of, names),
+        )
+        for root in roots
+        if any(t in counts for t in [root] + children.get(root, []))
+    ]

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cells
-from .errors import Problem
 from .descriptor import Resource
+from .errors import Problem
 from .schema import CellError, FieldSpec
 
 
@@ -55,16 +55,32 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     if not raw.strip():
         return None, [Problem(file, None, None, "file is empty: it needs at least the header row")]
     if raw.startswith(b"\xef\xbb\xbf"):
-        return None, [Problem(file, 1, None, "file starts with a byte order mark (BOM)", "save it as UTF-8 without BOM")]
+        return None, [
+            Problem(file, 1, None, "file starts with a byte order mark (BOM)", "save it as UTF-8 without BOM")
+        ]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [Problem(file, 1, None, "file is UTF-16 encoded", "save it as UTF-8")]
     if b"\x00" in raw:
         if raw.count(0) >= len(raw) // 3:  # UTF-16 text in the Latin alphabet: every other byte
-            return None, [Problem(file, 1, None, "file looks like UTF-16 without a byte order mark (every other byte is zero)",
-                                  "save it as UTF-8 ('CSV UTF-8' or 'Unicode (UTF-8)')")]
+            return None, [
+                Problem(
+                    file,
+                    1,
+                    None,
+                    "file looks like UTF-16 without a byte order mark (every other byte is zero)",
+                    "save it as UTF-8 ('CSV UTF-8' or 'Unicode (UTF-8)')",
+                )
+            ]
         line = raw[: raw.index(0)].count(b"\n") + 1
-        return None, [Problem(file, line, None, "contains NUL bytes (invisible zero characters), so the file may be damaged",
-                              "retype the damaged cells and save the file again as UTF-8 CSV")]
+        return None, [
+            Problem(
+                file,
+                line,
+                None,
+                "contains NUL bytes (invisible zero characters), so the file may be damaged",
+                "retype the damaged cells and save the file again as UTF-8 CSV",
+            )
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -76,8 +92,15 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         text = text.replace("\r", "\n")
     if not text.endswith("\n"):
         last = text.count("\n") + 1
-        return None, [Problem(file, last, None, "the file does not end with a line break, so it may have been cut off",
-                              f"check that row {last} is complete, then end it with a line break and save")]
+        return None, [
+            Problem(
+                file,
+                last,
+                None,
+                "the file does not end with a line break, so it may have been cut off",
+                f"check that row {last} is complete, then end it with a line break and save",
+            )
+        ]
     return text, []
 
 
@@ -91,8 +114,15 @@ def _check_header(header: list[str], names: list[str], file: str) -> list[Proble
             problems.append(Problem(file, 1, name.strip(), "column name has leading or trailing spaces", "delete them"))
         elif name not in names:
             meant = cells.closest(name, names)
-            problems.append(Problem(file, 1, name, "unexpected column (not in datapackage.json)",
-                                    f"did you mean {meant!r}?" if meant else None))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    name,
+                    "unexpected column (not in datapackage.json)",
+                    f"did you mean {meant!r}?" if meant else None,
+                )
+            )
     stripped = [h.strip() for h in header]
     for name in names:
         if name not in stripped:
@@ -102,8 +132,14 @@ def _check_header(header: list[str], names: list[str], file: str) -> list[Proble
     return problems
 
 
-_WHAT = {"yearmonth": "a year and month (YYYY-MM)", "date": "a date (YYYY-MM-DD)", "integer": "a whole number",
-         "number": "a number", "year": "a year", "boolean": "a yes/no value"}
+_WHAT = {
+    "yearmonth": "a year and month (YYYY-MM)",
+    "date": "a date (YYYY-MM-DD)",
+    "integer": "a whole number",
+    "number": "a number",
+    "year": "a year",
+    "boolean": "a yes/no value",
+}
 
 
 def _spreadsheet_dates(file: str, spec: FieldSpec, found: list[tuple[int, str]]) -> Problem:
@@ -113,7 +149,9 @@ def _spreadsheet_dates(file: str, spec: FieldSpec, found: list[tuple[int, str]])
     hint = f"; {guesses[0][0]!r} was probably {guesses[0][1]!r}" if guesses else ""
     what = _WHAT.get(spec.type, "an identifier or code")
     return Problem(
-        file, rows[0], spec.name,
+        file,
+        rows[0],
+        spec.name,
         f"{rows_text(rows)} hold{'s' if len(rows) == 1 else ''} dates ({', '.join(map(repr, examples))}) where "
         f"{what} belongs: a spreadsheet program turned what was typed into dates{hint}",
         "format the column as Text (select it, Format Cells, Text), type the values again and save as CSV",
@@ -139,8 +177,15 @@ def read_table(data: Path, resource: Resource) -> tuple[Table, list[Problem]]:
     try:
         lines = list(reader)
     except csv.Error as exc:
-        return table, [Problem(file, reader.line_num, None, f"the file is not valid CSV: {exc}",
-                               "a cell that starts with a double quote must end with one")]
+        return table, [
+            Problem(
+                file,
+                reader.line_num,
+                None,
+                f"the file is not valid CSV: {exc}",
+                "a cell that starts with a double quote must end with one",
+            )
+        ]
     header, body = lines[0], lines[1:]
     specs = {spec.name: spec for spec in resource.fields}
     problems = _check_header(header, list(specs), file)
@@ -155,8 +200,15 @@ def read_table(data: Path, resource: Resource) -> tuple[Table, list[Problem]]:
             problems.append(Problem(file, row, None, "blank row", "delete it"))
             continue
         if len(values) != len(header):
-            problems.append(Problem(file, row, None, f"has {len(values)} fields but the header has {len(header)}",
-                                    "check for a missing or extra comma, or a cell that should be in quotes"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    None,
+                    f"has {len(values)} fields but the header has {len(header)}",
+                    "check for a missing or extra comma, or a cell that should be in quotes",
+                )
+            )
             continue
         record = {}
         for (name, spec), value in zip(columns, values):

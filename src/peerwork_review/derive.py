@@ -92,7 +92,9 @@ def multi_country_range(review: Review) -> Range:
     multi = loc[loc["location"] == MULTIPLE]
     distinct = len({c for cs in multi["countries"] for c in cs})
     unknown = loc[loc["location"].isna()].index
-    return Range(distinct, distinct if unknown.empty else None, _missing(unknown, "data/study_countries.csv", "country"))
+    return Range(
+        distinct, distinct if unknown.empty else None, _missing(unknown, "data/study_countries.csv", "country")
+    )
 
 
 def count_table(values: pd.Series, order: list[str] | None = None, label: str = "Category") -> pd.DataFrame:
@@ -103,7 +105,9 @@ def count_table(values: pd.Series, order: list[str] | None = None, label: str = 
         rank = {v: i for i, v in enumerate(order + [NOT_KNOWN])}
         counts = counts.assign(_rank=counts[label].map(lambda v: rank.get(v, len(rank)))).sort_values(["_rank", label])
     else:
-        counts = counts.assign(_last=counts[label] == NOT_KNOWN).sort_values(["_last", "Studies", label], ascending=[True, False, True])
+        counts = counts.assign(_last=counts[label] == NOT_KNOWN).sort_values(
+            ["_last", "Studies", label], ascending=[True, False, True]
+        )
     return counts.drop(columns=[c for c in counts.columns if c.startswith("_")]).reset_index(drop=True)
 
 
@@ -147,7 +151,9 @@ def _theme_support(review: Review) -> pd.DataFrame:
     coded = coded[coded["study_id"].notna()]
     parent = review.themes.set_index("theme_id")["parent_theme_id"]
     direct = coded[["theme_id", "study_id", "report_id", "source"]].assign(how="cited")
-    rolled = coded[coded["theme_id"].map(parent).notna()].assign(theme_id=lambda d: d["theme_id"].map(parent), how="cited under a subtheme")
+    rolled = coded[coded["theme_id"].map(parent).notna()].assign(
+        theme_id=lambda d: d["theme_id"].map(parent), how="cited under a subtheme"
+    )
     links = pd.concat([direct, rolled[["theme_id", "study_id", "report_id", "source", "how"]]], ignore_index=True)
     # A study cited directly counts once as 'cited', with only the reports cited directly;
     # otherwise as 'cited under a subtheme', with the reports cited there.
@@ -156,7 +162,11 @@ def _theme_support(review: Review) -> pd.DataFrame:
     grouped = (
         links.sort_values(["theme_id", "study_id", "_rank", "report_id", "source"])
         .groupby(["theme_id", "study_id"], sort=True)
-        .agg(how=("how", "first"), reports=("report_id", lambda s: tuple(sorted(set(s)))), sources=("source", lambda s: tuple(dict.fromkeys(s))))
+        .agg(
+            how=("how", "first"),
+            reports=("report_id", lambda s: tuple(sorted(set(s)))),
+            sources=("source", lambda s: tuple(dict.fromkeys(s))),
+        )
         .reset_index()
     )
     return grouped
@@ -169,8 +179,10 @@ def theme_prevalence_range(review: Review, theme_id: str) -> Range:
     uncited = set(review.studies["study_id"]) - cited
     note = ()
     if uncited:
-        note = (f"{len(uncited)} of {len(review.studies)} studies are cited by no finding of this theme in data/finding_reports.csv, "
-                "and no public copy was found of the review's Table 3, which would say whether they support it",)
+        note = (
+            f"{len(uncited)} of {len(review.studies)} studies are cited by no finding of this theme in data/finding_reports.csv, "
+            "and no public copy was found of the review's Table 3, which would say whether they support it",
+        )
     return Range(len(cited), len(review.studies), note)
 
 

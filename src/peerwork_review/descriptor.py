@@ -22,29 +22,47 @@ FILE_NAME = re.compile(r"^[a-z0-9_-]+\.csv$")
 PROVENANCE_KINDS = {"key", "editorial", "self"}
 
 SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues"}
-RESOURCE_KEYS = {"name", "path", "profile", "title", "description", "format", "mediatype", "encoding", "dialect",
-                 "schema", "sources", "licenses"}
+RESOURCE_KEYS = {
+    "name",
+    "path",
+    "profile",
+    "title",
+    "description",
+    "format",
+    "mediatype",
+    "encoding",
+    "dialect",
+    "schema",
+    "sources",
+    "licenses",
+}
 RESOURCE_VALUES = {"profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
-DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True, "doubleQuote": True, "skipInitialSpace": False,
-           "lineTerminator": None}
+DIALECT = {
+    "delimiter": ",",
+    "quoteChar": '"',
+    "header": True,
+    "doubleQuote": True,
+    "skipInitialSpace": False,
+    "lineTerminator": None,
+}
 
 # The resources and fields the package's code reads, with their types (string unless given).
 CONTRACT = {
     "search_runs": "search_run_id label date_start:yearmonth date_end:yearmonth date_start_source date_end_source "
-                   "other_methods other_methods_source",
+    "other_methods other_methods_source",
     "search_databases": "search_run_id database database_source records:integer records_source",
     "prisma_flow": "search_run_id column stage count:integer figure_id source",
     "prisma_exclusion_reasons": "search_run_id column reason count:integer source",
     "studies": "study_id first_search_run_id design design_source methods methods_source setting setting_source "
-               "sample_size:integer sample_size_source participants participants_source data_analysis "
-               "data_analysis_source lived_experience_coauthorship lived_experience_coauthorship_source "
-               "key_findings key_findings_source",
+    "sample_size:integer sample_size_source participants participants_source data_analysis "
+    "data_analysis_source lived_experience_coauthorship lived_experience_coauthorship_source "
+    "key_findings key_findings_source",
     "study_countries": "study_id country source",
     "quality_appraisal": "study_id mmat_rating mmat_rating_source",
     "article_references": "ref_number:integer bib_key source note note_source",
     "reports": "report_id study_id role first_search_run_id article_ref_number:integer source",
     "themes": "theme_id kind parent_theme_id position:integer name name_source placement_source description "
-              "description_source",
+    "description_source",
     "findings": "finding_id search_run_id theme_id position:integer statement locator",
     "finding_reports": "finding_id report_id",
     "published_figures": "figure_id search_run_id topic description value_type value:integer value_text section quote note",
@@ -53,6 +71,7 @@ CONTRACT = {
     "readings": "reading_id alternative_id chosen question alternative evidence source chosen_to_match",
     "reading_changes": "reading_id alternative_id action table key column value",
 }
+
 
 @dataclass(frozen=True)
 class ForeignKey:
@@ -156,10 +175,16 @@ def _parse_resource(raw, index: int, data: Path, report: _Collector) -> Resource
         report(where, "'dialect' must be a JSON object")
     else:
         for key, value in dialect.items():
-            if key not in DIALECT or (DIALECT[key] is not None and value != DIALECT[key]) or (
-                    key == "lineTerminator" and value not in ("\n", "\r\n")):
-                report(where, f"CSV dialect {key}={value!r} is not supported (files are comma-separated UTF-8 "
-                              "with a header row and double quotes)")
+            if (
+                key not in DIALECT
+                or (DIALECT[key] is not None and value != DIALECT[key])
+                or (key == "lineTerminator" and value not in ("\n", "\r\n"))
+            ):
+                report(
+                    where,
+                    f"CSV dialect {key}={value!r} is not supported (files are comma-separated UTF-8 "
+                    "with a header row and double quotes)",
+                )
     problem = _path_problem(raw.get("path"), data)
     if problem:
         report(where, problem)
@@ -187,8 +212,11 @@ def _parse_resource(raw, index: int, data: Path, report: _Collector) -> Resource
         if spec.provenance not in PROVENANCE_KINDS:
             target = next((f for f in fields if f.name == spec.provenance), None)
             if target is None or target.provenance != "self" or target is spec:
-                report(f"{where} field {spec.name!r}", f"provenance {spec.provenance!r} must be 'key', 'editorial', "
-                       "'self' or the name of the source field that covers it")
+                report(
+                    f"{where} field {spec.name!r}",
+                    f"provenance {spec.provenance!r} must be 'key', 'editorial', "
+                    "'self' or the name of the source field that covers it",
+                )
     primary = _names(schema.get("primaryKey", []) or [])
     if primary is None and schema.get("primaryKey") not in (None, []):
         report(where, "'primaryKey' must be a field name or a list of field names")
@@ -207,8 +235,11 @@ def _parse_resource(raw, index: int, data: Path, report: _Collector) -> Resource
         other = _names(reference.get("fields")) if isinstance(reference, dict) else None
         target = reference.get("resource") if isinstance(reference, dict) else None
         if own is None or other is None or not isinstance(target, str) or len(own) != len(other):
-            report(where, f"foreign key {json.dumps(fk)[:120]} must have 'fields' and a 'reference' with "
-                          "'resource' and as many 'fields'")
+            report(
+                where,
+                f"foreign key {json.dumps(fk)[:120]} must have 'fields' and a 'reference' with "
+                "'resource' and as many 'fields'",
+            )
             continue
         for key in own:
             if key not in names:
@@ -243,13 +274,17 @@ def parse(descriptor: dict, data: Path) -> tuple[dict[str, Resource], list[Probl
         for fk in resource.foreign_keys:
             target = resources.get(fk.resource)
             if target is None:
-                report(f"resource {resource.name!r}", f"foreign key points to resource {fk.resource!r}, "
-                                                      "which datapackage.json does not list")
+                report(
+                    f"resource {resource.name!r}",
+                    f"foreign key points to resource {fk.resource!r}, which datapackage.json does not list",
+                )
                 continue
             for key in fk.reference:
                 if key not in [f.name for f in target.fields]:
-                    report(f"resource {resource.name!r}", f"foreign key points to field {key!r}, "
-                                                          f"which resource {target.name!r} does not have")
+                    report(
+                        f"resource {resource.name!r}",
+                        f"foreign key points to field {key!r}, which resource {target.name!r} does not have",
+                    )
     for name, expected in CONTRACT.items():
         if name not in resources:
             report(f"resource {name!r}", "is missing: the book needs it")
@@ -265,7 +300,12 @@ def parse(descriptor: dict, data: Path) -> tuple[dict[str, Resource], list[Probl
     for resource in resources.values():
         linked = {key for fk in resource.foreign_keys for key in fk.fields} | set(resource.primary_key)
         for spec in resource.fields:
-            spec.date_sensitive = (spec.type != "string" or spec.pattern is not None or "enum" in spec.constraints
-                                   or spec.name in linked or spec.provenance == "key")
+            spec.date_sensitive = (
+                spec.type != "string"
+                or spec.pattern is not None
+                or "enum" in spec.constraints
+                or spec.name in linked
+                or spec.provenance == "key"
+            )
             spec.is_plain = spec.plain
     return resources, report.problems

@@ -64,17 +64,36 @@ class DataDictionary(_MystDirective):
                 if c.get("unique"):
                     rules.append("unique")
                 if "enum" in c:
-                    rules.append("one of: " + ", ".join(c["enum"]) if len(c["enum"]) <= 12 else "a country name (ISO 3166-1 list in datapackage.json)")
+                    rules.append(
+                        "one of: " + ", ".join(c["enum"])
+                        if len(c["enum"]) <= 12
+                        else "a country name (ISO 3166-1 list in datapackage.json)"
+                    )
                 if "minimum" in c:
                     rules.append(f"at least {c['minimum']}")
                 if "pattern" in c:
                     rules.append(f"pattern {c['pattern']}")
                 prov = f.get("provenance")
-                prov_text = {"key": "identifier or link", "editorial": "written by this edition", "self": "is a source"}.get(prov, f"source in {prov}")
-                fields.append({"Field": f["name"], "Type": f["type"], "Rules": "; ".join(rules), "Provenance": prov_text, "Description": f.get("description", "")})
+                prov_text = {
+                    "key": "identifier or link",
+                    "editorial": "written by this edition",
+                    "self": "is a source",
+                }.get(prov, f"source in {prov}")
+                fields.append(
+                    {
+                        "Field": f["name"],
+                        "Type": f["type"],
+                        "Rules": "; ".join(rules),
+                        "Provenance": prov_text,
+                        "Description": f.get("description", ""),
+                    }
+                )
             keys = resource["schema"].get("primaryKey", [])
             fks = resource["schema"].get("foreignKeys", [])
-            links = "; ".join(f"{', '.join(fk['fields'])} → {fk['reference']['resource']}.{', '.join(fk['reference']['fields'])}" for fk in fks)
+            links = "; ".join(
+                f"{', '.join(fk['fields'])} → {fk['reference']['resource']}.{', '.join(fk['reference']['fields'])}"
+                for fk in fks
+            )
             anchor = "data-" + "".join(ch if ch.isalnum() else "-" for ch in resource["name"])
             path = resource["path"]
             # The path goes into a role; validation confines it to a plain file name in data/.
@@ -143,8 +162,12 @@ class SourceRegister(_MystDirective):
         tables, _ = read_and_validate(root)
         frame = register_table(tables)
         frame["Address"] = [Markup(f"<{url}>") for url in frame["Address"]]
-        return list_table(frame, "Register of the public sources this edition read values from (data/sources.csv).",
-                          "table-source-register", widths=[16, 30, 8, 6, 28, 12])
+        return list_table(
+            frame,
+            "Register of the public sources this edition read values from (data/sources.csv).",
+            "table-source-register",
+            widths=[16, 30, 8, 6, 28, 12],
+        )
 
 
 class ReferenceNotes(_MystDirective):
@@ -162,10 +185,24 @@ class ReferenceNotes(_MystDirective):
         noted = [r for r in tables["article_references"].records if r.get("note")]
         if not noted:
             return "No entry of references.bib differs from the article's reference list."
-        frame = pd.DataFrame([{"Reference in the article": str(r["ref_number"]), "Entry": cite([r["bib_key"]], "t"),
-                               "How this bibliography differs": r["note"], "Source": r["note_source"]} for r in noted])
-        return list_table(frame, "Entries of this bibliography that differ from the article's reference list.",
-                          "table-reference-notes", widths=[10, 20, 40, 30], sortable=False)
+        frame = pd.DataFrame(
+            [
+                {
+                    "Reference in the article": str(r["ref_number"]),
+                    "Entry": cite([r["bib_key"]], "t"),
+                    "How this bibliography differs": r["note"],
+                    "Source": r["note_source"],
+                }
+                for r in noted
+            ]
+        )
+        return list_table(
+            frame,
+            "Entries of this bibliography that differ from the article's reference list.",
+            "table-reference-notes",
+            widths=[10, 20, 40, 30],
+            sortable=False,
+        )
 
 
 class Colophon(_MystDirective):
@@ -174,7 +211,18 @@ class Colophon(_MystDirective):
     Nothing here depends on the wall clock, so two builds of one commit are identical.
     """
 
-    PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "myst-parser", "sphinxcontrib-bibtex", "pybtex", "pandas", "matplotlib", "nbval", "peerwork-review"]
+    PACKAGES = [
+        "jupyter-book",
+        "sphinx",
+        "myst-nb",
+        "myst-parser",
+        "sphinxcontrib-bibtex",
+        "pybtex",
+        "pandas",
+        "matplotlib",
+        "nbval",
+        "peerwork-review",
+    ]
 
     def markup(self) -> str:
         import pandas as pd
@@ -212,5 +260,3 @@ def colophon_facts(root: Path) -> dict[str, str]:
         except PackageNotFoundError:
             facts[name] = "not installed"
     return facts
-
-

@@ -42,14 +42,32 @@ def check_figure_values(tables: dict) -> list[Problem]:
         number, text = record.get("value"), record.get("value_text")
         if is_numeric(kind):
             if number is None:
-                problems.append(Problem(figures.file, row, "value", f"a figure of type {kind!r} needs its number in value"))
+                problems.append(
+                    Problem(figures.file, row, "value", f"a figure of type {kind!r} needs its number in value")
+                )
             if text is not None:
-                problems.append(Problem(figures.file, row, "value_text", f"a figure of type {kind!r} keeps its number in value; leave value_text empty"))
+                problems.append(
+                    Problem(
+                        figures.file,
+                        row,
+                        "value_text",
+                        f"a figure of type {kind!r} keeps its number in value; leave value_text empty",
+                    )
+                )
             continue
         if number is not None:
-            problems.append(Problem(figures.file, row, "value", f"a figure of type {kind!r} keeps its value in value_text; leave value empty"))
+            problems.append(
+                Problem(
+                    figures.file,
+                    row,
+                    "value",
+                    f"a figure of type {kind!r} keeps its value in value_text; leave value empty",
+                )
+            )
         if text is None:
-            problems.append(Problem(figures.file, row, "value_text", f"a figure of type {kind!r} needs its value in value_text"))
+            problems.append(
+                Problem(figures.file, row, "value_text", f"a figure of type {kind!r} needs its value in value_text")
+            )
         elif isinstance(text, str) and kind in TEXT_FORMS and not TEXT_FORMS[kind][0].match(text):
             problems.append(Problem(figures.file, row, "value_text", f"{text!r} is not {TEXT_FORMS[kind][1]}"))
     for record, row in zip(checks.records, checks.rows):
@@ -58,6 +76,12 @@ def check_figure_values(tables: dict) -> list[Problem]:
         names = [record["figure_id"]] + _TERM.findall(record["expression"])
         for name in names:
             if name in kinds and kinds[name] is not None and not is_numeric(kinds[name]):
-                problems.append(Problem(checks.file, row, "expression" if name != record["figure_id"] else "figure_id",
-                                        f"{name!r} is a figure of type {kinds[name]!r}; a stated sum adds counts only"))
+                problems.append(
+                    Problem(
+                        checks.file,
+                        row,
+                        "expression" if name != record["figure_id"] else "figure_id",
+                        f"{name!r} is a figure of type {kinds[name]!r}; a stated sum adds counts only",
+                    )
+                )
     return problems

@@ -108,9 +108,18 @@ def _draw_codes(ax, codes: np.ndarray) -> None:
 
     colours = ["#f4f4f4", "#a9c6e8", "#1f4e85"]
     ax.imshow(codes, cmap=ListedColormap(colours), vmin=0, vmax=2, aspect="auto", interpolation="nearest")
-    ax.legend(handles=[Patch(color=colours[2], label="cited in this section"), Patch(color=colours[1], label="cited under a subtheme"),
-                       Patch(color=colours[0], label="not cited (support unknown)")],
-              loc="lower left", bbox_to_anchor=(0, 1.01), ncol=3, frameon=False, fontsize=8.5)
+    ax.legend(
+        handles=[
+            Patch(color=colours[2], label="cited in this section"),
+            Patch(color=colours[1], label="cited under a subtheme"),
+            Patch(color=colours[0], label="not cited (support unknown)"),
+        ],
+        loc="lower left",
+        bbox_to_anchor=(0, 1.01),
+        ncol=3,
+        frameon=False,
+        fontsize=8.5,
+    )
 
 
 def _draw_counts(fig, ax, counts: np.ndarray) -> None:
@@ -126,6 +135,14 @@ def _draw_counts(fig, ax, counts: np.ndarray) -> None:
     if max(counts.shape) <= MAX_LABELS:
         for (i, j), value in np.ndenumerate(counts):
             if value:
-                ax.text(j, i, str(value), ha="center", va="center", fontsize=8, color="white" if value > top / 2 else "black")
+                ax.text(
+                    j,
+                    i,
+                    str(value),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if value > top / 2 else "black",
+                )
     bar = fig.colorbar(image, ax=ax, ticks=range(0, top + 1), fraction=0.03, pad=0.02)
     bar.set_label("findings of the section citing the study", fontsize=8.5)

@@ -96,7 +96,9 @@ def _published_figures(review: Review) -> dict[str, dict]:
 def all_theme_counts(review: Review) -> dict[str, ThemeCounts]:
     """Theme id -> its :class:`ThemeCounts`, for every theme, computed together (linear in the data)."""
     cited_ids = set(review.finding_reports["finding_id"])
-    per_theme = review.findings.assign(uncited=~review.findings["finding_id"].isin(cited_ids)).groupby("theme_id")["uncited"]
+    per_theme = review.findings.assign(uncited=~review.findings["finding_id"].isin(cited_ids)).groupby("theme_id")[
+        "uncited"
+    ]
     found, uncited = per_theme.size(), per_theme.sum()
     now = _cited_by_theme(review)
     published = _published_figures(review)
@@ -104,7 +106,9 @@ def all_theme_counts(review: Review) -> dict[str, ThemeCounts]:
     figures = review.figures
     for run in {f["search_run_id"] for f in published.values()}:
         scoped = review.as_of(run)
-        denominator = figures.loc[(figures["figure_id"] == STUDIES_INCLUDED) & (figures["search_run_id"] == run), "value"]
+        denominator = figures.loc[
+            (figures["figure_id"] == STUDIES_INCLUDED) & (figures["search_run_id"] == run), "value"
+        ]
         then[run] = (int(denominator.iloc[0]) if len(denominator) else len(scoped.studies), _cited_by_theme(scoped))
     out = {}
     for theme_id in review.themes["theme_id"]:
@@ -112,15 +116,25 @@ def all_theme_counts(review: Review) -> dict[str, ThemeCounts]:
         figure = published.get(theme_id)
         if figure is not None:
             included, cited = then[figure["search_run_id"]]
-            counts = replace(counts, published=int(figure["value"]), published_run=figure["search_run_id"], note=figure["note"],
-                             published_included=included, cited_in_published_run=cited[theme_id])
+            counts = replace(
+                counts,
+                published=int(figure["value"]),
+                published_run=figure["search_run_id"],
+                note=figure["note"],
+                published_included=included,
+                cited_in_published_run=cited[theme_id],
+            )
         out[theme_id] = counts
     return out
 
 
 def _split(cited: Cited, has_subthemes: bool) -> str:
     via = cited.with_subthemes - cited.here
-    return f" ({value_text(cited.here)} in this section, {value_text(via)} more only under its subthemes)" if has_subthemes and via else ""
+    return (
+        f" ({value_text(cited.here)} in this section, {value_text(via)} more only under its subthemes)"
+        if has_subthemes and via
+        else ""
+    )
 
 
 def _counts_paragraph(review: Review, theme: dict, c: ThemeCounts) -> Markup:
@@ -133,23 +147,33 @@ def _counts_paragraph(review: Review, theme: dict, c: ThemeCounts) -> Markup:
         parts = ["This section holds no findings."]
     now = c.cited
     if c.published is None:
-        parts += [f"The article gives no number of studies for this {kind}.",
-                  f"The findings cite {value_text(now.with_subthemes)} of the {_included(now.included)}{_split(now, subthemes)}."]
+        parts += [
+            f"The article gives no number of studies for this {kind}.",
+            f"The findings cite {value_text(now.with_subthemes)} of the {_included(now.included)}{_split(now, subthemes)}.",
+        ]
         return _join(parts)
     then = c.cited_in_published_run
-    parts.append(f"The article reports that {value_text(c.published)} of its {_included(c.published_included)} support this {kind}; "
-                 f"the findings of its Results cite {value_text(then.with_subthemes)}{_split(then, subthemes)}.")
+    parts.append(
+        f"The article reports that {value_text(c.published)} of its {_included(c.published_included)} support this {kind}; "
+        f"the findings of its Results cite {value_text(then.with_subthemes)}{_split(then, subthemes)}."
+    )
     if c.note:
         parts.append(f"({c.note})")
     if c.published > then.with_subthemes:
-        parts.append(f"The article's figure exceeds the studies its Results cite by {value_text(c.published - then.with_subthemes)}: {TABLE_3_MISSING}.")
+        parts.append(
+            f"The article's figure exceeds the studies its Results cite by {value_text(c.published - then.with_subthemes)}: {TABLE_3_MISSING}."
+        )
     elif c.published == then.with_subthemes:
         parts.append("Its Results cite every study the article counts.")
     else:
-        parts.append(f"Its Results cite {_studies(then.with_subthemes - c.published)} more than the article's figure: the two disagree.")
+        parts.append(
+            f"Its Results cite {_studies(then.with_subthemes - c.published)} more than the article's figure: the two disagree."
+        )
     if review.latest_run != c.published_run:
-        parts.append(f"With the findings of later search runs, {value_text(now.with_subthemes)} of the {_studies(now.included)} now included "
-                     f"are cited{_split(now, subthemes)}.")
+        parts.append(
+            f"With the findings of later search runs, {value_text(now.with_subthemes)} of the {_studies(now.included)} now included "
+            f"are cited{_split(now, subthemes)}."
+        )
     return _join(parts)
 
 
@@ -213,9 +237,12 @@ def study_contributions(review: Review) -> pd.DataFrame:
         themes.setdefault(sid, []).append((rank[tid], f"{names[tid]} ({int(n)})"))
     out = []
     for sid in review.study_order():
-        out.append({
-            "Study": study_citation(review, sid),
-            "Findings citing it": str(int(findings.get(sid, 0))),
-            "Themes and subthemes (findings)": "; ".join(label for _, label in sorted(themes.get(sid, []))) or "none",
-        })
+        out.append(
+            {
+                "Study": study_citation(review, sid),
+                "Findings citing it": str(int(findings.get(sid, 0))),
+                "Themes and subthemes (findings)": "; ".join(label for _, label in sorted(themes.get(sid, [])))
+                or "none",
+            }
+        )
     return pd.DataFrame(out)

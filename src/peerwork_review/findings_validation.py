@@ -20,8 +20,11 @@ _HEADING = re.compile(r"heading '([^']+)'")
 
 def _run_order(tables) -> dict[str, int]:
     """Run id -> its place in time, for the runs whose id and end date passed their own checks."""
-    runs = sorted((r["date_end"], r["search_run_id"]) for r in tables["search_runs"].records
-                  if usable(r["date_end"]) and usable(r["search_run_id"]))
+    runs = sorted(
+        (r["date_end"], r["search_run_id"])
+        for r in tables["search_runs"].records
+        if usable(r["date_end"]) and usable(r["search_run_id"])
+    )
     return {run_id: i for i, (_, run_id) in enumerate(runs)}
 
 
@@ -50,24 +53,48 @@ def problems(tables) -> list[Problem]:
         locator, theme_id = record["locator"], record["theme_id"]
         if isinstance(locator, str):
             if not locator.lower().startswith(LOCATOR_PREFIXES):
-                found.append(Problem(findings.file, row, "locator",
-                                     f"a locator says where the finding stands and starts with one of: {', '.join(LOCATOR_PREFIXES)}"))
+                found.append(
+                    Problem(
+                        findings.file,
+                        row,
+                        "locator",
+                        f"a locator says where the finding stands and starts with one of: {', '.join(LOCATOR_PREFIXES)}",
+                    )
+                )
             elif locator.lower().startswith("article:"):
                 heading = headings.get(theme_id)
                 if isinstance(heading, str) and not locator.startswith(f"article: Results, '{heading}'"):
-                    found.append(Problem(findings.file, row, "locator",
-                                         f"a finding of {theme_id!r} from the article stands in its section: start the locator with \"article: Results, '{heading}'\""))
+                    found.append(
+                        Problem(
+                            findings.file,
+                            row,
+                            "locator",
+                            f"a finding of {theme_id!r} from the article stands in its section: start the locator with \"article: Results, '{heading}'\"",
+                        )
+                    )
         key = (theme_id, record["position"])
         if isinstance(record["position"], int) and isinstance(theme_id, str):
             if key in seen_positions:
-                found.append(Problem(findings.file, row, "position",
-                                     f"position {record['position']} of {theme_id!r} is taken (row {seen_positions[key]}); number the findings of a section 1, 2, 3, …"))
+                found.append(
+                    Problem(
+                        findings.file,
+                        row,
+                        "position",
+                        f"position {record['position']} of {theme_id!r} is taken (row {seen_positions[key]}); number the findings of a section 1, 2, 3, …",
+                    )
+                )
             else:
                 seen_positions[key] = row
     report_run = {r["report_id"]: r["first_search_run_id"] for r in tables["reports"].records}
     for record, row in zip(links.records, links.rows):
         finding_run, cited_run = run_of.get(record["finding_id"]), report_run.get(record["report_id"])
         if finding_run in order and cited_run in order and order[cited_run] > order[finding_run]:
-            found.append(Problem(links.file, row, "report_id",
-                                 f"{record['report_id']!r} was first found by run {cited_run!r}, after the finding's run {finding_run!r}"))
+            found.append(
+                Problem(
+                    links.file,
+                    row,
+                    "report_id",
+                    f"{record['report_id']!r} was first found by run {cited_run!r}, after the finding's run {finding_run!r}",
+                )
+            )
     return found

@@ -14,8 +14,10 @@ from .csvfile import INVALID, Table
 from .errors import Problem
 from .rules import FLOW_EQUATIONS, FLOW_STAGES, INCLUDED_ROLES, rows_of
 
-REASONS_FIX = ("add one row per reason with its count, or one row with reason and count empty and a source "
-               "'not reported: …' saying where the report is silent")
+REASONS_FIX = (
+    "add one row per reason with its count, or one row with reason and count empty and a source "
+    "'not reported: …' saying where the report is silent"
+)
 
 
 class Flow:
@@ -28,16 +30,33 @@ class Flow:
         self.problems: list[Problem] = []
         file = self.table.file
         for record, row in self.table.items():
-            run, column, stage, count, figure_id = (record[k] for k in ("search_run_id", "column", "stage", "count", "figure_id"))
+            run, column, stage, count, figure_id = (
+                record[k] for k in ("search_run_id", "column", "stage", "count", "figure_id")
+            )
             if usable(column, stage) and stage not in FLOW_STAGES.get(column, ()):
-                self.problems.append(Problem(file, row, "stage", f"{stage!r} is not a stage of the {column} column",
-                                             f"allowed: {', '.join(FLOW_STAGES.get(column, []))}"))
+                self.problems.append(
+                    Problem(
+                        file,
+                        row,
+                        "stage",
+                        f"{stage!r} is not a stage of the {column} column",
+                        f"allowed: {', '.join(FLOW_STAGES.get(column, []))}",
+                    )
+                )
             if usable(count, figure_id):
-                self.problems.append(Problem(file, row, "figure_id", "give either a count or a published figure, not both"))
+                self.problems.append(
+                    Problem(file, row, "figure_id", "give either a count or a published figure, not both")
+                )
             figure = figures.get(figure_id) if usable(figure_id) else None
             if figure is not None and usable(figure["search_run_id"], run) and figure["search_run_id"] != run:
-                self.problems.append(Problem(file, row, "figure_id",
-                                             f"figure {figure_id!r} describes run {figure['search_run_id']!r}, not {run!r}"))
+                self.problems.append(
+                    Problem(
+                        file,
+                        row,
+                        "figure_id",
+                        f"figure {figure_id!r} describes run {figure['search_run_id']!r}, not {run!r}",
+                    )
+                )
             if not usable(run, column, stage):
                 continue
             value = count if usable(count) else None
@@ -62,18 +81,37 @@ def _equation(flow: Flow, run: str, column: str, total: str, parts: list[str], l
     if result is not None and None not in rest:
         expected = whole - sum(rest)
         if expected != result:
-            return [Problem(file, flow.row(run, column, total), "count", f"{where}: {total} is {result} but {label} gives {expected}")]
+            return [
+                Problem(
+                    file,
+                    flow.row(run, column, total),
+                    "count",
+                    f"{where}: {total} is {result} but {label} gives {expected}",
+                )
+            ]
         return []
     problems = []
     for name, value in [(total, result), *zip(parts[1:], rest)]:
         if value is not None and value > whole:
-            problems.append(Problem(file, flow.row(run, column, name), "count",
-                                    f"{where}: {name} ({value}) cannot be more than {parts[0]} ({whole})"))
+            problems.append(
+                Problem(
+                    file,
+                    flow.row(run, column, name),
+                    "count",
+                    f"{where}: {name} ({value}) cannot be more than {parts[0]} ({whole})",
+                )
+            )
     known = [v for v in (result, *rest) if v is not None]
     if not problems and sum(known) > whole:
-        problems.append(Problem(file, flow.row(run, column, total), "count",
-                                f"{where}: {' + '.join(n for n, v in zip([total, *parts[1:]], [result, *rest]) if v is not None)} "
-                                f"is {sum(known)}, more than {parts[0]} ({whole})"))
+        problems.append(
+            Problem(
+                file,
+                flow.row(run, column, total),
+                "count",
+                f"{where}: {' + '.join(n for n, v in zip([total, *parts[1:]], [result, *rest]) if v is not None)} "
+                f"is {sum(known)}, more than {parts[0]} ({whole})",
+            )
+        )
     return problems
 
 
@@ -87,18 +125,36 @@ def _included_reports(flow: Flow, run: str, found: int) -> list[Problem]:
             continue
         row = row or flow.row(run, column, "excluded_full_text")
         if excluded > assessed:
-            problems.append(Problem(flow.table.file, flow.row(run, column, "excluded_full_text"), "count",
-                                    f"run {run!r}, {column}: {excluded} reports excluded but only {assessed} assessed"))
+            problems.append(
+                Problem(
+                    flow.table.file,
+                    flow.row(run, column, "excluded_full_text"),
+                    "count",
+                    f"run {run!r}, {column}: {excluded} reports excluded but only {assessed} assessed",
+                )
+            )
         included.append(assessed - excluded)
     known = [n for n in included if n is not None]
     if len(known) == len(included) and sum(known) != found:
-        problems.append(Problem(flow.table.file, row, "count",
-                                f"run {run!r}: reports assessed minus excluded give {sum(known)} included reports, but "
-                                f"data/reports.csv has {found} (role main or additional) first found in this run"))
+        problems.append(
+            Problem(
+                flow.table.file,
+                row,
+                "count",
+                f"run {run!r}: reports assessed minus excluded give {sum(known)} included reports, but "
+                f"data/reports.csv has {found} (role main or additional) first found in this run",
+            )
+        )
     elif known and sum(known) > found:
-        problems.append(Problem(flow.table.file, row, "count",
-                                f"run {run!r}: reports assessed minus excluded give at least {sum(known)} included reports, "
-                                f"but data/reports.csv has only {found} first found in this run"))
+        problems.append(
+            Problem(
+                flow.table.file,
+                row,
+                "count",
+                f"run {run!r}: reports assessed minus excluded give at least {sum(known)} included reports, "
+                f"but data/reports.csv has only {found} first found in this run",
+            )
+        )
     return problems
 
 
@@ -109,11 +165,25 @@ def _records_per_database(flow: Flow, run: str, records: list) -> list[Problem]:
         return []
     row = flow.row(run, "databases", "identified")
     if len(known) == len(records) and sum(known) != identified:
-        return [Problem(flow.table.file, row, "count", f"run {run!r}: records identified ({identified}) differ "
-                        f"from the sum over data/search_databases.csv ({sum(known)})")]
+        return [
+            Problem(
+                flow.table.file,
+                row,
+                "count",
+                f"run {run!r}: records identified ({identified}) differ "
+                f"from the sum over data/search_databases.csv ({sum(known)})",
+            )
+        ]
     if sum(known) > identified:
-        return [Problem(flow.table.file, row, "count", f"run {run!r}: records identified ({identified}) are "
-                        f"fewer than the known records per database in data/search_databases.csv ({sum(known)})")]
+        return [
+            Problem(
+                flow.table.file,
+                row,
+                "count",
+                f"run {run!r}: records identified ({identified}) are "
+                f"fewer than the known records per database in data/search_databases.csv ({sum(known)})",
+            )
+        ]
     return []
 
 
@@ -133,9 +203,17 @@ def check_flow(t: dict[str, Table]) -> tuple[Flow, list[Problem]]:
     for run in runs:
         for column, stages in FLOW_STAGES.items():
             if keys_ok:
-                problems += [Problem(flow.table.file, None, None, f"run {run!r} has no row for stage {stage!r} of the {column} column",
-                                     "add it; if the number is unknown, leave count empty and say why in the source")
-                             for stage in stages if (run, column, stage) not in flow.boxes]
+                problems += [
+                    Problem(
+                        flow.table.file,
+                        None,
+                        None,
+                        f"run {run!r} has no row for stage {stage!r} of the {column} column",
+                        "add it; if the number is unknown, leave count empty and say why in the source",
+                    )
+                    for stage in stages
+                    if (run, column, stage) not in flow.boxes
+                ]
             for total, parts, label in FLOW_EQUATIONS[column]:
                 problems += _equation(flow, run, column, total, parts, label)
         if found is not None:
@@ -160,33 +238,83 @@ def check_exclusion_reasons(t: dict[str, Table], flow: Flow) -> list[Problem]:
             where = f"run {run!r}, {column}"
             if not items:
                 if excluded != 0:
-                    problems.append(Problem(table.file, None, None, f"{where}: no row gives the reasons for excluding full-text reports",
-                                            REASONS_FIX))
+                    problems.append(
+                        Problem(
+                            table.file,
+                            None,
+                            None,
+                            f"{where}: no row gives the reasons for excluding full-text reports",
+                            REASONS_FIX,
+                        )
+                    )
                 continue
             silent = [(r, row) for r, row in items if r["reason"] is None]
             listed = [(r, row) for r, row in items if r["reason"] is not None]
             if silent and listed:
-                problems.append(Problem(table.file, silent[0][1], "reason",
-                                        f"{where}: give either reasons or one row saying they are not reported, not both"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        silent[0][1],
+                        "reason",
+                        f"{where}: give either reasons or one row saying they are not reported, not both",
+                    )
+                )
             elif len(silent) > 1:
-                problems.append(Problem(table.file, silent[1][1], "reason", f"{where}: only one row can say the reasons are not reported"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        silent[1][1],
+                        "reason",
+                        f"{where}: only one row can say the reasons are not reported",
+                    )
+                )
             for record, row in silent:
                 if record["count"] is not None:
-                    problems.append(Problem(table.file, row, "count", "a count needs its reason", "write the reason, or leave the count empty"))
+                    problems.append(
+                        Problem(
+                            table.file,
+                            row,
+                            "count",
+                            "a count needs its reason",
+                            "write the reason, or leave the count empty",
+                        )
+                    )
             seen: dict = {}
             for record, row in listed:
                 if usable(record["reason"]) and record["reason"].lower() in seen:
-                    problems.append(Problem(table.file, row, "reason", f"{where}: reason {record['reason']!r} is listed twice "
-                                            f"(first in row {seen[record['reason'].lower()]})", "add the counts up in one row"))
+                    problems.append(
+                        Problem(
+                            table.file,
+                            row,
+                            "reason",
+                            f"{where}: reason {record['reason']!r} is listed twice "
+                            f"(first in row {seen[record['reason'].lower()]})",
+                            "add the counts up in one row",
+                        )
+                    )
                 seen.setdefault(str(record["reason"]).lower(), row)
             counts = [r["count"] for r, _ in listed]
             known = [c for c in counts if usable(c)]
             if excluded is None or not listed or INVALID in counts:
                 continue
             if len(known) == len(counts) and sum(known) != excluded:
-                problems.append(Problem(table.file, listed[0][1], "count", f"{where}: the reasons' counts add up to {sum(known)}, but "
-                                        f"{excluded} reports were excluded at full text (data/prisma_flow.csv)"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        listed[0][1],
+                        "count",
+                        f"{where}: the reasons' counts add up to {sum(known)}, but "
+                        f"{excluded} reports were excluded at full text (data/prisma_flow.csv)",
+                    )
+                )
             elif sum(known) > excluded:
-                problems.append(Problem(table.file, listed[0][1], "count", f"{where}: the reasons' counts add up to at least "
-                                        f"{sum(known)}, more than the {excluded} reports excluded at full text"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        listed[0][1],
+                        "count",
+                        f"{where}: the reasons' counts add up to at least "
+                        f"{sum(known)}, more than the {excluded} reports excluded at full text",
+                    )
+                )
     return problems

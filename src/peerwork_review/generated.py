@@ -40,37 +40,48 @@ def update_notebook(review: Review, run_id: str):
     run = next(r for r in rows(review.runs) if r["search_run_id"] == run_id)
     name = slug(run_id)
     cells = [
-        _markdown(f"# {escape(run['label'])}\n\n"
-                  "This page is generated from `data/` for one search run after the published review: what the search "
-                  "covered, its PRISMA 2020 flow in the form for updated reviews, the studies it added and what that "
-                  "changed in the review's counts and tables. The published review's own search is on "
-                  "[Search and selection](../01-search-and-selection.ipynb)."),
-        _code("from peerwork_review import notebook, render, updates\n"
-              "review = notebook.setup()\n"
-              f"RUN = {run_id!r}\n"
-              "updates.glue_values(review, RUN)"),
-        _markdown("## The search\n\n"
-                  "{glue:md}`search_summary:myst`"),
-        _code(f"notebook.glue_figure('prisma_flow_{name}', updates.flow_diagram(review, RUN), "
-              "'PRISMA 2020 flow diagram of this search', png=True)"),
+        _markdown(
+            f"# {escape(run['label'])}\n\n"
+            "This page is generated from `data/` for one search run after the published review: what the search "
+            "covered, its PRISMA 2020 flow in the form for updated reviews, the studies it added and what that "
+            "changed in the review's counts and tables. The published review's own search is on "
+            "[Search and selection](../01-search-and-selection.ipynb)."
+        ),
+        _code(
+            "from peerwork_review import notebook, render, updates\n"
+            "review = notebook.setup()\n"
+            f"RUN = {run_id!r}\n"
+            "updates.glue_values(review, RUN)"
+        ),
+        _markdown("## The search\n\n{glue:md}`search_summary:myst`"),
+        _code(
+            f"notebook.glue_figure('prisma_flow_{name}', updates.flow_diagram(review, RUN), "
+            "'PRISMA 2020 flow diagram of this search', png=True)"
+        ),
         # The figure is the SVG the build copies out of the stored output above (as on the search page).
-        _markdown(f"```{{figure}} ../../_build/outputs/prisma_flow_{name}.svg\n"
-                  f":name: fig-prisma-flow-{name}\n"
-                  ":figclass: wide\n:width: 100%\n"
-                  ":alt: PRISMA 2020 flow diagram for an updated review: the studies of the previous version in a column "
-                  "of their own, this search's records from databases and other methods, and the new and total studies "
-                  "included. The numbers are listed in the table that follows. Select the diagram to open it full size.\n\n"
-                  "PRISMA 2020 flow diagram of this search, in the form for updated reviews. Download: "
-                  f"{{download}}`PNG <../../_build/outputs/prisma_flow_{name}.png>`, "
-                  f"{{download}}`SVG <../../_build/outputs/prisma_flow_{name}.svg>`.\n"
-                  "```"),
-        _code(f"render.table(updates.flow_table(review, RUN), caption='Numbers in the flow diagram of this search, with the source of each.',\n"
-              f"             name='table-prisma-flow-{name}', widths=[12, 30, 10, 48])"),
+        _markdown(
+            f"```{{figure}} ../../_build/outputs/prisma_flow_{name}.svg\n"
+            f":name: fig-prisma-flow-{name}\n"
+            ":figclass: wide\n:width: 100%\n"
+            ":alt: PRISMA 2020 flow diagram for an updated review: the studies of the previous version in a column "
+            "of their own, this search's records from databases and other methods, and the new and total studies "
+            "included. The numbers are listed in the table that follows. Select the diagram to open it full size.\n\n"
+            "PRISMA 2020 flow diagram of this search, in the form for updated reviews. Download: "
+            f"{{download}}`PNG <../../_build/outputs/prisma_flow_{name}.png>`, "
+            f"{{download}}`SVG <../../_build/outputs/prisma_flow_{name}.svg>`.\n"
+            "```"
+        ),
+        _code(
+            f"render.table(updates.flow_table(review, RUN), caption='Numbers in the flow diagram of this search, with the source of each.',\n"
+            f"             name='table-prisma-flow-{name}', widths=[12, 30, 10, 48])"
+        ),
         _markdown("## Studies added\n\n{glue:md}`studies_added_sentence:myst`"),
         _code(f"updates.studies_added_table(review, RUN, name='table-studies-added-{name}')"),
-        _markdown("## What changed\n\n"
-                  "Every count and table of the review before this search and after it. Counts that did not change are "
-                  "not listed."),
+        _markdown(
+            "## What changed\n\n"
+            "Every count and table of the review before this search and after it. Counts that did not change are "
+            "not listed."
+        ),
         _code(f"updates.changes_table(review, RUN, name='table-changes-{name}')"),
     ]
     return _notebook(cells, f"update-{name}")
@@ -103,38 +114,54 @@ def themes_notebook(review: Review):
 
     cells = [
         _markdown(THEMES_INTRO),
-        _code("from peerwork_review import findings, figures, notebook, render, statements, tables\n"
-              "review = notebook.setup()\n\n"
-              "notebook.glue_markdown('theme_list', statements.theme_list(review), 'themes and their subthemes')\n"
-              "for theme_id, body in findings.sections(review).items():\n"
-              "    notebook.glue_markdown(f'section_{theme_id}', body, f'what the Results report under {theme_id}')"),
+        _code(
+            "from peerwork_review import findings, figures, notebook, render, statements, tables\n"
+            "review = notebook.setup()\n\n"
+            "notebook.glue_markdown('theme_list', statements.theme_list(review), 'themes and their subthemes')\n"
+            "for theme_id, body in findings.sections(review).items():\n"
+            "    notebook.glue_markdown(f'section_{theme_id}', body, f'what the Results report under {theme_id}')"
+        ),
     ]
     for theme in rows(ordered_themes(review)):
         level = "##" if theme["kind"] == "theme" else "###"
-        cells.append(_markdown(f"(theme-{theme['theme_id']})=\n{level} {escape(theme['name'])}\n\n"
-                               f"*{escape(theme['description'])}*\n\n"
-                               f"```{{glue:md}} section_{theme['theme_id']}\n:format: myst\n```"))
+        cells.append(
+            _markdown(
+                f"(theme-{theme['theme_id']})=\n{level} {escape(theme['name'])}\n\n"
+                f"*{escape(theme['description'])}*\n\n"
+                f"```{{glue:md}} section_{theme['theme_id']}\n:format: myst\n```"
+            )
+        )
     cells += [
-        _markdown("## Themes, studies and findings\n\n"
-                  "The tables regenerate the review's Table 3, as far as the Results' citations show it, and its Table 4; "
-                  "the maps show which studies each theme's findings cite."),
-        _code("render.table(tables.themes_and_references(review), name='table-themes-references', article_number=3,\n"
-              "             widths=[15, 15, 11, 11, 10, 38],\n"
-              "             caption=\"Summary of themes and references, as far as the citations in the article's Results show it: \"\n"
-              "                     \"for each theme, the studies cited in its section. A study cited under a subtheme also counts for its theme.\")"),
-        _code("render.table(tables.themes_and_subthemes(review), name='table-themes', article_number=4, widths=[25, 20, 55],\n"
-              "             caption=\"Themes and subthemes, as in the article; descriptions in this edition's words.\")"),
-        _code("notebook.glue_figure('evidence_map', figures.evidence_map(review), 'Evidence map of studies by theme')\n"
-              "notebook.glue_figure('findings_map', figures.evidence_map(review, by='findings'), 'Findings by study and theme')"),
-        _markdown("```{glue:figure} evidence_map\n:name: fig-evidence-map\n"
-                  ":alt: Heatmap with the included studies as rows and the themes and subthemes as columns. Dark cells mark a study "
-                  "cited in that section of the Results, light cells a study cited under one of the theme's subthemes, and pale "
-                  "grey cells a study not cited there. The same information is in the table above.\n\n"
-                  "Evidence map: which studies the Results cite for each theme and subtheme.\n```\n\n"
-                  "```{glue:figure} findings_map\n:name: fig-findings-map\n"
-                  ":alt: Heatmap with the included studies as rows and the themes and subthemes as columns; each cell gives the "
-                  "number of the section's findings that cite the study. The findings themselves are in the sections above.\n\n"
-                  "Findings by study and theme: how many of each section's findings cite each study.\n```"),
+        _markdown(
+            "## Themes, studies and findings\n\n"
+            "The tables regenerate the review's Table 3, as far as the Results' citations show it, and its Table 4; "
+            "the maps show which studies each theme's findings cite."
+        ),
+        _code(
+            "render.table(tables.themes_and_references(review), name='table-themes-references', article_number=3,\n"
+            "             widths=[15, 15, 11, 11, 10, 38],\n"
+            '             caption="Summary of themes and references, as far as the citations in the article\'s Results show it: "\n'
+            '                     "for each theme, the studies cited in its section. A study cited under a subtheme also counts for its theme.")'
+        ),
+        _code(
+            "render.table(tables.themes_and_subthemes(review), name='table-themes', article_number=4, widths=[25, 20, 55],\n"
+            '             caption="Themes and subthemes, as in the article; descriptions in this edition\'s words.")'
+        ),
+        _code(
+            "notebook.glue_figure('evidence_map', figures.evidence_map(review), 'Evidence map of studies by theme')\n"
+            "notebook.glue_figure('findings_map', figures.evidence_map(review, by='findings'), 'Findings by study and theme')"
+        ),
+        _markdown(
+            "```{glue:figure} evidence_map\n:name: fig-evidence-map\n"
+            ":alt: Heatmap with the included studies as rows and the themes and subthemes as columns. Dark cells mark a study "
+            "cited in that section of the Results, light cells a study cited under one of the theme's subthemes, and pale "
+            "grey cells a study not cited there. The same information is in the table above.\n\n"
+            "Evidence map: which studies the Results cite for each theme and subtheme.\n```\n\n"
+            "```{glue:figure} findings_map\n:name: fig-findings-map\n"
+            ":alt: Heatmap with the included studies as rows and the themes and subthemes as columns; each cell gives the "
+            "number of the section's findings that cite the study. The findings themselves are in the sections above.\n\n"
+            "Findings by study and theme: how many of each section's findings cite each study.\n```"
+        ),
     ]
     return _notebook(cells, "themes")
 

@@ -23,7 +23,7 @@ METADATA_KEY = "peerwork_review"
 CODE = "notebook code"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _file_digest(path: Path, modified: int, size: int) -> str:
     return _digest(path.read_bytes())
 
@@ -67,7 +67,7 @@ def _imported_modules(source: str, package: str) -> set[str]:
     return found
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _module_imports(path: Path, modified: int) -> frozenset[str]:
     """The package modules one module imports (cached: a check reads each module once, not once per notebook)."""
     return frozenset(_imported_modules(path.read_text(encoding="utf-8"), paths.PACKAGE_DIR.name))

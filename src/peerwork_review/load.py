@@ -18,10 +18,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import descriptor as datapackage, figure_values, findings_validation, paths, readings, rules, sources
+from . import descriptor as datapackage
+from . import figure_values, findings_validation, paths, readings, rules, sources
 from .bibliography import BibEntry, check_bibliography
-from .checks import (KNOWN_PREFIXES, SOURCE_PREFIXES, UNKNOWN_PREFIXES, check_foreign_keys,  # noqa: F401 - re-exported
-                     check_later_run_sources, check_provenance, check_unique)
+from .checks import (  # noqa: F401 - re-exported
+    KNOWN_PREFIXES,
+    SOURCE_PREFIXES,
+    UNKNOWN_PREFIXES,
+    check_foreign_keys,
+    check_later_run_sources,
+    check_provenance,
+    check_unique,
+)
 from .csvfile import INVALID, Table, read_table  # noqa: F401 - re-exported
 from .errors import DataError, Problem
 from .flow_checks import check_exclusion_reasons, check_flow
@@ -40,7 +48,9 @@ def read_descriptor(data: Path) -> dict:
     return descriptor
 
 
-def _cross_file_rules(t: dict[str, Table], bib: dict[str, BibEntry], bib_readable: bool, descriptor: dict) -> list[Problem]:
+def _cross_file_rules(
+    t: dict[str, Table], bib: dict[str, BibEntry], bib_readable: bool, descriptor: dict
+) -> list[Problem]:
     def readable(*names: str) -> bool:
         return all(t[name].readable for name in names)
 

@@ -24,7 +24,11 @@ def project_lock(root: Path, what: str):
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            print(f"Waiting: {holder} is running in this checkout; this {what} starts when it ends.", file=sys.stderr, flush=True)
+            print(
+                f"Waiting: {holder} is running in this checkout; this {what} starts when it ends.",
+                file=sys.stderr,
+                flush=True,
+            )
             fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
         handle.truncate()

@@ -68,7 +68,7 @@ class Review:
     scope: str | None = None  # the run this view stops at; None means every run
 
     @classmethod
-    def from_tables(cls, root: Path, tables: dict, bib: dict[str, BibEntry]) -> "Review":
+    def from_tables(cls, root: Path, tables: dict, bib: dict[str, BibEntry]) -> Review:
         frames = {attr: _frame(tables[name]) for name, attr in TABLES.items()}
         frames["runs"] = frames["runs"].sort_values(["date_end", "search_run_id"], ignore_index=True)
         return cls(root=root, bib=bib, **frames)
@@ -89,7 +89,7 @@ class Review:
         """The published review's own search: the earliest run, whatever later runs add."""
         return self.run_ids[0]
 
-    def as_of(self, run_id: str) -> "Review":
+    def as_of(self, run_id: str) -> Review:
         """The review as it stood after ``run_id``: studies, reports, findings and runs up to that run."""
         if run_id not in self.run_ids:
             raise KeyError(f"unknown search run {run_id!r}")
@@ -99,7 +99,9 @@ class Review:
         reports = self.reports[self.reports["study_id"].isin(ids) | (self.reports["role"] == "not included")]
         findings = self.findings[self.findings["search_run_id"].isin(keep)]
         links = self.finding_reports
-        links = links[links["finding_id"].isin(set(findings["finding_id"])) & links["report_id"].isin(set(reports["report_id"]))]
+        links = links[
+            links["finding_id"].isin(set(findings["finding_id"])) & links["report_id"].isin(set(reports["report_id"]))
+        ]
         return replace(
             self,
             runs=self.runs[self.runs["search_run_id"].isin(keep)],
@@ -189,6 +191,8 @@ def coding_from_findings(findings: pd.DataFrame, finding_reports: pd.DataFrame) 
 
 def rows(frame: pd.DataFrame) -> list[dict]:
     """Records of ``frame`` with None for every missing value (iterrows turns None into NaN)."""
+
     def clean(value):
         return None if value is None or (not isinstance(value, (tuple, list)) and pd.isna(value)) else value
+
     return [{k: clean(v) for k, v in record.items()} for record in frame.to_dict("records")]

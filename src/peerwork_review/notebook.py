@@ -72,4 +72,9 @@ def glue_figure(name: str, figure, label: str, png: bool = False) -> None:
 def glue_download(name: str, frame, label: str) -> None:
     """Glue a table as CSV; the book build writes it out as ``<name>.csv`` for readers to download."""
     text = frame.to_csv(index=False, lineterminator="\n")
-    _publish(name, {"text/csv": text, "text/plain": f"<table: {label}, {len(frame)} rows>"}, label, {"download": f"{name}.csv"})
+    _publish(
+        name,
+        {"text/csv": text, "text/plain": f"<table: {label}, {len(frame)} rows>"},
+        label,
+        {"download": f"{name}.csv"},
+    )

@@ -57,7 +57,9 @@ def outdated_notebooks(root: Path) -> list[str]:
     try:
         plan, generated = _plan(root)
     except DataError as exc:
-        return [f"data/ is not valid, so no notebook can be current ({len(exc.problems)} problems; run `make validate`)"]
+        return [
+            f"data/ is not valid, so no notebook can be current ({len(exc.problems)} problems; run `make validate`)"
+        ]
     problems = []
     for path, notebook in plan.items():
         relative = path.relative_to(root).as_posix()
@@ -72,5 +74,7 @@ def outdated_notebooks(root: Path) -> list[str]:
             problems.append(str(found))
     for path in sorted(notebooks_dir(root).rglob("*.ipynb")):
         if path not in plan and ".ipynb_checkpoints" not in path.parts:
-            problems.append(f"{path.relative_to(root).as_posix()} is no longer part of the book (nothing in the data generates it)")
+            problems.append(
+                f"{path.relative_to(root).as_posix()} is no longer part of the book (nothing in the data generates it)"
+            )
     return problems

@@ -55,9 +55,11 @@ def renumber(env, prefix: str) -> None:
     """Replace Sphinx's running numbers: article numbers where given, ``prefix``-numbers for the rest."""
     article = getattr(env, "peerwork_article_numbers", {})
     for figtype in FIGTYPES:
-        items = sorted((number, docname, node_id)
-                       for docname, types in env.toc_fignumbers.items()
-                       for node_id, number in types.get(figtype, {}).items())
+        items = sorted(
+            (number, docname, node_id)
+            for docname, types in env.toc_fignumbers.items()
+            for node_id, number in types.get(figtype, {}).items()
+        )
         count, seen = 0, {}
         for _, docname, node_id in items:
             if node_id in article.get(docname, {}) and article[docname][node_id] is None:
@@ -65,8 +67,11 @@ def renumber(env, prefix: str) -> None:
             elif node_id in article.get(docname, {}):
                 number = article[docname][node_id]
                 if (figtype, number) in seen:
-                    logger.warning(f"{figtype} {number} of the article is regenerated twice: "
-                                   f"{seen[figtype, number]} and {docname}#{node_id}", location=docname)
+                    logger.warning(
+                        f"{figtype} {number} of the article is regenerated twice: "
+                        f"{seen[figtype, number]} and {docname}#{node_id}",
+                        location=docname,
+                    )
                 seen[figtype, number] = f"{docname}#{node_id}"
                 env.toc_fignumbers[docname][figtype][node_id] = (number,)
             else:

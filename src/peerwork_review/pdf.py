@@ -97,17 +97,21 @@ body.pdf-edition section.pdf-chapter > h2 { font-size: 1.9em; margin-top: 0; }
 #pdf-contents .pdf-page { order: 2; font-variant-numeric: tabular-nums; }
 """
 
-FOOTER = ('<div style="font-size: 8px; width: 100%; padding: 0 12mm; display: flex; justify-content: space-between; '
-          'font-family: sans-serif; color: #555;"><span>{title}</span>'
-          '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+FOOTER = (
+    '<div style="font-size: 8px; width: 100%; padding: 0 12mm; display: flex; justify-content: space-between; '
+    'font-family: sans-serif; color: #555;"><span>{title}</span>'
+    '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
+)
 
 
 def find_browser() -> str:
     """The Chromium to print with: $PEERWORK_CHROMIUM, or the first of BROWSERS on the PATH."""
     chosen = os.environ.get("PEERWORK_CHROMIUM") or next(filter(None, map(shutil.which, BROWSERS)), None)
     if not chosen:
-        raise SystemExit("No Chromium found: install Debian's chromium (apt-get install chromium) "
-                         "or set PEERWORK_CHROMIUM to a Chromium or Chrome executable.")
+        raise SystemExit(
+            "No Chromium found: install Debian's chromium (apt-get install chromium) "
+            "or set PEERWORK_CHROMIUM to a Chromium or Chrome executable."
+        )
     return chosen
 
 
@@ -136,8 +140,10 @@ def toc_parts(root: Path) -> list[dict]:
     import yaml
 
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    return [{"caption": part.get("caption", ""), "docs": [c["file"] for c in part.get("chapters", [])]}
-            for part in toc.get("parts", [])]
+    return [
+        {"caption": part.get("caption", ""), "docs": [c["file"] for c in part.get("chapters", [])]}
+        for part in toc.get("parts", [])
+    ]
 
 
 def _serve(folder: Path):
@@ -158,17 +164,25 @@ def print_pdf(page_file: Path, target: Path, title: str, parts: list[dict]) -> P
     """Print ``page_file`` to ``target`` with numbered contents; returns ``target``."""
     from playwright.sync_api import sync_playwright
 
-    options = dict(format="A4", print_background=True, display_header_footer=True, prefer_css_page_size=True,
-                   outline=True, tagged=True, header_template="<span></span>",
-                   footer_template=FOOTER.format(title=title.replace("&", "&amp;").replace("<", "&lt;")),
-                   margin={"top": "16mm", "bottom": "18mm", "left": "12mm", "right": "12mm"})
+    options = dict(
+        format="A4",
+        print_background=True,
+        display_header_footer=True,
+        prefer_css_page_size=True,
+        outline=True,
+        tagged=True,
+        header_template="<span></span>",
+        footer_template=FOOTER.format(title=title.replace("&", "&amp;").replace("<", "&lt;")),
+        margin={"top": "16mm", "bottom": "18mm", "left": "12mm", "right": "12mm"},
+    )
     folder = page_file.parent.parent
     server = _serve(folder)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=find_browser(),
-                                                 args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+            browser = playwright.chromium.launch(
+                executable_path=find_browser(), args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+            )
             page = browser.new_page()
             # Sphinx writes the single page into book/ but links its files as if it sat at the
             # top of the build, so it is served from there. Offline: the book's own files only.

@@ -134,37 +134,54 @@ def _layout(flow, texts: dict[str, str]) -> tuple[dict[str, _Box], list[tuple], 
 
     new = "new " if updated else ""
     texts = dict(texts)
-    texts.update({
-        "head_db": f"Identification of {new}studies via databases",
-        "head_om": f"Identification of {new}studies via other methods",
-        "head_prev": "Previous studies",
-    })
+    texts.update(
+        {
+            "head_db": f"Identification of {new}studies via databases",
+            "head_om": f"Identification of {new}studies via other methods",
+            "head_prev": "Previous studies",
+        }
+    )
     header = dict(fill=FILLS["header"], edge=EDGES["header"], size=HEADER_PT, weight="bold")
     box("head_db", "db", span=columns["db_side"] + w["db_side"] - columns["db"], **header)
     box("head_om", "om", span=columns["om_side"] + w["om_side"] - columns["om"], **header)
     if updated:
         box("head_prev", "prev", **header)
         box("previous", "prev")
-    for name, column in [("db_identified", "db"), ("db_removed", "db_side"), ("om_identified", "om"),
-                         ("db_screened", "db"), ("db_excluded", "db_side"),
-                         ("db_sought", "db"), ("db_not_retrieved", "db_side"), ("om_sought", "om"), ("om_not_retrieved", "om_side"),
-                         ("db_assessed", "db"), ("db_excluded_full", "db_side"), ("om_assessed", "om"), ("om_excluded_full", "om_side")]:
+    for name, column in [
+        ("db_identified", "db"),
+        ("db_removed", "db_side"),
+        ("om_identified", "om"),
+        ("db_screened", "db"),
+        ("db_excluded", "db_side"),
+        ("db_sought", "db"),
+        ("db_not_retrieved", "db_side"),
+        ("om_sought", "om"),
+        ("om_not_retrieved", "om_side"),
+        ("db_assessed", "db"),
+        ("db_excluded_full", "db_side"),
+        ("om_assessed", "om"),
+        ("om_excluded_full", "om_side"),
+    ]:
         box(name, column)
     box("included", "db", fill=FILLS["included"])
     if updated:
         box("total", "prev", span=columns["db"] + w["db"] - columns["prev"], fill=FILLS["total"])
 
-    rows = [["head_db", "head_om"] + (["head_prev"] if updated else []),
-            ["db_identified", "db_removed", "om_identified"] + (["previous"] if updated else []),
-            ["db_screened", "db_excluded"],
-            ["db_sought", "db_not_retrieved", "om_sought", "om_not_retrieved"],
-            ["db_assessed", "db_excluded_full", "om_assessed", "om_excluded_full"],
-            ["included"]]
+    rows = [
+        ["head_db", "head_om"] + (["head_prev"] if updated else []),
+        ["db_identified", "db_removed", "om_identified"] + (["previous"] if updated else []),
+        ["db_screened", "db_excluded"],
+        ["db_sought", "db_not_retrieved", "om_sought", "om_not_retrieved"],
+        ["db_assessed", "db_excluded_full", "om_assessed", "om_excluded_full"],
+        ["included"],
+    ]
     if updated:
         rows.append(["total"])
     heights = [max(boxes[n].height for n in row) for row in rows]
     # a phase band must hold its label turned on its side
-    label = {name: measure.width(name, FONT_PT, "bold") + 2 * PAD for name in ("Identification", "Screening", "Included")}
+    label = {
+        name: measure.width(name, FONT_PT, "bold") + 2 * PAD for name in ("Identification", "Screening", "Included")
+    }
     heights[1] = max(heights[1], label["Identification"])
     heights[2] += max(0.0, label["Screening"] - (sum(heights[2:5]) + 2 * ROW_GAP))
     heights[5] += max(0.0, label["Included"] - (sum(heights[5:]) + ROW_GAP * (len(heights) - 6)))
@@ -184,10 +201,20 @@ def _layout(flow, texts: dict[str, str]) -> tuple[dict[str, _Box], list[tuple], 
         y = boxes[left].y + boxes[left].height / 2
         return (boxes[left].x + boxes[left].width, y, boxes[right].x, y)
 
-    arrows = [below("db_identified", "db_screened"), below("db_screened", "db_sought"), below("db_sought", "db_assessed"),
-              below("db_assessed", "included"), below("om_identified", "om_sought"), below("om_sought", "om_assessed"),
-              beside("db_identified", "db_removed"), beside("db_screened", "db_excluded"), beside("db_sought", "db_not_retrieved"),
-              beside("db_assessed", "db_excluded_full"), beside("om_sought", "om_not_retrieved"), beside("om_assessed", "om_excluded_full")]
+    arrows = [
+        below("db_identified", "db_screened"),
+        below("db_screened", "db_sought"),
+        below("db_sought", "db_assessed"),
+        below("db_assessed", "included"),
+        below("om_identified", "om_sought"),
+        below("om_sought", "om_assessed"),
+        beside("db_identified", "db_removed"),
+        beside("db_screened", "db_excluded"),
+        beside("db_sought", "db_not_retrieved"),
+        beside("db_assessed", "db_excluded_full"),
+        beside("om_sought", "om_not_retrieved"),
+        beside("om_assessed", "om_excluded_full"),
+    ]
     inc = boxes["included"]
     om_x = boxes["om_assessed"].centre_x
     y_inc = inc.y + inc.height / 2
@@ -195,12 +222,24 @@ def _layout(flow, texts: dict[str, str]) -> tuple[dict[str, _Box], list[tuple], 
     if updated:
         arrows += [below("previous", "total"), below("included", "total")]
 
-    bands = [("Identification", row_spans[1]), ("Screening", (row_spans[4][0], row_spans[2][1])),
-             ("Included", (row_spans[-1][0], row_spans[5][1]))]
+    bands = [
+        ("Identification", row_spans[1]),
+        ("Screening", (row_spans[4][0], row_spans[2][1])),
+        ("Included", (row_spans[-1][0], row_spans[5][1])),
+    ]
     for label, (low, high) in bands:
         name = f"band_{label.lower()}"
-        boxes[name] = _Box(name, [label], BAND_WIDTH, high - low, x=MARGIN, y=low, fill=FILLS["band"], edge=EDGES["band"],
-                           weight="bold")
+        boxes[name] = _Box(
+            name,
+            [label],
+            BAND_WIDTH,
+            high - low,
+            x=MARGIN,
+            y=low,
+            fill=FILLS["band"],
+            edge=EDGES["band"],
+            weight="bold",
+        )
     return boxes, arrows, width, height
 
 
@@ -217,14 +256,46 @@ def draw(flow, texts: dict[str, str], title: str | None = None):
     ax.set_ylim(0, height + title_space)
     ax.axis("off")
     for b in boxes.values():
-        ax.add_patch(FancyBboxPatch((b.x, b.y), b.width, b.height, boxstyle="round,pad=0,rounding_size=4",
-                                    fc=b.fill, ec=b.edge, lw=1, gid=f"frame-{b.name}"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (b.x, b.y),
+                b.width,
+                b.height,
+                boxstyle="round,pad=0,rounding_size=4",
+                fc=b.fill,
+                ec=b.edge,
+                lw=1,
+                gid=f"frame-{b.name}",
+            )
+        )
         if b.name.startswith("band_"):
-            ax.text(b.centre_x, b.y + b.height / 2, b.lines[0], rotation=90, ha="center", va="center", fontsize=b.size,
-                    fontweight=b.weight, family=FONT, parse_math=False, gid=f"box-{b.name}")
+            ax.text(
+                b.centre_x,
+                b.y + b.height / 2,
+                b.lines[0],
+                rotation=90,
+                ha="center",
+                va="center",
+                fontsize=b.size,
+                fontweight=b.weight,
+                family=FONT,
+                parse_math=False,
+                gid=f"box-{b.name}",
+            )
         else:
-            ax.text(b.x + PAD, b.top - PAD, "\n".join(map(_keep_indent, b.lines)), ha="left", va="top", fontsize=b.size, fontweight=b.weight,
-                    family=FONT, linespacing=LINE_SPACING, parse_math=False, gid=f"box-{b.name}")
+            ax.text(
+                b.x + PAD,
+                b.top - PAD,
+                "\n".join(map(_keep_indent, b.lines)),
+                ha="left",
+                va="top",
+                fontsize=b.size,
+                fontweight=b.weight,
+                family=FONT,
+                linespacing=LINE_SPACING,
+                parse_math=False,
+                gid=f"box-{b.name}",
+            )
     style = dict(arrowstyle="-|>", mutation_scale=10, color=EDGE, lw=1, shrinkA=0, shrinkB=0)
     for arrow in arrows:
         x1, y1, x2, y2 = arrow[:4]
@@ -234,6 +305,14 @@ def draw(flow, texts: dict[str, str], title: str | None = None):
             x1, y1 = cx, cy
         ax.add_patch(FancyArrowPatch((x1, y1), (x2, y2), **style))
     if title:
-        ax.text(width / 2, height + title_space / 2, title, ha="center", va="center", fontsize=FONT_PT * 1.1,
-                family=FONT, parse_math=False)
+        ax.text(
+            width / 2,
+            height + title_space / 2,
+            title,
+            ha="center",
+            va="center",
+            fontsize=FONT_PT * 1.1,
+            family=FONT,
+            parse_math=False,
+        )
     return fig

@@ -78,8 +78,17 @@ def flow_numbers(review: Review, run_id: str | None = None) -> FlowNumbers:
         previous_studies, previous_reports = _included(review, runs[:-1])
         previous = dict(previous_studies=previous_studies, previous_reports=previous_reports)
     reasons, reason_sources = _exclusion_reasons(review, run_id)
-    return FlowNumbers(run_id, databases, run["other_methods"], stages, new_studies, new_reports, sources={**sources, **reason_sources},
-                       exclusion_reasons=reasons, **previous)
+    return FlowNumbers(
+        run_id,
+        databases,
+        run["other_methods"],
+        stages,
+        new_studies,
+        new_reports,
+        sources={**sources, **reason_sources},
+        exclusion_reasons=reasons,
+        **previous,
+    )
 
 
 def _exclusion_reasons(review: Review, run_id: str) -> tuple[dict, dict]:
@@ -137,10 +146,14 @@ def box_texts(flow: FlowNumbers) -> dict[str, str]:
         f"Reports of {new}included studies {n(flow.new_reports)}",
     }
     if flow.updated:
-        texts["previous"] = (f"Studies included in previous version of review {n(flow.previous_studies)}\n"
-                             f"Reports of studies included in previous version of review {n(flow.previous_reports)}")
-        texts["total"] = (f"Total studies included in review {n(flow.total_studies)}\n"
-                          f"Reports of total included studies {n(flow.total_reports)}")
+        texts["previous"] = (
+            f"Studies included in previous version of review {n(flow.previous_studies)}\n"
+            f"Reports of studies included in previous version of review {n(flow.previous_reports)}"
+        )
+        texts["total"] = (
+            f"Total studies included in review {n(flow.total_studies)}\n"
+            f"Reports of total included studies {n(flow.total_reports)}"
+        )
     return texts
 
 
@@ -152,15 +165,17 @@ def configure_matplotlib() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    matplotlib.rcParams.update({
-        "svg.hashsalt": "peerwork-review",
-        "svg.fonttype": "none",
-        "font.family": "DejaVu Sans",
-        "figure.dpi": 100,
-        "savefig.dpi": 150,
-        # Labels come from the data: a "$" in a theme name is text, not mathematics.
-        "text.parse_math": False,
-    })
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "peerwork-review",
+            "svg.fonttype": "none",
+            "font.family": "DejaVu Sans",
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            # Labels come from the data: a "$" in a theme name is text, not mathematics.
+            "text.parse_math": False,
+        }
+    )
 
 
 SAVE_METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None}}
@@ -211,29 +226,65 @@ def flow_table(flow: FlowNumbers) -> pd.DataFrame:
     for column, stages in FLOW_STAGES.items():
         for stage in stages:
             value = flow.stages.get((column, stage))
-            out.append({
-                "Column": COLUMN_LABELS[column],
-                "Box": STAGE_LABELS[stage],
-                "Number": f"{value:,}" if value is not None else NOT_REPORTED,
-                "Source": flow.sources.get((column, stage), ""),
-            })
+            out.append(
+                {
+                    "Column": COLUMN_LABELS[column],
+                    "Box": STAGE_LABELS[stage],
+                    "Number": f"{value:,}" if value is not None else NOT_REPORTED,
+                    "Source": flow.sources.get((column, stage), ""),
+                }
+            )
             if stage == "excluded_full_text":
                 out += _reason_rows(flow, column)
     derived = "derived: counted from data/studies.csv and data/reports.csv"
-    out.append({"Column": "Included", "Box": "Studies included" if not flow.updated else "New studies included", "Number": f"{flow.new_studies:,}", "Source": derived})
-    out.append({"Column": "Included", "Box": "Reports of included studies" if not flow.updated else "Reports of new included studies", "Number": f"{flow.new_reports:,}", "Source": derived})
+    out.append(
+        {
+            "Column": "Included",
+            "Box": "Studies included" if not flow.updated else "New studies included",
+            "Number": f"{flow.new_studies:,}",
+            "Source": derived,
+        }
+    )
+    out.append(
+        {
+            "Column": "Included",
+            "Box": "Reports of included studies" if not flow.updated else "Reports of new included studies",
+            "Number": f"{flow.new_reports:,}",
+            "Source": derived,
+        }
+    )
     if flow.updated:
-        out.append({"Column": "Included", "Box": "Total studies included", "Number": f"{flow.total_studies:,}", "Source": derived})
+        out.append(
+            {
+                "Column": "Included",
+                "Box": "Total studies included",
+                "Number": f"{flow.total_studies:,}",
+                "Source": derived,
+            }
+        )
     return pd.DataFrame(out)
 
 
 def _reason_rows(flow: FlowNumbers, column: str) -> list[dict]:
     reasons = flow.exclusion_reasons.get(column, ())
     if reasons is None:
-        return [{"Column": COLUMN_LABELS[column], "Box": "Reasons for excluding reports", "Number": NOT_REPORTED,
-                 "Source": flow.sources.get((column, "exclusion reasons"), "")}]
-    return [{"Column": COLUMN_LABELS[column], "Box": f"Excluded: {reason}", "Number": f"{count:,}" if count is not None else NOT_REPORTED,
-             "Source": flow.sources.get((column, f"excluded: {reason}"), "")} for reason, count in reasons]
+        return [
+            {
+                "Column": COLUMN_LABELS[column],
+                "Box": "Reasons for excluding reports",
+                "Number": NOT_REPORTED,
+                "Source": flow.sources.get((column, "exclusion reasons"), ""),
+            }
+        ]
+    return [
+        {
+            "Column": COLUMN_LABELS[column],
+            "Box": f"Excluded: {reason}",
+            "Number": f"{count:,}" if count is not None else NOT_REPORTED,
+            "Source": flow.sources.get((column, f"excluded: {reason}"), ""),
+        }
+        for reason, count in reasons
+    ]
 
 
 def month_name(yearmonth: str) -> str:

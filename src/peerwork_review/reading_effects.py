@@ -36,7 +36,11 @@ def dependence(review: Review, reading_id: str, tables: dict | None = None) -> p
         cells = [(f.loc[figure_id, "derived"], f.loc[figure_id, "status"]) for f in frames]
         if len(set(cells)) == 1:
             continue
-        row = {"figure_id": figure_id, "Figure": first.loc[figure_id, "description"], "Published": str(first.loc[figure_id, "published"])}
+        row = {
+            "figure_id": figure_id,
+            "Figure": first.loc[figure_id, "description"],
+            "Published": str(first.loc[figure_id, "published"]),
+        }
         for alternative, (derived, status) in zip(alternatives, cells):
             row[_label(alternative)] = f"{derived}: {status}"
         row["Verdict depends on the reading"] = "yes" if len({s for _, s in cells}) > 1 else "no"
@@ -58,11 +62,16 @@ def fitted_statements(review: Review, tables: dict | None = None) -> list[str]:
         others = [a for a in readings.alternatives(review) if a.reading_id == alternative.reading_id and not a.chosen]
         for figure_id in alternative.chosen_to_match:
             chosen = tables[(alternative.reading_id, alternative.alternative_id)].loc[figure_id]
-            elsewhere = ", ".join(f"{tables[(a.reading_id, a.alternative_id)].loc[figure_id, 'derived']} under {a.alternative_id} "
-                                  f"({tables[(a.reading_id, a.alternative_id)].loc[figure_id, 'status']})" for a in others)
-            out.append(f"“{chosen['description']}” ({chosen['published']}) is {chosen['status']} under a reading chosen partly because "
-                       f"it gives {chosen['published']}: this edition's answer ({alternative.alternative_id}) to “{alternative.question}” "
-                       f"It is therefore no independent evidence. Under the other answers it is {elsewhere}.")
+            elsewhere = ", ".join(
+                f"{tables[(a.reading_id, a.alternative_id)].loc[figure_id, 'derived']} under {a.alternative_id} "
+                f"({tables[(a.reading_id, a.alternative_id)].loc[figure_id, 'status']})"
+                for a in others
+            )
+            out.append(
+                f"“{chosen['description']}” ({chosen['published']}) is {chosen['status']} under a reading chosen partly because "
+                f"it gives {chosen['published']}: this edition's answer ({alternative.alternative_id}) to “{alternative.question}” "
+                f"It is therefore no independent evidence. Under the other answers it is {elsewhere}."
+            )
     return out
 
 
@@ -74,14 +83,31 @@ def report(review: Review) -> Markup:
         alternatives = [a for a in readings.alternatives(review) if a.reading_id == reading_id]
         alternatives.sort(key=lambda a: not a.chosen)
         blocks.append(f"```{{rubric}} {escape(alternatives[0].question)}\n:name: reading-{reading_id}\n```")
-        listed = pd.DataFrame([{"Alternative": _label(a), "What it says": a.text, "Evidence": a.evidence,
-                                "Source": a.source} for a in alternatives])
-        blocks.append(list_table(listed, f"Alternatives for the reading '{reading_id}'.", f"table-reading-{reading_id}",
-                                 widths=[14, 22, 38, 26], sortable=False))
+        listed = pd.DataFrame(
+            [
+                {"Alternative": _label(a), "What it says": a.text, "Evidence": a.evidence, "Source": a.source}
+                for a in alternatives
+            ]
+        )
+        blocks.append(
+            list_table(
+                listed,
+                f"Alternatives for the reading '{reading_id}'.",
+                f"table-reading-{reading_id}",
+                widths=[14, 22, 38, 26],
+                sortable=False,
+            )
+        )
         moved = dependence(review, reading_id, tables)
         if moved.empty:
             blocks.append("No published figure changes between these alternatives.")
         else:
-            blocks.append(list_table(moved.drop(columns="figure_id"), f"Published figures that change between the alternatives for '{reading_id}'.",
-                                     f"table-reading-{reading_id}-figures", sortable=False))
+            blocks.append(
+                list_table(
+                    moved.drop(columns="figure_id"),
+                    f"Published figures that change between the alternatives for '{reading_id}'.",
+                    f"table-reading-{reading_id}-figures",
+                    sortable=False,
+                )
+            )
     return Markup("\n\n".join(blocks))

@@ -49,10 +49,16 @@ def check_readings(tables: dict, resources: dict) -> list[Problem]:
     problems = []
     # Rows whose own cells failed their checks are reported already; these rules skip them.
     ok = lambda record, *names: all(record[n] is not INVALID for n in names)  # noqa: E731
-    alternatives = [(r, row) for r, row in zip(readings.records, readings.rows)
-                    if ok(r, "reading_id", "alternative_id", "chosen", "question", "chosen_to_match")]
-    edits = [(r, row) for r, row in zip(changes.records, changes.rows)
-             if ok(r, "reading_id", "alternative_id", "action", "table", "key", "column", "value")]
+    alternatives = [
+        (r, row)
+        for r, row in zip(readings.records, readings.rows)
+        if ok(r, "reading_id", "alternative_id", "chosen", "question", "chosen_to_match")
+    ]
+    edits = [
+        (r, row)
+        for r, row in zip(changes.records, changes.rows)
+        if ok(r, "reading_id", "alternative_id", "action", "table", "key", "column", "value")
+    ]
     by_reading: dict[str, list[tuple[dict, int]]] = {}
     for record, row in alternatives:
         by_reading.setdefault(record["reading_id"], []).append((record, row))
@@ -62,31 +68,80 @@ def check_readings(tables: dict, resources: dict) -> list[Problem]:
         first_row = items[0][1]
         picked = [(r, row) for r, row in items if r["chosen"] == "yes"]
         if len(picked) != 1:
-            problems.append(Problem(readings.file, first_row, "chosen", f"reading {reading_id!r} needs exactly one alternative with chosen 'yes'; it has {len(picked)}"))
+            problems.append(
+                Problem(
+                    readings.file,
+                    first_row,
+                    "chosen",
+                    f"reading {reading_id!r} needs exactly one alternative with chosen 'yes'; it has {len(picked)}",
+                )
+            )
         chosen |= {(reading_id, r["alternative_id"]) for r, _ in picked}
         if len(items) < 2:
-            problems.append(Problem(readings.file, first_row, "alternative_id", f"reading {reading_id!r} needs at least two alternatives"))
+            problems.append(
+                Problem(
+                    readings.file,
+                    first_row,
+                    "alternative_id",
+                    f"reading {reading_id!r} needs at least two alternatives",
+                )
+            )
         for record, row in items:
             if record["question"] != items[0][0]["question"]:
-                problems.append(Problem(readings.file, row, "question", f"every row of reading {reading_id!r} must ask the same question as row {first_row}"))
+                problems.append(
+                    Problem(
+                        readings.file,
+                        row,
+                        "question",
+                        f"every row of reading {reading_id!r} must ask the same question as row {first_row}",
+                    )
+                )
             matched = (record.get("chosen_to_match") or "").split()
             if matched and record["chosen"] != "yes":
-                problems.append(Problem(readings.file, row, "chosen_to_match", "only the chosen alternative can have been chosen to match figures"))
+                problems.append(
+                    Problem(
+                        readings.file,
+                        row,
+                        "chosen_to_match",
+                        "only the chosen alternative can have been chosen to match figures",
+                    )
+                )
             for figure_id in matched:
                 if figure_id not in figures:
-                    problems.append(Problem(readings.file, row, "chosen_to_match", f"{figure_id!r} is not a figure_id in data/published_figures.csv"))
+                    problems.append(
+                        Problem(
+                            readings.file,
+                            row,
+                            "chosen_to_match",
+                            f"{figure_id!r} is not a figure_id in data/published_figures.csv",
+                        )
+                    )
     changed = set()
     for record, row in edits:
         alternative = (record["reading_id"], record["alternative_id"])
         changed.add(alternative)
         if alternative in chosen:
-            problems.append(Problem(changes.file, row, "alternative_id", "the chosen alternative is the data as stored; it has no changes"))
+            problems.append(
+                Problem(
+                    changes.file,
+                    row,
+                    "alternative_id",
+                    "the chosen alternative is the data as stored; it has no changes",
+                )
+            )
         problems += _check_change(record, row, changes.file, tables, resources)
     complete = len(edits) == len(changes.records)  # with a broken change row, "changes nothing" may be untrue
     for record, row in alternatives:
         alternative = (record["reading_id"], record["alternative_id"])
         if complete and record["chosen"] == "no" and alternative not in changed:
-            problems.append(Problem(readings.file, row, "alternative_id", f"alternative {alternative[1]!r} changes nothing; list its changes in data/reading_changes.csv"))
+            problems.append(
+                Problem(
+                    readings.file,
+                    row,
+                    "alternative_id",
+                    f"alternative {alternative[1]!r} changes nothing; list its changes in data/reading_changes.csv",
+                )
+            )
     return problems
 
 
@@ -109,11 +164,17 @@ def _check_change(record: dict, row: int, file: str, tables: dict, resources: di
             problems.append(Problem(file, row, "key", f"{record['key']!r} is not a study_id in data/studies.csv"))
         new = record["value"] or ""
         if not new or new in keys:
-            problems.append(Problem(file, row, "value", "'copy study' needs the new study's study_id in value, one no study has yet"))
+            problems.append(
+                Problem(
+                    file, row, "value", "'copy study' needs the new study's study_id in value, one no study has yet"
+                )
+            )
         return problems
     if record["key"] not in keys:
         shown = JOIN.join(key_fields)
-        return [Problem(file, row, "key", f"no row of {target.file} has the key {record['key']!r} (written as {shown})")]
+        return [
+            Problem(file, row, "key", f"no row of {target.file} has the key {record['key']!r} (written as {shown})")
+        ]
     if record["column"] not in fields:
         return [Problem(file, row, "column", f"{record['column']!r} is not a column of {target.file}")]
     why = _valid_value(record["value"] or "", fields[record["column"]])
@@ -136,9 +197,19 @@ class Alternative:
 
 
 def alternatives(review: Review) -> list[Alternative]:
-    return [Alternative(r["reading_id"], r["alternative_id"], r["chosen"] == "yes", r["question"], r["alternative"],
-                        r["evidence"], r["source"], tuple((r["chosen_to_match"] or "").split()))
-            for r in rows(review.readings)]
+    return [
+        Alternative(
+            r["reading_id"],
+            r["alternative_id"],
+            r["chosen"] == "yes",
+            r["question"],
+            r["alternative"],
+            r["evidence"],
+            r["source"],
+            tuple((r["chosen_to_match"] or "").split()),
+        )
+        for r in rows(review.readings)
+    ]
 
 
 def reading_ids(review: Review) -> list[str]:
@@ -161,8 +232,10 @@ def _typed(frame: pd.DataFrame, column: str, value: str):
 
 def apply(review: Review, reading_id: str, alternative_id: str) -> Review:
     """The review as it would be under one alternative (the chosen one is the review itself)."""
-    changes = review.reading_changes[(review.reading_changes["reading_id"] == reading_id)
-                                     & (review.reading_changes["alternative_id"] == alternative_id)]
+    changes = review.reading_changes[
+        (review.reading_changes["reading_id"] == reading_id)
+        & (review.reading_changes["alternative_id"] == alternative_id)
+    ]
     if changes.empty:
         return review
     keys = _primary_keys(review.root)
@@ -176,8 +249,13 @@ def apply(review: Review, reading_id: str, alternative_id: str) -> Review:
                 frames[name] = pd.concat([frame, copied], ignore_index=True)
             continue
         frame, fields = frames[change["table"]], keys[change["table"]]
-        match = pd.Series([JOIN.join("" if pd.isna(v) else str(v) for v in values) == change["key"]
-                           for values in frame[fields].itertuples(index=False)], index=frame.index)
+        match = pd.Series(
+            [
+                JOIN.join("" if pd.isna(v) else str(v) for v in values) == change["key"]
+                for values in frame[fields].itertuples(index=False)
+            ],
+            index=frame.index,
+        )
         frame.loc[match, change["column"]] = _typed(frame, change["column"], change["value"] or "")
     return replace(review, **{TABLES[name]: frame for name, frame in frames.items()})
 

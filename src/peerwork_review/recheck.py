@@ -64,18 +64,28 @@ def differences(figures: pd.DataFrame, checks: pd.DataFrame, before: dict[str, o
         parts = []
         if was["published"] != now["published"]:
             parts.append(f"published {was['published']}, now {now['published']}")
-        parts.append(f"derived {was['derived']}, now {now['derived']}" if was["derived"] != now["derived"] else f"derived {now['derived']}")
-        parts.append(f"{was['status']} → {now['status']}" if was["status"] != now["status"] else f"still {now['status']}")
+        parts.append(
+            f"derived {was['derived']}, now {now['derived']}"
+            if was["derived"] != now["derived"]
+            else f"derived {now['derived']}"
+        )
+        parts.append(
+            f"{was['status']} → {now['status']}" if was["status"] != now["status"] else f"still {now['status']}"
+        )
         out.append(f"{row.description}: {'; '.join(parts)}.")
     current = set(figures["figure_id"])
     for key in sorted(before):
         if key.startswith("status_") and key.removeprefix("status_") not in current:
-            out.append(f"{key.removeprefix('status_')}: in the stored outputs ({before[key]}), but no longer a published figure.")
+            out.append(
+                f"{key.removeprefix('status_')}: in the stored outputs ({before[key]}), but no longer a published figure."
+            )
     for row in checks.itertuples():
         keys = _keys("sum", row.check_id)
         was_sum, was_status = before.get(keys["sum"]), before.get(keys["status"])
         if was_status is None:
-            out.append(f"Stated sum “{row.description}”: not in the stored outputs; now {row.sum_of_parts:,} ({row.status}).")
+            out.append(
+                f"Stated sum “{row.description}”: not in the stored outputs; now {row.sum_of_parts:,} ({row.status})."
+            )
         elif (str(was_sum), was_status) != (value_text(row.sum_of_parts), row.status):
             status = f"{was_status} → {row.status}" if was_status != row.status else f"still {row.status}"
             out.append(f"Stated sum “{row.description}”: parts added to {was_sum}, now {row.sum_of_parts:,}; {status}.")
@@ -94,15 +104,22 @@ def run(root: Path) -> int:
         review = load(root)
     except DataError as exc:
         print(exc, file=sys.stderr)
-        print("\nThe data are not valid, so nothing could be re-derived. Run `make validate` for the list above.", file=sys.stderr)
+        print(
+            "\nThe data are not valid, so nothing could be re-derived. Run `make validate` for the list above.",
+            file=sys.stderr,
+        )
         return 1
     figures, checks = reproduction.figure_table(review), reproduction.check_table(review)
     found = differences(figures, checks, stored(root))
     if not found:
-        print(f"No difference: all {len(figures)} published figures and {len(checks)} stated sums derive as stored in {NOTEBOOK}.")
+        print(
+            f"No difference: all {len(figures)} published figures and {len(checks)} stated sums derive as stored in {NOTEBOOK}."
+        )
         return 0
-    print(f"{len(found)} difference{'s' if len(found) != 1 else ''} from the stored outputs of {NOTEBOOK} "
-          "(stored value first, fresh derivation second):")
+    print(
+        f"{len(found)} difference{'s' if len(found) != 1 else ''} from the stored outputs of {NOTEBOOK} "
+        "(stored value first, fresh derivation second):"
+    )
     for line in found:
         print(f"  - {line}")
     print("If the change is intended, run `make refresh` and commit the refreshed notebooks with it.")

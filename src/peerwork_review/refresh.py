@@ -45,8 +45,12 @@ def _clean(notebook) -> None:
 
 
 def _stderr(notebook) -> list[str]:
-    return [output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", [])
-            if output.get("output_type") == "stream" and output.get("name") == "stderr"]
+    return [
+        output.get("text", "")
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "stream" and output.get("name") == "stderr"
+    ]
 
 
 class _Loop(asyncio.SelectorEventLoop):
@@ -113,8 +117,14 @@ class _Run:
             # Unix sockets, not TCP: no port for two kernels (or two checkouts) to collide on.
             manager = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=f"{self.sockets}/kernel-{index}")
             self.managers.append(manager)
-            client = NotebookClient(notebook, km=manager, timeout=TIMEOUT, record_timing=False, shutdown_kernel="immediate",
-                                    resources={"metadata": {"path": str(path.parent)}})
+            client = NotebookClient(
+                notebook,
+                km=manager,
+                timeout=TIMEOUT,
+                record_timing=False,
+                shutdown_kernel="immediate",
+                resources={"metadata": {"path": str(path.parent)}},
+            )
             try:
                 await client.async_execute(cleanup_kc=True)  # a km we pass in is not shut down by default
             except Exception as exc:  # a failing cell, a kernel that died or was stopped, a timeout
@@ -136,8 +146,12 @@ class _Run:
             self.failed = True
             self._stop_all()
             text = "".join(warnings)
-            return Executed(path, notebook, f"the notebook wrote warnings, which the book would show:\n{text}",
-                            "it wrote warnings: " + text.strip().splitlines()[0])
+            return Executed(
+                path,
+                notebook,
+                f"the notebook wrote warnings, which the book would show:\n{text}",
+                "it wrote warnings: " + text.strip().splitlines()[0],
+            )
         return Executed(path, notebook, None)
 
     async def all(self, plan: dict[Path, object]) -> list[Executed]:
@@ -156,7 +170,10 @@ def execute(plan: dict[Path, object], workers: int | None = None) -> list[Execut
     workers = max(1, min(len(plan), workers or os.cpu_count() or 1))
     previous = {s: signal.getsignal(s) for s in SIGNALS}
     try:
-        with tempfile.TemporaryDirectory(prefix="peerwork-kernels-") as sockets, asyncio.Runner(loop_factory=_Loop) as runner:
+        with (
+            tempfile.TemporaryDirectory(prefix="peerwork-kernels-") as sockets,
+            asyncio.Runner(loop_factory=_Loop) as runner,
+        ):
             run = _Run(workers, sockets)
             results = runner.run(run.all(plan))
     finally:
@@ -182,7 +199,9 @@ def _write_all(root: Path, runs: list[Executed], written: list[bool]) -> None:
         nbformat.write(run.notebook, partial)
         staged.append((partial, run.path))
     keep = {run.path for run in runs}
-    obsolete = [p for p in notebooks_dir(root).rglob("*.ipynb") if p not in keep and ".ipynb_checkpoints" not in p.parts]
+    obsolete = [
+        p for p in notebooks_dir(root).rglob("*.ipynb") if p not in keep and ".ipynb_checkpoints" not in p.parts
+    ]
     with blocked_signals():
         for partial, final in staged:
             partial.replace(final)
@@ -226,7 +245,9 @@ def _refresh(root: Path, written: list[bool]) -> int:
         review = load(root)
     except DataError as exc:
         print(exc, file=sys.stderr)
-        print("\nThe data are not valid; no notebook was run. Fix the problems above (`make validate`).", file=sys.stderr)
+        print(
+            "\nThe data are not valid; no notebook was run. Fix the problems above (`make validate`).", file=sys.stderr
+        )
         return 1
     os.environ["PEERWORK_REVIEW_ROOT"] = str(root)  # the kernels read this project's data
     plan = planned(root, review)
@@ -244,7 +265,10 @@ def _refresh(root: Path, written: list[bool]) -> int:
             for hint in where_to_look(review, run.error):
                 print(f"  look at {hint}", file=sys.stderr)
         if stopped := sum(run.stopped for run in runs):
-            print(f"The other {stopped} notebook{'s were' if stopped != 1 else ' was'} stopped: nothing would be written.", file=sys.stderr)
+            print(
+                f"The other {stopped} notebook{'s were' if stopped != 1 else ' was'} stopped: nothing would be written.",
+                file=sys.stderr,
+            )
         print(f"No notebook was changed. The full traceback is in {log.relative_to(root)}.", file=sys.stderr)
         return 1
     before = {run.path: nbformat.read(run.path, as_version=4) if run.path.is_file() else None for run in runs}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import numbers
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -112,8 +112,12 @@ def list_table(
     lines = [f"```{{list-table}} {escape(caption)}"] + ([f":name: {name}"] if name else []) + [":header-rows: 1"]
     if widths:
         lines.append(f":widths: {' '.join(map(str, widths))}")
-    classes = (["data-table"] + (["sortable"] if sortable else []) + ([article_class(article_number)] if article_number else [])
-               + ([] if name else [UNNUMBERED]))
+    classes = (
+        ["data-table"]
+        + (["sortable"] if sortable else [])
+        + ([article_class(article_number)] if article_number else [])
+        + ([] if name else [UNNUMBERED])
+    )
     lines += [f":class: {' '.join(classes)}", ""]
     for row in [list(frame.columns), *frame.itertuples(index=False)]:
         cells = [escape(c) for c in row]
@@ -146,10 +150,19 @@ class MystOutput:
         return self.myst
 
 
-def table(frame: pd.DataFrame, caption: str, name: str | None, widths: Sequence[int] | None = None,
-          preview: pd.DataFrame | None = None, sortable: bool = True, article_number: int | None = None) -> MystOutput:
-    return MystOutput(list_table(frame, caption, name, widths, sortable, article_number),
-                      preview if preview is not None else plain(frame))
+def table(
+    frame: pd.DataFrame,
+    caption: str,
+    name: str | None,
+    widths: Sequence[int] | None = None,
+    preview: pd.DataFrame | None = None,
+    sortable: bool = True,
+    article_number: int | None = None,
+) -> MystOutput:
+    return MystOutput(
+        list_table(frame, caption, name, widths, sortable, article_number),
+        preview if preview is not None else plain(frame),
+    )
 
 
 def markdown(text: str) -> MystOutput:
@@ -158,4 +171,6 @@ def markdown(text: str) -> MystOutput:
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Strip MyST markup from a frame meant for the HTML preview in Jupyter."""
-    return frame.map(lambda v: html.unescape(re.sub(r"\{cite:[pt]\}`([^`]*)`", r"[\1]", v)) if isinstance(v, str) else v)
+    return frame.map(
+        lambda v: html.unescape(re.sub(r"\{cite:[pt]\}`([^`]*)`", r"[\1]", v)) if isinstance(v, str) else v
+    )

@@ -12,8 +12,8 @@ as the total fails); *not derivable* (the dataset holds nothing to derive it fro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
@@ -51,8 +51,12 @@ class Text:
 Derived = "Range | Text | NotDerivable"
 Derivation = Callable[[Review], Derived]
 
-RECORDS_NOT_PUBLIC = NotDerivable("the review's record-level search and screening data are not published, so this stage can only be taken as reported")
-REGISTRATION = NotDerivable("this dataset holds no copy of the PROSPERO record, so the registration can only be taken as the article prints it")
+RECORDS_NOT_PUBLIC = NotDerivable(
+    "the review's record-level search and screening data are not published, so this stage can only be taken as reported"
+)
+REGISTRATION = NotDerivable(
+    "this dataset holds no copy of the PROSPERO record, so the registration can only be taken as the article prints it"
+)
 
 STUDIES = "data/studies.csv"
 QUALITY = "data/quality_appraisal.csv"
@@ -105,8 +109,10 @@ def _window(column: str) -> Derivation:
 def _category(family: str, category: str) -> Derivation:
     if family == "location":
         return lambda r: derive.location_range(r, category)
-    values, file, column = {"design": (derive.design_values, STUDIES, "design"),
-                            "quality": (derive.rating_values, QUALITY, "mmat_rating")}[family]
+    values, file, column = {
+        "design": (derive.design_values, STUDIES, "design"),
+        "quality": (derive.rating_values, QUALITY, "mmat_rating"),
+    }[family]
     return lambda r: derive.category_range(values(r), category, file, column)
 
 
@@ -117,7 +123,9 @@ def _prevalence(theme_id: str) -> Derivation:
 DERIVATIONS: dict[str, Derivation] = {
     "databases_searched": lambda r: _count(int((r.databases["search_run_id"] == r.scope).sum())),
     "records_identified_databases": _records_from_databases,
-    "records_identified_other": lambda r: NotDerivable("the records found by each other method (conference proceedings, grey literature, reference lists) are not reported"),
+    "records_identified_other": lambda r: NotDerivable(
+        "the records found by each other method (conference proceedings, grey literature, reference lists) are not reported"
+    ),
     "duplicates_removed": lambda r: RECORDS_NOT_PUBLIC,
     "records_screened": lambda r: RECORDS_NOT_PUBLIC,
     "full_texts_assessed": lambda r: RECORDS_NOT_PUBLIC,
@@ -187,19 +195,21 @@ def figure_table(review: Review) -> pd.DataFrame:
                 why = f"The article disagrees with itself: {told}. " + why
             else:
                 why += f" One reading of the article's own arithmetic disagrees ({told}); see the stated sums."
-        out.append({
-            "figure_id": fig["figure_id"],
-            "search_run_id": fig["search_run_id"],
-            "topic": fig["topic"],
-            "description": fig["description"],
-            "published": value,
-            "derived": "—" if isinstance(derived, NotDerivable) else str(derived),
-            "status": status,
-            "explanation": why,
-            "section": fig["section"],
-            "quote": fig["quote"],
-            "note": fig["note"] or "",
-        })
+        out.append(
+            {
+                "figure_id": fig["figure_id"],
+                "search_run_id": fig["search_run_id"],
+                "topic": fig["topic"],
+                "description": fig["description"],
+                "published": value,
+                "derived": "—" if isinstance(derived, NotDerivable) else str(derived),
+                "status": status,
+                "explanation": why,
+                "section": fig["section"],
+                "quote": fig["quote"],
+                "note": fig["note"] or "",
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -213,18 +223,33 @@ def check_table(review: Review) -> pd.DataFrame:
         value = values[check["figure_id"]]
         status = REPRODUCED if total == value else INCONSISTENT
         shown = " ".join(f"{'+' if sign > 0 else '−'} {values[name]:,}" for sign, name in terms).lstrip("+ ")
-        out.append({
-            "check_id": check["check_id"],
-            "description": check["description"],
-            "figure_id": check["figure_id"],
-            "published": int(value),
-            "parts": shown,
-            "sum_of_parts": int(total),
-            "difference": int(total - value),
-            "status": status,
-            "source": check["source"],
-        })
-    return pd.DataFrame(out, columns=["check_id", "description", "figure_id", "published", "parts", "sum_of_parts", "difference", "status", "source"])
+        out.append(
+            {
+                "check_id": check["check_id"],
+                "description": check["description"],
+                "figure_id": check["figure_id"],
+                "published": int(value),
+                "parts": shown,
+                "sum_of_parts": int(total),
+                "difference": int(total - value),
+                "status": status,
+                "source": check["source"],
+            }
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "check_id",
+            "description",
+            "figure_id",
+            "published",
+            "parts",
+            "sum_of_parts",
+            "difference",
+            "status",
+            "source",
+        ],
+    )
 
 
 SCORECARD_ROWS = (("Published figures", "figures"), ("Sums the article states", "checks"))

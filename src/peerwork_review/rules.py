@@ -16,16 +16,31 @@ from .csvfile import Table
 from .errors import Problem
 
 FLOW_STAGES = {
-    "databases": ["identified", "removed_duplicates", "removed_automation", "removed_other", "screened",
-                  "excluded_screening", "sought", "not_retrieved", "assessed", "excluded_full_text"],
+    "databases": [
+        "identified",
+        "removed_duplicates",
+        "removed_automation",
+        "removed_other",
+        "screened",
+        "excluded_screening",
+        "sought",
+        "not_retrieved",
+        "assessed",
+        "excluded_full_text",
+    ],
     "other_methods": ["identified", "sought", "not_retrieved", "assessed", "excluded_full_text"],
 }
 # total = first part - other parts, per column, in the order of the diagram
 FLOW_EQUATIONS = {
-    "databases": [("screened", ["identified", "removed_duplicates", "removed_automation", "removed_other"],
-                   "identified minus records removed before screening"),
-                  ("sought", ["screened", "excluded_screening"], "screened minus excluded"),
-                  ("assessed", ["sought", "not_retrieved"], "sought minus not retrieved")],
+    "databases": [
+        (
+            "screened",
+            ["identified", "removed_duplicates", "removed_automation", "removed_other"],
+            "identified minus records removed before screening",
+        ),
+        ("sought", ["screened", "excluded_screening"], "screened minus excluded"),
+        ("assessed", ["sought", "not_retrieved"], "sought minus not retrieved"),
+    ],
     "other_methods": [("assessed", ["sought", "not_retrieved"], "sought minus not retrieved")],
 }
 INCLUDED_ROLES = ("main", "additional")
@@ -71,8 +86,15 @@ def _drawable(file: str, row: int, column: str, text, what: str) -> list[Problem
     bad = undrawable(str(text))
     if bad is None:
         return []
-    return [Problem(file, row, column, f"{what} {text!r} has a character the figures cannot draw: {bad}",
-                    f"the figures use the font {FONT}; replace the character")]
+    return [
+        Problem(
+            file,
+            row,
+            column,
+            f"{what} {text!r} has a character the figures cannot draw: {bad}",
+            f"the figures use the font {FONT}; replace the character",
+        )
+    ]
 
 
 def check_drawable(t: dict[str, Table], bib: dict[str, BibEntry]) -> list[Problem]:
@@ -100,27 +122,51 @@ def check_bibliography_links(t: dict[str, Table], bib: dict[str, BibEntry], bib_
             for record, row in table.items():
                 key = record[column]
                 if usable(key) and key not in bib:
-                    problems.append(Problem(table.file, row, column, f"{key!r} is not a key in references.bib",
-                                            "add the entry to references.bib with exactly this key"))
+                    problems.append(
+                        Problem(
+                            table.file,
+                            row,
+                            column,
+                            f"{key!r} is not a key in references.bib",
+                            "add the entry to references.bib with exactly this key",
+                        )
+                    )
         for record, row in reports.items():
             entry = bib.get(record["report_id"]) if usable(record["report_id"]) else None
             # A year that is there but malformed is the bibliography's own error.
             if entry is not None and record["role"] in INCLUDED_ROLES and not entry.year:
-                problems.append(Problem(reports.file, row, "report_id", "the references.bib entry of an included report needs a year",
-                                        f"add its year in references.bib, line {entry.line}"))
+                problems.append(
+                    Problem(
+                        reports.file,
+                        row,
+                        "report_id",
+                        "the references.bib entry of an included report needs a year",
+                        f"add its year in references.bib, line {entry.line}",
+                    )
+                )
     numbers = sorted(r["ref_number"] for r in refs.records if usable(r["ref_number"]))
     if numbers and len(refs.records) == len(numbers) and numbers != list(range(1, numbers[-1] + 1)):
         missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
         if missing:
-            problems.append(Problem(refs.file, None, None, f"reference numbers must run from 1 without gaps; missing {missing[:20]}"))
+            problems.append(
+                Problem(
+                    refs.file, None, None, f"reference numbers must run from 1 without gaps; missing {missing[:20]}"
+                )
+            )
     keys = {r["ref_number"]: r["bib_key"] for r in refs.records if usable(r["ref_number"])}
     if "ref_number" not in refs.invalid and "bib_key" not in refs.invalid:
         for record, row in reports.items():
             number, key = record["article_ref_number"], record["report_id"]
             if usable(number, key) and number in keys and keys[number] != key:
-                problems.append(Problem(reports.file, row, "article_ref_number",
-                                        f"reference {number} of the article is {keys[number]!r}, not this report {key!r}",
-                                        "check the number in data/article_references.csv, or leave it empty for a report the article does not cite"))
+                problems.append(
+                    Problem(
+                        reports.file,
+                        row,
+                        "article_ref_number",
+                        f"reference {number} of the article is {keys[number]!r}, not this report {key!r}",
+                        "check the number in data/article_references.csv, or leave it empty for a report the article does not cite",
+                    )
+                )
     return problems
 
 
@@ -137,8 +183,15 @@ def check_studies_and_reports(t: dict[str, Table]) -> list[Problem]:
             continue
         if role == "not included":
             if record["study_id"] is not None:
-                problems.append(Problem(reports.file, row, "study_id",
-                                        "a report with role 'not included' belongs to no study", "leave study_id empty"))
+                problems.append(
+                    Problem(
+                        reports.file,
+                        row,
+                        "study_id",
+                        "a report with role 'not included' belongs to no study",
+                        "leave study_id empty",
+                    )
+                )
             continue
         for column in ("study_id", "first_search_run_id"):
             if record[column] is None:
@@ -151,8 +204,14 @@ def check_studies_and_reports(t: dict[str, Table]) -> list[Problem]:
             found = main_reports.get(sid, [])
             if usable(sid) and len(found) != 1:
                 what = "no report" if not found else f"{len(found)} reports (rows {', '.join(map(str, found))})"
-                problems.append(Problem(studies.file, row, "study_id",
-                                        f"study {sid!r} needs exactly one report with role 'main' in data/reports.csv; it has {what}"))
+                problems.append(
+                    Problem(
+                        studies.file,
+                        row,
+                        "study_id",
+                        f"study {sid!r} needs exactly one report with role 'main' in data/reports.csv; it has {what}",
+                    )
+                )
     for name in ("quality_appraisal", "study_countries"):
         table = t[name]
         if "study_id" in table.invalid:
@@ -160,13 +219,21 @@ def check_studies_and_reports(t: dict[str, Table]) -> list[Problem]:
         present = {r["study_id"] for r in table.records}
         for record, row in studies.items():
             if usable(record["study_id"]) and record["study_id"] not in present:
-                problems.append(Problem(studies.file, row, "study_id", f"study {record['study_id']!r} has no row in {table.file}"))
+                problems.append(
+                    Problem(studies.file, row, "study_id", f"study {record['study_id']!r} has no row in {table.file}")
+                )
     countries = t["study_countries"]
     for sid, items in rows_of(countries, "study_id").items():
         if len(items) > 1 and any(r["country"] is None for r, _ in items):
             row = next(row for r, row in items if r["country"] is None)
-            problems.append(Problem(countries.file, row, "country",
-                                    f"study {sid!r} has countries, so it cannot also have a row with an unknown country"))
+            problems.append(
+                Problem(
+                    countries.file,
+                    row,
+                    "country",
+                    f"study {sid!r} has countries, so it cannot also have a row with an unknown country",
+                )
+            )
     return problems
 
 
@@ -177,26 +244,55 @@ def check_themes(t: dict[str, Table]) -> list[Problem]:
     for record, row in themes.items():
         parent, kind = record["parent_theme_id"], record["kind"]
         if kind == "theme" and parent is not None:
-            problems.append(Problem(themes.file, row, "parent_theme_id", "a theme has no parent; only subthemes do",
-                                    "leave parent_theme_id empty"))
+            problems.append(
+                Problem(
+                    themes.file,
+                    row,
+                    "parent_theme_id",
+                    "a theme has no parent; only subthemes do",
+                    "leave parent_theme_id empty",
+                )
+            )
         if kind == "subtheme":
             if parent is None:
-                problems.append(Problem(themes.file, row, "parent_theme_id", "a subtheme needs the theme it belongs to"))
+                problems.append(
+                    Problem(themes.file, row, "parent_theme_id", "a subtheme needs the theme it belongs to")
+                )
             elif usable(parent) and kinds.get(parent) == "subtheme":
-                problems.append(Problem(themes.file, row, "parent_theme_id",
-                                        f"{parent!r} is a subtheme; a subtheme's parent must be a theme"))
+                problems.append(
+                    Problem(
+                        themes.file,
+                        row,
+                        "parent_theme_id",
+                        f"{parent!r} is a subtheme; a subtheme's parent must be a theme",
+                    )
+                )
     return problems
 
 
 def check_runs(t: dict[str, Table]) -> list[Problem]:
     databases = rows_of(t["search_databases"], "search_run_id")
     runs = t["search_runs"]
-    problems = [Problem(runs.file, row, "search_run_id", f"run {r['search_run_id']!r} has no database in data/search_databases.csv",
-                        "add one row per database searched")
-                for r, row in runs.items() if usable(r["search_run_id"]) and r["search_run_id"] not in databases
-                and "search_run_id" not in t["search_databases"].invalid]
-    problems += [Problem(runs.file, row, "date_end", f"the search window ends ({r['date_end']}) before it starts ({r['date_start']})")
-                 for r, row in runs.items() if usable(r["date_start"], r["date_end"]) and r["date_end"] < r["date_start"]]
+    problems = [
+        Problem(
+            runs.file,
+            row,
+            "search_run_id",
+            f"run {r['search_run_id']!r} has no database in data/search_databases.csv",
+            "add one row per database searched",
+        )
+        for r, row in runs.items()
+        if usable(r["search_run_id"])
+        and r["search_run_id"] not in databases
+        and "search_run_id" not in t["search_databases"].invalid
+    ]
+    problems += [
+        Problem(
+            runs.file, row, "date_end", f"the search window ends ({r['date_end']}) before it starts ({r['date_start']})"
+        )
+        for r, row in runs.items()
+        if usable(r["date_start"], r["date_end"]) and r["date_end"] < r["date_start"]
+    ]
     return problems
 
 
@@ -219,5 +315,9 @@ def check_figure_checks(t: dict[str, Table]) -> list[Problem]:
             continue
         for _, name in parse_expression(record["expression"]):
             if name not in figures:
-                problems.append(Problem(checks.file, row, "expression", f"{name!r} is not a figure_id in data/published_figures.csv"))
+                problems.append(
+                    Problem(
+                        checks.file, row, "expression", f"{name!r} is not a figure_id in data/published_figures.csv"
+                    )
+                )
     return problems

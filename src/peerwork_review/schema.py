@@ -21,10 +21,28 @@ FIELD_NAME = re.compile(r"^[a-z0-9_]+$")
 TYPES = ("string", "integer", "number", "boolean", "date", "year", "yearmonth")
 _COMMON = {"required", "unique"}
 _ORDERED = _COMMON | {"minimum", "maximum"}
-CONSTRAINTS = {"string": _COMMON | {"enum", "minLength", "maxLength", "pattern"}, "integer": _ORDERED,
-               "number": _ORDERED, "boolean": _COMMON, "date": _ORDERED, "year": _ORDERED, "yearmonth": _ORDERED}
-FIELD_KEYS = {"name", "type", "format", "title", "description", "example", "constraints", "provenance", "rdfType",
-              "trueValues", "falseValues"}
+CONSTRAINTS = {
+    "string": _COMMON | {"enum", "minLength", "maxLength", "pattern"},
+    "integer": _ORDERED,
+    "number": _ORDERED,
+    "boolean": _COMMON,
+    "date": _ORDERED,
+    "year": _ORDERED,
+    "yearmonth": _ORDERED,
+}
+FIELD_KEYS = {
+    "name",
+    "type",
+    "format",
+    "title",
+    "description",
+    "example",
+    "constraints",
+    "provenance",
+    "rdfType",
+    "trueValues",
+    "falseValues",
+}
 
 # Larger numbers count nothing in a review, and pandas' integer columns cannot hold 2**63.
 INTEGER_LIMIT = 10**15
@@ -50,13 +68,15 @@ _YEARMONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
-def _cast(kind: str, text: str, spec: "FieldSpec") -> object:
+def _cast(kind: str, text: str, spec: FieldSpec) -> object:
     """The typed value of ``text``; raises CellError."""
     if kind == "string":
         return text
     if kind == "integer":
         if not _INTEGER.match(text):
-            raise CellError(f"{text!r} is not a whole number", "write digits only, without spaces, separators or decimals")
+            raise CellError(
+                f"{text!r} is not a whole number", "write digits only, without spaces, separators or decimals"
+            )
         if len(text.lstrip("-")) > 15 or abs(int(text)) >= INTEGER_LIMIT:
             raise CellError(f"{text} is too large for this column (the limit is {INTEGER_LIMIT:.0e})")
         return int(text)
@@ -71,7 +91,9 @@ def _cast(kind: str, text: str, spec: "FieldSpec") -> object:
             return True
         if text in spec.false_values:
             return False
-        raise CellError(f"{text!r} is not a yes/no value", cells.allowed_values([*spec.true_values, *spec.false_values]))
+        raise CellError(
+            f"{text!r} is not a yes/no value", cells.allowed_values([*spec.true_values, *spec.false_values])
+        )
     if kind == "year":
         if not _YEAR.match(text):
             raise CellError(f"{text!r} is not a year written with four digits")
@@ -114,8 +136,13 @@ class FieldSpec:
     @property
     def plain(self) -> bool:
         """Free text: nothing to check beyond what every cell is checked for."""
-        return (self.type == "string" and self.enum is None and self.pattern is None and not self.date_sensitive
-                and self.lengths == (0, math.inf))
+        return (
+            self.type == "string"
+            and self.enum is None
+            and self.pattern is None
+            and not self.date_sensitive
+            and self.lengths == (0, math.inf)
+        )
 
     def read(self, text: str) -> object:
         """The typed value of one cell (None when missing); raises CellError."""
@@ -144,8 +171,10 @@ class FieldSpec:
             raise CellError(f"{text} is above the maximum of {self.constraints['maximum']}")
         if not self.lengths[0] <= len(text) <= self.lengths[1]:
             shorter = len(text) < self.lengths[0]
-            raise CellError(f"{text!r} is {'shorter' if shorter else 'longer'} than "
-                            f"{self.lengths[0] if shorter else self.lengths[1]} characters")
+            raise CellError(
+                f"{text!r} is {'shorter' if shorter else 'longer'} than "
+                f"{self.lengths[0] if shorter else self.lengths[1]} characters"
+            )
         if self.pattern is not None and not self.pattern.fullmatch(text):
             pattern = self.constraints["pattern"]
             raise CellError(f"{text!r} does not match the pattern {pattern}", PATTERN_HINTS.get(pattern), pattern=True)
@@ -190,8 +219,11 @@ def parse_field(raw, where: str, missing: frozenset, report) -> FieldSpec | None
         return None
     spec = FieldSpec(name, kind, constraints, provenance, missing)
     for key in sorted(set(constraints) - CONSTRAINTS[kind]):
-        report(where, f"constraint {key!r} is not supported for a {kind} field "
-                      f"(supported: {', '.join(sorted(CONSTRAINTS[kind]))})")
+        report(
+            where,
+            f"constraint {key!r} is not supported for a {kind} field "
+            f"(supported: {', '.join(sorted(CONSTRAINTS[kind]))})",
+        )
         ok = False
     for key in ("required", "unique"):
         if key in constraints and not isinstance(constraints[key], bool):
@@ -215,19 +247,20 @@ def parse_field(raw, where: str, missing: frozenset, report) -> FieldSpec | None
             ok = False
     if "minimum" in CONSTRAINTS[kind]:
         try:
-            spec.bounds = tuple(_typed_bound(kind, constraints[k], spec) if k in constraints else None
-                                for k in ("minimum", "maximum"))
+            spec.bounds = tuple(
+                _typed_bound(kind, constraints[k], spec) if k in constraints else None for k in ("minimum", "maximum")
+            )
         except CellError:
             report(where, f"'minimum' and 'maximum' must be written as {kind} values")
             ok = False
     for key in ("trueValues", "falseValues"):
         if key in raw:
             values = raw[key]
-            if kind != "boolean" or not (isinstance(values, list) and values and all(isinstance(v, str) for v in values)):
+            if kind != "boolean" or not (
+                isinstance(values, list) and values and all(isinstance(v, str) for v in values)
+            ):
                 report(where, f"{key!r} must be a list of text values, on a boolean field only")
                 ok = False
             else:
                 setattr(spec, "true_values" if key == "trueValues" else "false_values", tuple(values))
     return spec if ok else None
-
-

@@ -58,14 +58,35 @@ def check_sources(tables: dict) -> list[Problem]:
                 urls = addresses(text)
                 for url in urls:
                     if url not in known:
-                        problems.append(Problem(table.file, row, column, f"{url} is not in {REGISTER}; add a row for it "
-                                                "(source_id, url, title, what it gives, when it was read)"))
+                        problems.append(
+                            Problem(
+                                table.file,
+                                row,
+                                column,
+                                f"{url} is not in {REGISTER}; add a row for it "
+                                "(source_id, url, title, what it gives, when it was read)",
+                            )
+                        )
                 if text.lower().startswith("fact sheet:") and not urls:
-                    problems.append(Problem(table.file, row, column, "a 'fact sheet:' source must give the address of the page "
-                                            f"the value was read from, listed in {REGISTER}"))
+                    problems.append(
+                        Problem(
+                            table.file,
+                            row,
+                            column,
+                            "a 'fact sheet:' source must give the address of the page "
+                            f"the value was read from, listed in {REGISTER}",
+                        )
+                    )
                 if len(_FACT_SHEET.findall(text)) > len(_FACT_SHEET_WITH_ADDRESS.findall(text)):
-                    problems.append(Problem(table.file, row, column, "mentions the fact sheet, which is not in the repository; cite the "
-                                            f"address of the page instead (listed in {REGISTER})"))
+                    problems.append(
+                        Problem(
+                            table.file,
+                            row,
+                            column,
+                            "mentions the fact sheet, which is not in the repository; cite the "
+                            f"address of the page instead (listed in {REGISTER})",
+                        )
+                    )
     return problems
 
 
@@ -94,11 +115,16 @@ def citation_counts(tables: dict) -> dict[str, int]:
 def register_table(tables: dict) -> pd.DataFrame:
     """The register as the book shows it: one row per source, with how many source cells cite it."""
     cited = citation_counts(tables)
-    return pd.DataFrame([{
-        "Source": r["title"],
-        "What it gives": r["gives"],
-        "Read": r["read"],
-        "Cells citing it": str(cited.get(r["url"], 0)),
-        "Address": r["url"],
-        "Id": r["source_id"],
-    } for r in tables["sources"].records])
+    return pd.DataFrame(
+        [
+            {
+                "Source": r["title"],
+                "What it gives": r["gives"],
+                "Read": r["read"],
+                "Cells citing it": str(cited.get(r["url"], 0)),
+                "Address": r["url"],
+                "Id": r["source_id"],
+            }
+            for r in tables["sources"].records
+        ]
+    )

@@ -41,7 +41,8 @@ def _refuse_outdated_outputs(app) -> None:
         raise ExtensionError(
             "The stored notebook outputs are not up to date with data/, references.bib and the code, "
             f"so the book would show stale numbers:\n{lines}\n"
-            "Run `make refresh` to re-execute the notebooks (it prints what changed), then build again.")
+            "Run `make refresh` to re-execute the notebooks (it prints what changed), then build again."
+        )
 
 
 def _write_downloads(app) -> None:

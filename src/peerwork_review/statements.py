@@ -32,14 +32,28 @@ def article_search_values(review: Review) -> dict[str, tuple[object, str]]:
     return {
         "article_run": (run_id, "the published review's search run"),
         "article_database_count": (len(flow.databases), "databases the published review searched"),
-        "article_database_list": (prisma_flow.join_names(flow.databases), "databases the published review searched, by name"),
-        "article_search_window": (f"{prisma_flow.month_name(run['date_start'])} to {prisma_flow.month_name(run['date_end'])}",
-                                  "period the published review's search covered"),
+        "article_database_list": (
+            prisma_flow.join_names(flow.databases),
+            "databases the published review searched, by name",
+        ),
+        "article_search_window": (
+            f"{prisma_flow.month_name(run['date_start'])} to {prisma_flow.month_name(run['date_end'])}",
+            "period the published review's search covered",
+        ),
         "article_search_end": (prisma_flow.month_name(run["date_end"]), "month the published review's search closed"),
         "article_other_methods": (run["other_methods"], "other sources the published review searched"),
-        "article_records_databases": (stage(("databases", "identified")), "records the published review's database searches found"),
-        "article_records_other": (stage(("other_methods", "identified")), "records the published review found by other methods"),
-        "article_duplicates_removed": (stage(("databases", "removed_duplicates")), "duplicates the published review removed"),
+        "article_records_databases": (
+            stage(("databases", "identified")),
+            "records the published review's database searches found",
+        ),
+        "article_records_other": (
+            stage(("other_methods", "identified")),
+            "records the published review found by other methods",
+        ),
+        "article_duplicates_removed": (
+            stage(("databases", "removed_duplicates")),
+            "duplicates the published review removed",
+        ),
         "article_records_screened": (stage(("databases", "screened")), "records the published review screened"),
         "article_reports_assessed": (stage(("databases", "assessed")), "full texts the published review assessed"),
         "article_studies_included": (published(review, "studies_included"), "studies the article reports as included"),
@@ -51,8 +65,10 @@ def current_state(review: Review) -> Markup:
     """One sentence on where the evidence stands now, for the landing and search pages."""
     later = review.run_ids[1:]
     if not later:
-        return Markup("This edition holds the published review's search only: no later search has been added, "
-                      "so the current evidence is the review's own.")
+        return Markup(
+            "This edition holds the published review's search only: no later search has been added, "
+            "so the current evidence is the review's own."
+        )
     latest = next(r for r in rows(review.runs) if r["search_run_id"] == later[-1])
     added = int((review.studies["first_search_run_id"] != review.article_run).sum())
     page = "/notebooks/" + update_path(latest["search_run_id"]).removesuffix(".ipynb")
@@ -62,7 +78,8 @@ def current_state(review: Review) -> Markup:
         f"{escape(prisma_flow.month_name(latest['date_end']))} ({{doc}}`{role_title(latest['label'])} <{page}>`). "
         f"They added {escape(render.value_text(added))} stud{'ies' if added != 1 else 'y'}, so the current "
         f"evidence, across every search, covers {escape(render.value_text(len(review.studies)))} studies. "
-        "Pages about the published review keep its own search and numbers; each later search has a page of its own.")
+        "Pages about the published review keep its own search and numbers; each later search has a page of its own."
+    )
 
 
 def glue_search(review: Review) -> None:
@@ -81,13 +98,19 @@ def theme_list(review: Review) -> Markup:
     lines = []
     for theme in (t for t in themes if t["kind"] == "theme"):
         subs = [t for t in themes if t["parent_theme_id"] == theme["theme_id"]]
-        stated = [f"*{escape(s['name'].lower())}*" for s in subs if not (s["placement_source"] or "").startswith("inferred:")]
-        inferred = [f"*{escape(s['name'].lower())}*" for s in subs if (s["placement_source"] or "").startswith("inferred:")]
+        stated = [
+            f"*{escape(s['name'].lower())}*" for s in subs if not (s["placement_source"] or "").startswith("inferred:")
+        ]
+        inferred = [
+            f"*{escape(s['name'].lower())}*" for s in subs if (s["placement_source"] or "").startswith("inferred:")
+        ]
         line = f"- **{escape(theme['name'])}**"
         if stated:
             line += f", with {prisma_flow.join_names(stated)}"
         if inferred:
-            line += (", and, " if stated else ", with, ") + f"in this edition's reading, {prisma_flow.join_names(inferred)}"
+            line += (
+                ", and, " if stated else ", with, "
+            ) + f"in this edition's reading, {prisma_flow.join_names(inferred)}"
         lines.append(line + ";")
     if lines:
         lines[-1] = lines[-1].rstrip(";") + "."
@@ -96,8 +119,15 @@ def theme_list(review: Review) -> Markup:
 
 # Published figures the prose pages state. They are glued whether or not the dataset holds
 # them, so a page reads "not reported" instead of failing when one is missing.
-PROSE_FIGURES = ("studies_included", "databases_searched", "themes", "subthemes", "screening_reviewers",
-                 "screening_agreement_percent", "appraisal_reviewers")
+PROSE_FIGURES = (
+    "studies_included",
+    "databases_searched",
+    "themes",
+    "subthemes",
+    "screening_reviewers",
+    "screening_agreement_percent",
+    "appraisal_reviewers",
+)
 
 
 def glue_published_figures(review: Review) -> None:

@@ -67,17 +67,19 @@ def study_characteristics(review: Review) -> pd.DataFrame:
         sample = _value(r, "sample_size", fmt=lambda v: f"N = {v}")
         if r["participants"] is not None:
             sample = f"{sample}; {_value(r, 'participants')}"
-        out.append({
-            "Study": study_citation(review, sid),
-            "Found by search": r["first_search_run_id"],
-            "Location": location_text(review, sid),
-            "Setting": _value(r, "setting"),
-            "Lived experience co-authorship": _value(r, "lived_experience_coauthorship", fmt=COAUTHORSHIP.get),
-            "Design and methods": design,
-            "Sample": sample,
-            "Data analysis": _value(r, "data_analysis"),
-            "Key findings (this edition's summary)": r["key_findings"],
-        })
+        out.append(
+            {
+                "Study": study_citation(review, sid),
+                "Found by search": r["first_search_run_id"],
+                "Location": location_text(review, sid),
+                "Setting": _value(r, "setting"),
+                "Lived experience co-authorship": _value(r, "lived_experience_coauthorship", fmt=COAUTHORSHIP.get),
+                "Design and methods": design,
+                "Sample": sample,
+                "Data analysis": _value(r, "data_analysis"),
+                "Key findings (this edition's summary)": r["key_findings"],
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -106,8 +108,11 @@ def rating_note(review: Review) -> Markup:
     if not missing:
         return Markup(escape(f"Every one of the {total:,} included studies has a rating; its source is in the table."))
     count = sum(len(ids) for ids in missing.values())
-    head = ("No per-study rating is available" if count == total
-            else f"No rating is available for {count:,} of the {total:,} included studies")
+    head = (
+        "No per-study rating is available"
+        if count == total
+        else f"No rating is available for {count:,} of the {total:,} included studies"
+    )
     if len(missing) == 1:
         return Markup(f"{escape(head)}. {escape(next(iter(missing)).rstrip('.'))}.")
     lines = [f"{escape(head)}:", ""]
@@ -131,7 +136,9 @@ def quality_appraisal(review: Review) -> pd.DataFrame:
             "MMAT rating": r["mmat_rating"].capitalize() if r["mmat_rating"] else NOT_AVAILABLE,
         }
         if any_known:
-            row["Source of the rating"] = r["mmat_rating_source"] if r["mmat_rating"] else "see the note above the table"
+            row["Source of the rating"] = (
+                r["mmat_rating_source"] if r["mmat_rating"] else "see the note above the table"
+            )
         out.append(row)
     return pd.DataFrame(out)
 
@@ -165,14 +172,16 @@ def themes_and_references(review: Review) -> pd.DataFrame:
         links = support[t["theme_id"]]
         direct = links[links["how"] == "cited"]
         is_theme = t["kind"] == "theme"
-        out.append({
-            "Theme": t["name"] if is_theme else names[t["parent_theme_id"]],
-            "Subtheme": "" if is_theme else t["name"],
-            "Studies cited (with its subthemes)": str(len(links)),
-            "Studies reported by the article": str(published.get(t["theme_id"], "not stated")),
-            "Findings in its own section": str(findings[t["theme_id"]]),
-            "References cited in its own section": cite(_report_keys(direct)) or "none",
-        })
+        out.append(
+            {
+                "Theme": t["name"] if is_theme else names[t["parent_theme_id"]],
+                "Subtheme": "" if is_theme else t["name"],
+                "Studies cited (with its subthemes)": str(len(links)),
+                "Studies reported by the article": str(published.get(t["theme_id"], "not stated")),
+                "Findings in its own section": str(findings[t["theme_id"]]),
+                "References cited in its own section": cite(_report_keys(direct)) or "none",
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -192,9 +201,11 @@ def themes_and_subthemes(review: Review) -> pd.DataFrame:
     out = []
     for t in rows(themes):
         is_theme = t["kind"] == "theme"
-        out.append({
-            "Theme": t["name"] if is_theme else names[t["parent_theme_id"]],
-            "Subtheme": "" if is_theme else t["name"],
-            "Description (this edition's words)": t["description"],
-        })
+        out.append(
+            {
+                "Theme": t["name"] if is_theme else names[t["parent_theme_id"]],
+                "Subtheme": "" if is_theme else t["name"],
+                "Description (this edition's words)": t["description"],
+            }
+        )
     return pd.DataFrame(out)

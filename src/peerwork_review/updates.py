@@ -33,16 +33,20 @@ def search_summary(review: Review, run_id: str) -> Markup:
     return Markup(
         f"The search covered {escape(window)} in {escape(render.value_text(len(databases)))} "
         f"database{'s' if len(databases) != 1 else ''} ({escape(prisma_flow.join_names(databases))}); other sources: {other}. "
-        f"It followed the search of {escape(previous_run(review, run_id))}, which the diagram counts as the previous version of the review.")
+        f"It followed the search of {escape(previous_run(review, run_id))}, which the diagram counts as the previous version of the review."
+    )
 
 
 def glue_values(review: Review, run_id: str) -> None:
     added = new_studies(review, run_id)
     notebook.glue_markdown("search_summary", search_summary(review, run_id), "what this search covered")
     if added:
-        sentence = (f"This search added {escape(render.value_text(len(added)))} "
-                    f"stud{'ies' if len(added) != 1 else 'y'} to the review: "
-                    + "; ".join(tables.study_citation(review, sid) for sid in added) + ".")
+        sentence = (
+            f"This search added {escape(render.value_text(len(added)))} "
+            f"stud{'ies' if len(added) != 1 else 'y'} to the review: "
+            + "; ".join(tables.study_citation(review, sid) for sid in added)
+            + "."
+        )
     else:
         sentence = "This search added no study to the review."
     notebook.glue_markdown("studies_added_sentence", Markup(sentence), "studies this search added")
@@ -62,8 +66,9 @@ def studies_added_table(review: Review, run_id: str, name: str) -> render.MystOu
     after = review.as_of(run_id)
     table = tables.study_characteristics(after)
     keep = [i for i, sid in enumerate(after.study_order()) if sid in set(new_studies(review, run_id))]
-    return render.table(table.iloc[keep].reset_index(drop=True),
-                        caption="Characteristics of the studies this search added.", name=name)
+    return render.table(
+        table.iloc[keep].reset_index(drop=True), caption="Characteristics of the studies this search added.", name=name
+    )
 
 
 # -- what changed ----------------------------------------------------------------------
@@ -84,12 +89,17 @@ def measures(review: Review) -> dict[tuple[str, str], int]:
         "Studies by design": _counts(derive.count_table(derive.design_values(review), label="Design"), "Design"),
         "Studies by MMAT rating": _counts(derive.count_table(derive.rating_values(review), label="Rating"), "Rating"),
         "Studies by lived experience co-authorship": _counts(
-            derive.count_table(derive.coauthorship_values(review), label="Co-authorship"), "Co-authorship"),
-        "Studies by year of the main report": _counts(derive.count_table(derive.publication_years(review), label="Year"), "Year"),
+            derive.count_table(derive.coauthorship_values(review), label="Co-authorship"), "Co-authorship"
+        ),
+        "Studies by year of the main report": _counts(
+            derive.count_table(derive.publication_years(review), label="Year"), "Year"
+        ),
     }
     support = derive.theme_support(review)
     names = dict(zip(review.themes["theme_id"], review.themes["name"]))
-    groups["Studies linked to each theme"] = {names[t]: int((support["theme_id"] == t).sum()) for t in derive.ordered_themes(review)["theme_id"]}
+    groups["Studies linked to each theme"] = {
+        names[t]: int((support["theme_id"] == t).sum()) for t in derive.ordered_themes(review)["theme_id"]
+    }
     for group, counts in groups.items():
         for category, count in counts.items():
             out[(group, category)] = count
@@ -104,14 +114,24 @@ def changes(review: Review, run_id: str) -> pd.DataFrame:
         old, new = before.get(key, 0), after.get(key, 0)
         if old != new:
             what, category = key
-            out.append({"What": what, "Category": "" if category == "all" else category,
-                        "Before this search": render.value_text(old), "After": render.value_text(new)})
+            out.append(
+                {
+                    "What": what,
+                    "Category": "" if category == "all" else category,
+                    "Before this search": render.value_text(old),
+                    "After": render.value_text(new),
+                }
+            )
     return pd.DataFrame(out, columns=["What", "Category", "Before this search", "After"])
 
 
 def changes_table(review: Review, run_id: str, name: str) -> render.MystOutput:
-    return render.table(changes(review, run_id), caption="What this search changed: every count that differs, before and after it.",
-                        name=name, widths=[35, 30, 17, 18])
+    return render.table(
+        changes(review, run_id),
+        caption="What this search changed: every count that differs, before and after it.",
+        name=name,
+        widths=[35, 30, 17, 18],
+    )
 
 
 def index_markdown(review: Review) -> Markup:
@@ -120,13 +140,17 @@ def index_markdown(review: Review) -> Markup:
 
     later = review.run_ids[1:]
     if not later:
-        return Markup("No search has been added since the published review. When its authors add one (see "
-                      "{doc}`Updating the review </book/updating>`), its page appears here.")
+        return Markup(
+            "No search has been added since the published review. When its authors add one (see "
+            "{doc}`Updating the review </book/updating>`), its page appears here."
+        )
     items = []
     for run in (r for r in rows(review.runs) if r["search_run_id"] in later):
         added = len(new_studies(review, run["search_run_id"]))
         window = f"{prisma_flow.month_name(run['date_start'])} to {prisma_flow.month_name(run['date_end'])}"
         page = "/notebooks/" + update_path(run["search_run_id"]).removesuffix(".ipynb")
-        items.append(f"- {{doc}}`{role_title(run['label'])} <{page}>`: {escape(window)}; "
-                     f"added {escape(render.value_text(added))} stud{'ies' if added != 1 else 'y'}.")
+        items.append(
+            f"- {{doc}}`{role_title(run['label'])} <{page}>`: {escape(window)}; "
+            f"added {escape(render.value_text(added))} stud{'ies' if added != 1 else 'y'}."
+        )
     return Markup("\n".join(items))

@@ -25,9 +25,23 @@ from .model import TABLES, Review, rows
 from .reproduction import CATEGORY_FIGURES, DISTINCT_COUNTRY_FIGURES, prevalence_theme
 
 STUDY_TABLES = {"studies", "study_countries", "quality_appraisal"}
-CATEGORY_CELLS = {"location": ("data/study_countries.csv", "country"), "design": ("data/studies.csv", "design"),
-                  "quality": ("data/quality_appraisal.csv", "mmat_rating")}
-COLUMNS = ["file", "key", "column", "study", "why_unknown", "implied", "settles", "settles_figures", "bears_on", "bears_on_figures"]
+CATEGORY_CELLS = {
+    "location": ("data/study_countries.csv", "country"),
+    "design": ("data/studies.csv", "design"),
+    "quality": ("data/quality_appraisal.csv", "mmat_rating"),
+}
+COLUMNS = [
+    "file",
+    "key",
+    "column",
+    "study",
+    "why_unknown",
+    "implied",
+    "settles",
+    "settles_figures",
+    "bears_on",
+    "bears_on_figures",
+]
 
 
 @lru_cache(maxsize=8)
@@ -43,9 +57,14 @@ def _missing_in_data(review: Review) -> dict[Cell, str]:
             continue
         fields = resource["schema"]["fields"]
         key = resource["schema"].get("primaryKey", [])
-        links = {name for fk in resource["schema"].get("foreignKeys", []) for name in fk["fields"]}  # pointers, not values
-        covered = [(f["name"], f["provenance"]) for f in fields
-                   if f.get("provenance") not in (None, "key", "editorial", "self") and f["name"] not in links]
+        links = {
+            name for fk in resource["schema"].get("foreignKeys", []) for name in fk["fields"]
+        }  # pointers, not values
+        covered = [
+            (f["name"], f["provenance"])
+            for f in fields
+            if f.get("provenance") not in (None, "key", "editorial", "self") and f["name"] not in links
+        ]
         for record in rows(getattr(review, TABLES[name])):
             row_key = record["study_id"] if name in STUDY_TABLES else " | ".join(str(record[k]) for k in key)
             for column, source in covered:
@@ -55,7 +74,9 @@ def _missing_in_data(review: Review) -> dict[Cell, str]:
     return out
 
 
-TABLE_3_REASON = "the Results do not cite this study for this theme, and no public copy of the review's Table 3 was found"
+TABLE_3_REASON = (
+    "the Results do not cite this study for this theme, and no public copy of the review's Table 3 was found"
+)
 
 
 def figure_cells(review: Review) -> dict[str, set[Cell]]:
@@ -66,7 +87,11 @@ def figure_cells(review: Review) -> dict[str, set[Cell]]:
     for fig in rows(review.figures):
         scoped = scopes[fig["search_run_id"]]
         figure_id = fig["figure_id"]
-        family = CATEGORY_FIGURES.get(figure_id, ("location",))[0] if figure_id in CATEGORY_FIGURES or figure_id in DISTINCT_COUNTRY_FIGURES else None
+        family = (
+            CATEGORY_FIGURES.get(figure_id, ("location",))[0]
+            if figure_id in CATEGORY_FIGURES or figure_id in DISTINCT_COUNTRY_FIGURES
+            else None
+        )
         theme = prevalence_theme(figure_id)
         if family == "location":
             locations = derive.study_locations(scoped)["location"]
@@ -78,8 +103,13 @@ def figure_cells(review: Review) -> dict[str, set[Cell]]:
             support = supports[fig["search_run_id"]][theme]
             out[figure_id] = {Cell(TABLE_3, s, theme) for s in scoped.studies["study_id"] if s not in support}
         elif figure_id == "records_identified_databases":
-            empty = scoped.databases[(scoped.databases["search_run_id"] == scoped.scope) & scoped.databases["records"].isna()]
-            out[figure_id] = {Cell("data/search_databases.csv", f"{r} | {d}", "records") for r, d in zip(empty["search_run_id"], empty["database"])}
+            empty = scoped.databases[
+                (scoped.databases["search_run_id"] == scoped.scope) & scoped.databases["records"].isna()
+            ]
+            out[figure_id] = {
+                Cell("data/search_databases.csv", f"{r} | {d}", "records")
+                for r, d in zip(empty["search_run_id"], empty["database"])
+            }
         else:
             out[figure_id] = set()
     return out
@@ -108,20 +138,26 @@ def cells_wanted(review: Review) -> pd.DataFrame:
         settles = [f for f in bears if len(needs[f]) == 1]
         column = f"supports '{themes[cell.column]}'" if cell.file == TABLE_3 else cell.column
         hint = implied.get(cell)
-        out.append({
-            "file": cell.file,
-            "key": cell.study_id,
-            "column": column,
-            "study": review.study_label(cell.study_id) if cell.study_id in studies else "",
-            "why_unknown": why,
-            "implied": "" if hint is None else (f"{hint.forced} (forced)" if hint.forced else " or ".join(hint.allowed)),
-            "settles": len(settles),
-            "settles_figures": " ".join(settles),
-            "bears_on": len(bears),
-            "bears_on_figures": " ".join(bears),
-        })
+        out.append(
+            {
+                "file": cell.file,
+                "key": cell.study_id,
+                "column": column,
+                "study": review.study_label(cell.study_id) if cell.study_id in studies else "",
+                "why_unknown": why,
+                "implied": ""
+                if hint is None
+                else (f"{hint.forced} (forced)" if hint.forced else " or ".join(hint.allowed)),
+                "settles": len(settles),
+                "settles_figures": " ".join(settles),
+                "bears_on": len(bears),
+                "bears_on_figures": " ".join(bears),
+            }
+        )
     frame = pd.DataFrame(out, columns=COLUMNS)
-    return frame.sort_values(["settles", "bears_on", "file", "key", "column"], ascending=[False, False, True, True, True], ignore_index=True)
+    return frame.sort_values(
+        ["settles", "bears_on", "file", "key", "column"], ascending=[False, False, True, True, True], ignore_index=True
+    )
 
 
 def wanted_display(wanted: pd.DataFrame, review: Review) -> pd.DataFrame:
@@ -131,12 +167,14 @@ def wanted_display(wanted: pd.DataFrame, review: Review) -> pd.DataFrame:
     def described(ids: str) -> str:
         return "; ".join(names[i] for i in ids.split()) or "none"
 
-    return pd.DataFrame({
-        "Study or row": wanted["study"].where(wanted["study"] != "", wanted["key"]),
-        "Missing value": wanted["file"] + ": " + wanted["column"],
-        "Settles": wanted["settles"].astype(str),
-        "Figures it alone would settle": wanted["settles_figures"].map(described),
-        "Bears on": wanted["bears_on"].astype(str),
-        "What the article's numbers imply": wanted["implied"].replace("", "nothing"),
-        "Why it is unknown": wanted["why_unknown"],
-    })
+    return pd.DataFrame(
+        {
+            "Study or row": wanted["study"].where(wanted["study"] != "", wanted["key"]),
+            "Missing value": wanted["file"] + ": " + wanted["column"],
+            "Settles": wanted["settles"].astype(str),
+            "Figures it alone would settle": wanted["settles_figures"].map(described),
+            "Bears on": wanted["bears_on"].astype(str),
+            "What the article's numbers imply": wanted["implied"].replace("", "nothing"),
+            "Why it is unknown": wanted["why_unknown"],
+        }
+    )

@@ -21,8 +21,17 @@ from .load import read_descriptor
 
 # The order an author fills the tables in; every other resource follows, as listed in
 # datapackage.json.
-AUTHOR_ORDER = ("search_runs", "search_databases", "prisma_flow", "studies", "study_countries",
-                "quality_appraisal", "reports", "findings", "finding_reports")
+AUTHOR_ORDER = (
+    "search_runs",
+    "search_databases",
+    "prisma_flow",
+    "studies",
+    "study_countries",
+    "quality_appraisal",
+    "reports",
+    "findings",
+    "finding_reports",
+)
 GUIDE_SHEET = "read me"
 LISTS_SHEET = "_lists"
 EXTRA_ROWS = 500  # rows below the data that get drop-downs, for rows the author adds
@@ -100,7 +109,9 @@ def note(spec: dict, layout: SheetLayout, targets: dict[str, tuple[str, str]]) -
         parts.append("Pick a value from the drop-down list.")
     elif spec["name"] in targets:
         sheet, column = targets[spec["name"]]
-        parts.append(f"Pick a {column} from the drop-down list (the {column} column of sheet '{sheet}'; add it there first).")
+        parts.append(
+            f"Pick a {column} from the drop-down list (the {column} column of sheet '{sheet}'; add it there first)."
+        )
     if spec["type"] == "yearmonth":
         parts.append("Write year and month as YYYY-MM, for example 2026-05.")
     elif spec["type"] == "integer":
@@ -126,7 +137,9 @@ def _style_header(ws, widths: list[int], notes: list[str]) -> None:
         cell.font, cell.fill = Font(bold=True), fill
         cell.alignment = Alignment(vertical="top")
         if text:
-            cell.comment = Comment(text, "peerwork-review", width=320, height=40 + 16 * (len(text) // 45 + text.count("\n")))
+            cell.comment = Comment(
+                text, "peerwork-review", width=320, height=40 + 16 * (len(text) // 45 + text.count("\n"))
+            )
         ws.column_dimensions[cell.column_letter].width = width
 
 
@@ -149,8 +162,9 @@ def _write_table(ws, columns: list[dict], header: list[str], rows: list[list[str
         for row, value in enumerate(values, start=2):
             cell = ws.cell(row=row, column=index)
             # a number only when the text comes back identical ('007' stays text)
-            cell.value = (int(value) if number and value.lstrip("-").isdigit() and str(int(value)) == value
-                          else value or None)
+            cell.value = (
+                int(value) if number and value.lstrip("-").isdigit() and str(int(value)) == value else value or None
+            )
             cell.number_format = NUMBER if number and isinstance(cell.value, int) else TEXT
         widths.append(_width([name, *values]))
     _style_header(ws, widths, notes)
@@ -164,8 +178,12 @@ def _add_lists(wb, layouts_: list[SheetLayout]) -> dict[tuple[str, str], str]:
     ws = wb.create_sheet(LISTS_SHEET)
     ws.sheet_state = "hidden"
     ranges, index = {}, 0
-    enums = [(lay.resource["name"], spec["name"], spec["constraints"]["enum"])
-             for lay in layouts_ for spec in lay.columns if "enum" in spec.get("constraints", {})]
+    enums = [
+        (lay.resource["name"], spec["name"], spec["constraints"]["enum"])
+        for lay in layouts_
+        for spec in lay.columns
+        if "enum" in spec.get("constraints", {})
+    ]
     enums.append((workbook_references.SHEET, "entry type", list(workbook_references.ENTRY_TYPES)))
     for resource, field, values in enums:
         index += 1
@@ -180,9 +198,16 @@ def _add_lists(wb, layouts_: list[SheetLayout]) -> dict[tuple[str, str], str]:
 def _validation(ws, letter: str, last: int, formula: str, strict: bool, message: str) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
-                        showErrorMessage=True, errorStyle="stop" if strict else "warning",
-                        error=message, errorTitle="Not in the list")
+    dv = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showDropDown=False,
+        showErrorMessage=True,
+        errorStyle="stop" if strict else "warning",
+        error=message,
+        errorTitle="Not in the list",
+    )
     ws.add_data_validation(dv)
     dv.add(f"{letter}2:{letter}{last}")
 
@@ -226,13 +251,25 @@ def build_workbook(root: Path):
         for spec in lay.columns:
             name = spec["name"]
             if (lay.resource["name"], name) in enum_ranges:
-                _validation(ws, lay.letter(name), lasts[lay.sheet], enum_ranges[(lay.resource["name"], name)], True,
-                            f"Pick one of the values in the list for {name}.")
+                _validation(
+                    ws,
+                    lay.letter(name),
+                    lasts[lay.sheet],
+                    enum_ranges[(lay.resource["name"], name)],
+                    True,
+                    f"Pick one of the values in the list for {name}.",
+                )
         for name, (target, field) in targets.items():
             end = len(read_csv_rows(data / target.resource["path"])) + EXTRA_ROWS
             formula = f"'{target.sheet}'!${target.letter(field)}$2:${target.letter(field)}${end}"
-            _validation(ws, lay.letter(name), lasts[lay.sheet], formula, False,
-                        f"This {field} is not on sheet '{target.sheet}' yet. Add it there first, or check the spelling.")
+            _validation(
+                ws,
+                lay.letter(name),
+                lasts[lay.sheet],
+                formula,
+                False,
+                f"This {field} is not on sheet '{target.sheet}' yet. Add it there first, or check the spelling.",
+            )
         if lay.resource["name"] == "reports":
             _add_references_sheet(wb, enum_ranges)
     if workbook_references.SHEET not in wb.sheetnames:
@@ -250,8 +287,9 @@ def _add_references_sheet(wb, enum_ranges) -> None:
     for index, header in enumerate(headers, start=1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = 14 if header != "title" else 40
     ws.freeze_panes = "B2"
-    _validation(ws, "B", last, enum_ranges[(workbook_references.SHEET, "entry type")], True,
-                "Pick an entry type from the list.")
+    _validation(
+        ws, "B", last, enum_ranges[(workbook_references.SHEET, "entry type")], True, "Pick an entry type from the list."
+    )
 
 
 def write_workbook(root: Path, out: Path) -> Path:

@@ -54,7 +54,11 @@ def table_changes(key_fields: list[str], old: bytes, new: bytes) -> list[str]:
         lines.append(f"  {_plural(len(changed), 'value')} changed:")
         lines += changed
     if not lines and old != new:
-        lines.append("  the same rows, in a different order" if header == old_header else "  the columns are in a different order")
+        lines.append(
+            "  the same rows, in a different order"
+            if header == old_header
+            else "  the columns are in a different order"
+        )
     return lines
 
 

@@ -10,19 +10,29 @@ from __future__ import annotations
 from .load import FLOW_STAGES
 
 FLOW_SHEET = "PRISMA flow guide"
-COLUMN_TITLES = {"databases": "Identification via databases and registers",
-                 "other_methods": "Identification via other methods"}
+COLUMN_TITLES = {
+    "databases": "Identification via databases and registers",
+    "other_methods": "Identification via other methods",
+}
 STAGE_LABELS = {
-    "identified": "Records identified", "removed_duplicates": "Duplicate records removed",
+    "identified": "Records identified",
+    "removed_duplicates": "Duplicate records removed",
     "removed_automation": "Records marked ineligible by automation tools",
-    "removed_other": "Records removed for other reasons", "screened": "Records screened",
-    "excluded_screening": "Records excluded", "sought": "Reports sought for retrieval",
-    "not_retrieved": "Reports not retrieved", "assessed": "Reports assessed for eligibility",
+    "removed_other": "Records removed for other reasons",
+    "screened": "Records screened",
+    "excluded_screening": "Records excluded",
+    "sought": "Reports sought for retrieval",
+    "not_retrieved": "Reports not retrieved",
+    "assessed": "Reports assessed for eligibility",
     "excluded_full_text": "Reports excluded",
 }
 # (columns, total, parts): total = sum of sign * part, checked wherever every part is known.
 FLOW_SUMS = [
-    (("databases",), "screened", (("identified", 1), ("removed_duplicates", -1), ("removed_automation", -1), ("removed_other", -1))),
+    (
+        ("databases",),
+        "screened",
+        (("identified", 1), ("removed_duplicates", -1), ("removed_automation", -1), ("removed_other", -1)),
+    ),
     (("databases",), "sought", (("screened", 1), ("excluded_screening", -1))),
     (tuple(FLOW_STAGES), "assessed", (("sought", 1), ("not_retrieved", -1))),
 ]
@@ -54,8 +64,10 @@ def add_guide(wb, flow_layout) -> None:
 
     ws = wb.create_sheet(FLOW_SHEET, index=len(wb.sheetnames) - 1)
     thin = Side(style="thin", color="555555")
-    box_style = dict(border=Border(left=thin, right=thin, top=thin, bottom=thin),
-                     alignment=Alignment(wrap_text=True, vertical="center"))
+    box_style = dict(
+        border=Border(left=thin, right=thin, top=thin, bottom=thin),
+        alignment=Alignment(wrap_text=True, vertical="center"),
+    )
     main_fill, side_fill = PatternFill("solid", fgColor="FFFFFF"), PatternFill("solid", fgColor="F2F2F2")
     sheet = flow_layout.sheet
     intro = [
@@ -81,7 +93,9 @@ def add_guide(wb, flow_layout) -> None:
             cell.fill, cell.border, cell.alignment = main_fill, box_style["border"], box_style["alignment"]
             height = 1
             if side:
-                ws.cell(row=row, column=left + 1, value="→").alignment = Alignment(horizontal="center", vertical="center")
+                ws.cell(row=row, column=left + 1, value="→").alignment = Alignment(
+                    horizontal="center", vertical="center"
+                )
                 cell = ws.cell(row=row, column=left + 2, value=_box(column, side))
                 cell.fill, cell.border, cell.alignment = side_fill, box_style["border"], box_style["alignment"]
                 height = len(side)
@@ -92,12 +106,18 @@ def add_guide(wb, flow_layout) -> None:
         for width_column, width in ((left, 30), (left + 1, 3), (left + 2, 40), (left + 3, 3)):
             ws.column_dimensions[ws.cell(row=1, column=width_column).column_letter].width = width
     ws.column_dimensions["A"].width = 2
-    cell = ws.cell(row=bottom, column=2, value="Studies included in review (counted from sheet studies)\n"
-                   "Reports of included studies (counted from sheet reports)")
+    cell = ws.cell(
+        row=bottom,
+        column=2,
+        value="Studies included in review (counted from sheet studies)\n"
+        "Reports of included studies (counted from sheet reports)",
+    )
     cell.fill, cell.border, cell.alignment = main_fill, box_style["border"], box_style["alignment"]
     ws.row_dimensions[bottom].height = 64
     row = bottom + 2
-    ws.cell(row=row, column=2, value="These boxes must add up (checked where all their numbers are given):").font = Font(bold=True)
+    ws.cell(
+        row=row, column=2, value="These boxes must add up (checked where all their numbers are given):"
+    ).font = Font(bold=True)
     for columns, total, parts in FLOW_SUMS:
         row += 1
         terms = " ".join(("− " if sign < 0 else ("+ " if i else "")) + stage for i, (stage, sign) in enumerate(parts))
@@ -116,22 +136,39 @@ def write_read_me(ws, descriptor: dict, layouts) -> None:
     lines = [
         (descriptor.get("title", "The review's data"), True),
         ("How to update the review in this workbook", True),
-        ("1. Fill the sheets from left to right: the search run, its databases and its PRISMA flow "
-         f"(see '{FLOW_SHEET}'), the new studies, their countries and quality, their reports, each new "
-         f"report's bibliography entry (sheet '{REFERENCES}') and the themes its evidence supports.", False),
-        ("2. Point at a column's header to read what it holds. Columns with a fixed list, or that point to "
-         "another sheet, have a drop-down list: pick from it.", False),
-        ("3. Every value needs a source in the column beside it: 'extraction: <who, where in the report>'. "
-         "When a value cannot be found, leave it empty and write 'not found: <why>' or 'not reported: <why>' "
-         "in its source. Never fill in a value to make a total come out right.", False),
-        ("4. Keep the sheets and their headers as they are: no renamed sheets or headers, no merged cells, "
-         "no formulas. Ids and dates are text: type 2026-05, not a date.", False),
-        ("5. Save as .xlsx (Excel 2007-365) and run: make import WORKBOOK=<this file>. It checks "
-         "everything; data/ changes only when the whole workbook is valid, and it lists what changed.", False),
+        (
+            "1. Fill the sheets from left to right: the search run, its databases and its PRISMA flow "
+            f"(see '{FLOW_SHEET}'), the new studies, their countries and quality, their reports, each new "
+            f"report's bibliography entry (sheet '{REFERENCES}') and the themes its evidence supports.",
+            False,
+        ),
+        (
+            "2. Point at a column's header to read what it holds. Columns with a fixed list, or that point to "
+            "another sheet, have a drop-down list: pick from it.",
+            False,
+        ),
+        (
+            "3. Every value needs a source in the column beside it: 'extraction: <who, where in the report>'. "
+            "When a value cannot be found, leave it empty and write 'not found: <why>' or 'not reported: <why>' "
+            "in its source. Never fill in a value to make a total come out right.",
+            False,
+        ),
+        (
+            "4. Keep the sheets and their headers as they are: no renamed sheets or headers, no merged cells, "
+            "no formulas. Ids and dates are text: type 2026-05, not a date.",
+            False,
+        ),
+        (
+            "5. Save as .xlsx (Excel 2007-365) and run: make import WORKBOOK=<this file>. It checks "
+            "everything; data/ changes only when the whole workbook is valid, and it lists what changed.",
+            False,
+        ),
         ("", False),
         ("Sheet — what one row is", True),
     ]
-    lines += [(f"{lay.sheet} — {lay.resource.get('description', lay.resource.get('title', ''))}", False) for lay in layouts]
+    lines += [
+        (f"{lay.sheet} — {lay.resource.get('description', lay.resource.get('title', ''))}", False) for lay in layouts
+    ]
     lines.append((f"{REFERENCES} — one bibliography entry for a new report; import adds it to references.bib.", False))
     for row, (text, bold) in enumerate(lines, start=1):
         cell = ws.cell(row=row, column=1, value=text)

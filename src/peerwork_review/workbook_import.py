@@ -25,8 +25,10 @@ from .load import read_and_validate, read_descriptor
 from .workbook import SheetLayout, is_number_field, layouts, read_csv_rows
 from .workbook_changes import describe_changes
 
-SAVE_AS = ("open it in LibreOffice Calc or Excel and save it as an Excel workbook (.xlsx): in LibreOffice, "
-           "File > Save As, file type 'Excel 2007-365 (.xlsx)'; in Excel, File > Save As, 'Excel Workbook (*.xlsx)'")
+SAVE_AS = (
+    "open it in LibreOffice Calc or Excel and save it as an Excel workbook (.xlsx): in LibreOffice, "
+    "File > Save As, file type 'Excel 2007-365 (.xlsx)'; in Excel, File > Save As, 'Excel Workbook (*.xlsx)'"
+)
 AS_TEXT = "format the column as Text (Format > Cells > Text) and type the value again"
 
 
@@ -55,8 +57,10 @@ def open_workbook(path: Path):
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise WorkbookError(f"{path.name} is an old-style Excel .xls file; {SAVE_AS}.")
     if not zipfile.is_zipfile(path):
-        raise WorkbookError(f"{path.name} is not a spreadsheet workbook (.xlsx). Give the workbook that "
-                            "`make workbook` wrote, after editing and saving it as .xlsx.")
+        raise WorkbookError(
+            f"{path.name} is not a spreadsheet workbook (.xlsx). Give the workbook that "
+            "`make workbook` wrote, after editing and saving it as .xlsx."
+        )
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
@@ -79,16 +83,26 @@ def cell_text(cell, number_ok: bool, where: tuple[str, int, str]) -> tuple[str, 
         return "", None
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         shown = value.strftime("%Y-%m-%d") if hasattr(value, "year") else str(value)
-        return "", Problem(sheet, row, column, f"holds a date ({shown}) where text belongs: the spreadsheet program "
-                           f"turned what was typed into a date; {AS_TEXT} (a month is written YYYY-MM, for example 2026-05)")
+        return "", Problem(
+            sheet,
+            row,
+            column,
+            f"holds a date ({shown}) where text belongs: the spreadsheet program "
+            f"turned what was typed into a date; {AS_TEXT} (a month is written YYYY-MM, for example 2026-05)",
+        )
     if cell.data_type == "e":
         return "", Problem(sheet, row, column, f"holds an error value ({value}); type the value itself")
     if isinstance(value, bool):
         return "", Problem(sheet, row, column, f"holds a true/false value ({value}); {AS_TEXT}")
     if isinstance(value, (int, float)):
         if not number_ok:
-            return "", Problem(sheet, row, column, f"holds a number ({value}) where text belongs: ids and codes "
-                               f"are text, so that no program changes them; {AS_TEXT}")
+            return "", Problem(
+                sheet,
+                row,
+                column,
+                f"holds a number ({value}) where text belongs: ids and codes "
+                f"are text, so that no program changes them; {AS_TEXT}",
+            )
         return (str(int(value)) if float(value).is_integer() else repr(value)), None
     return str(value), None
 
@@ -96,8 +110,10 @@ def cell_text(cell, number_ok: bool, where: tuple[str, int, str]) -> tuple[str, 
 def read_sheet(ws, columns: list[dict], number_ok) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
     """Header and non-blank rows of a sheet whose columns are ``columns``; problems with its layout."""
     where = f"sheet '{ws.title}'"
-    problems = [Problem(where, None, None, f"cells {r} are merged; unmerge them (Format > Merge and Unmerge Cells)")
-                for r in ws.merged_cells.ranges]
+    problems = [
+        Problem(where, None, None, f"cells {r} are merged; unmerge them (Format > Merge and Unmerge Cells)")
+        for r in ws.merged_cells.ranges
+    ]
     header_cells = [c for c in next(ws.iter_rows(min_row=1, max_row=1), [])]
     while header_cells and header_cells[-1].value is None:
         header_cells.pop()
@@ -106,13 +122,29 @@ def read_sheet(ws, columns: list[dict], number_ok) -> tuple[list[str], list[tupl
     missing = [n for n in expected if n not in header]
     unexpected = [h for h in header if h not in expected]
     if len(missing) == 1 and len(unexpected) == 1:
-        problems.append(Problem(where, 1, unexpected[0], f"this header should be {missing[0]!r}: headers must keep their "
-                                "names, which the checker and datapackage.json use; rename it back"))
+        problems.append(
+            Problem(
+                where,
+                1,
+                unexpected[0],
+                f"this header should be {missing[0]!r}: headers must keep their "
+                "names, which the checker and datapackage.json use; rename it back",
+            )
+        )
     elif missing or unexpected:
-        said = [f"missing {', '.join(map(repr, missing))}" if missing else "",
-                f"unexpected {', '.join(map(repr, unexpected))}" if unexpected else ""]
-        problems.append(Problem(where, 1, None, f"the header row does not match: {'; '.join(s for s in said if s)}. "
-                                f"The headers must be exactly: {', '.join(expected)}"))
+        said = [
+            f"missing {', '.join(map(repr, missing))}" if missing else "",
+            f"unexpected {', '.join(map(repr, unexpected))}" if unexpected else "",
+        ]
+        problems.append(
+            Problem(
+                where,
+                1,
+                None,
+                f"the header row does not match: {'; '.join(s for s in said if s)}. "
+                f"The headers must be exactly: {', '.join(expected)}",
+            )
+        )
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
         problems.append(Problem(where, 1, None, f"header(s) {', '.join(map(repr, duplicated))} appear twice"))
@@ -123,11 +155,20 @@ def read_sheet(ws, columns: list[dict], number_ok) -> tuple[list[str], list[tupl
         texts = []
         for index, cell in enumerate(cells):
             name = header[index] if index < len(header) else None
-            text, problem = cell_text(cell, name is not None and number_ok(name), (where, cell.row, name or cell.column_letter))
+            text, problem = cell_text(
+                cell, name is not None and number_ok(name), (where, cell.row, name or cell.column_letter)
+            )
             if problem:
                 problems.append(problem)
             if name is None and (text or problem):
-                problems.append(Problem(where, cell.row, cell.column_letter, "a value outside the table (this column has no header); move or delete it"))
+                problems.append(
+                    Problem(
+                        where,
+                        cell.row,
+                        cell.column_letter,
+                        "a value outside the table (this column has no header); move or delete it",
+                    )
+                )
             texts.append(text)
         texts = texts[: len(header)] + [""] * (len(header) - len(texts))
         if any(texts):
@@ -139,8 +180,15 @@ def read_data_sheets(wb, descriptor: dict, data: Path) -> tuple[list[SheetData],
     sheets, problems = [], []
     for lay in layouts(descriptor):
         if lay.sheet not in wb.sheetnames:
-            problems.append(Problem(f"sheet '{lay.sheet}'", None, None, f"the sheet is missing (it holds {lay.file}); "
-                                    "use the workbook `make workbook` wrote and keep its sheet names"))
+            problems.append(
+                Problem(
+                    f"sheet '{lay.sheet}'",
+                    None,
+                    None,
+                    f"the sheet is missing (it holds {lay.file}); "
+                    "use the workbook `make workbook` wrote and keep its sheet names",
+                )
+            )
             continue
         numbers = {c["name"] for c in lay.columns if is_number_field(c)}
         header, rows, found = read_sheet(wb[lay.sheet], lay.columns, numbers.__contains__)
@@ -149,7 +197,11 @@ def read_data_sheets(wb, descriptor: dict, data: Path) -> tuple[list[SheetData],
             continue
         existing = read_csv_rows(data / lay.resource["path"])
         # The file's own column order, so that an unchanged sheet gives back the same bytes.
-        order = existing[0] if existing and sorted(existing[0]) == sorted(header) else [f["name"] for f in lay.resource["schema"]["fields"]]
+        order = (
+            existing[0]
+            if existing and sorted(existing[0]) == sorted(header)
+            else [f["name"] for f in lay.resource["schema"]["fields"]]
+        )
         sheet = SheetData(lay, order)
         for sheet_row, texts in rows:
             sheet.rows.append([texts[header.index(name)] for name in order])

@@ -16,12 +16,21 @@ ENTRY_TYPES = ("article", "book", "techreport", "inproceedings", "phdthesis", "m
 
 # header -> (description shown as the header's note, BibTeX field by entry type; None: not a field)
 COLUMNS: dict[str, tuple[str, dict[str, str] | str | None]] = {
-    "key": ("The report's identifier, the same as its report_id on the reports sheet: first author's surname, "
-            "year and first word of the title, lower case, no spaces (for example smith2026peer).", None),
-    "entry type": ("article (journal article), book, techreport (a report), inproceedings (conference paper), "
-                   "phdthesis, or misc (web page or anything else).", None),
-    "authors": ("Surname, initials; several authors joined by ' and ' (for example 'Smith, J. A. and Lee, K.'). "
-                "End with ' and others' when the list is cut short.", "author"),
+    "key": (
+        "The report's identifier, the same as its report_id on the reports sheet: first author's surname, "
+        "year and first word of the title, lower case, no spaces (for example smith2026peer).",
+        None,
+    ),
+    "entry type": (
+        "article (journal article), book, techreport (a report), inproceedings (conference paper), "
+        "phdthesis, or misc (web page or anything else).",
+        None,
+    ),
+    "authors": (
+        "Surname, initials; several authors joined by ' and ' (for example 'Smith, J. A. and Lee, K.'). "
+        "End with ' and others' when the list is cut short.",
+        "author",
+    ),
     "year": ("Year of publication, four digits.", "year"),
     "title": ("Title of the report, as published.", "title"),
     "journal": ("Journal name (article), or the proceedings' title (inproceedings).", {"inproceedings": "booktitle"}),
@@ -29,13 +38,21 @@ COLUMNS: dict[str, tuple[str, dict[str, str] | str | None]] = {
     "issue": ("Issue number of the journal.", "number"),
     "pages": ("First and last page joined by a hyphen (for example 12-20), or the article number.", "pages"),
     "DOI": ("The DOI alone, starting 10. (for example 10.1186/s12888-024-05664-9), without https://doi.org/.", "doi"),
-    "publisher": ("Publisher (book), institution (techreport) or university (phdthesis).",
-                  {"techreport": "institution", "phdthesis": "school"}),
+    "publisher": (
+        "Publisher (book), institution (techreport) or university (phdthesis).",
+        {"techreport": "institution", "phdthesis": "school"},
+    ),
     "url": ("Web address, starting https:// (web pages and reports without a DOI).", "url"),
 }
 # Besides key, type, authors, year and title, which every entry needs.
-REQUIRED_BY_TYPE = {"article": ("journal",), "book": ("publisher",), "techreport": ("publisher",),
-                    "inproceedings": ("journal",), "phdthesis": ("publisher",), "misc": ()}
+REQUIRED_BY_TYPE = {
+    "article": ("journal",),
+    "book": ("publisher",),
+    "techreport": ("publisher",),
+    "inproceedings": ("journal",),
+    "phdthesis": ("publisher",),
+    "misc": (),
+}
 DEFAULT_FIELD = {"journal": "journal", "publisher": "publisher"}
 
 _KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -64,7 +81,8 @@ def check(rows: list[tuple[int, dict[str, str]]], existing_keys: set[str]) -> li
     where = f"sheet '{SHEET}'"
     problems, seen = [], {}
     for row, values in rows:
-        def problem(column, message):
+
+        def problem(column, message, row=row):
             problems.append(Problem(where, row, column, message))
 
         key, kind = values["key"], values["entry type"]
@@ -75,9 +93,15 @@ def check(rows: list[tuple[int, dict[str, str]]], existing_keys: set[str]) -> li
             if not values[column]:
                 problem(column, f"a value is required for entry type {kind!r}")
         if key and not _KEY.match(key):
-            problem("key", f"{key!r} must be lower-case letters and digits, optionally joined by hyphens (for example smith2026peer)")
+            problem(
+                "key",
+                f"{key!r} must be lower-case letters and digits, optionally joined by hyphens (for example smith2026peer)",
+            )
         elif key in existing_keys:
-            problem("key", f"{key!r} is already a key in references.bib; existing entries are never changed here, so choose a new key")
+            problem(
+                "key",
+                f"{key!r} is already a key in references.bib; existing entries are never changed here, so choose a new key",
+            )
         elif key in seen:
             problem("key", f"{key!r} is given twice (first in row {seen[key]})")
         seen.setdefault(key, row)
@@ -105,8 +129,21 @@ def _escape(text: str) -> str:
 
 
 # The order references.bib writes its fields in.
-FIELD_ORDER = ("author", "title", "journal", "booktitle", "publisher", "institution", "school", "year",
-               "volume", "number", "pages", "doi", "url")
+FIELD_ORDER = (
+    "author",
+    "title",
+    "journal",
+    "booktitle",
+    "publisher",
+    "institution",
+    "school",
+    "year",
+    "volume",
+    "number",
+    "pages",
+    "doi",
+    "url",
+)
 
 
 def entry(values: dict[str, str]) -> str:
