@@ -21,7 +21,7 @@ from peerwork_review.model import CODING_COLUMNS, coding_from_findings, rows
 from peerwork_review.render import escape
 from test_updating import RUN as UPDATE_RUN
 from test_updating import STUDY as UPDATE_STUDY
-from test_updating import TEST, add_second_run
+from test_updating import RUN, TEST, add_second_run
 
 # The coding of run 2023 as it was entered from the article's Results before the findings
 # existed: fixed facts (the article's citations), pinned so the derivation keeps matching them.
@@ -46,11 +46,11 @@ def test_coding_derived_from_the_findings_reproduces_the_articles_citations(revi
 # -- validation ---------------------------------------------------------------------
 
 
-def add_later_run(root: Path, run: str = "2026-05") -> None:
+def add_later_run(root: Path, run: str = RUN) -> None:
     edit_rows(
         root,
         "search_runs.csv",
-        lambda r: r + [[run, "Later run (test data)", "2023-11", "2026-05", TEST, TEST, "", TEST]],
+        lambda r: r + [[run, "Later run (test data)", "2099-01", "2099-12", TEST, TEST, "", TEST]],
     )
 
 
@@ -69,12 +69,12 @@ BROKEN_FINDINGS = {
         "data/findings.csv, row 3, column \"position\": position 1 of 'education-training' is taken (row 2)",
     ),
     "article finding in a later run": (
-        lambda root: (add_later_run(root), set_cell(root, "findings.csv", 2, "search_run_id", "2026-05")),
-        "data/findings.csv, row 2, column \"locator\": cites the article, but this row belongs to search run '2026-05'",
+        lambda root: (add_later_run(root), set_cell(root, "findings.csv", 2, "search_run_id", RUN)),
+        f"data/findings.csv, row 2, column \"locator\": cites the article, but this row belongs to search run '{RUN}'",
     ),
     "finding citing a report of a later run": (
-        lambda root: (add_later_run(root), set_cell(root, "reports.csv", 2, "first_search_run_id", "2026-05")),
-        "column \"report_id\": 'berry2011another' was first found by run '2026-05', after the finding's run '2023'",
+        lambda root: (add_later_run(root), set_cell(root, "reports.csv", 2, "first_search_run_id", RUN)),
+        f"column \"report_id\": 'berry2011another' was first found by run '{RUN}', after the finding's run '2023'",
     ),
     "badly formed finding id": (
         lambda root: set_cell(root, "findings.csv", 2, "finding_id", "Education training"),

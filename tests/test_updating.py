@@ -20,7 +20,8 @@ from peerwork_review.notebook_set import outdated_notebooks
 
 pytestmark = pytest.mark.slow
 
-RUN = "2026-05"
+# Far beyond any real search, so this run is the latest whatever runs an author has added.
+RUN = "2099-12"
 STUDY = "testauthor2026"
 REPORT = "testauthor2026peer"
 TEST = "test data: invented by tests/test_updating.py, not a real study"
@@ -73,8 +74,8 @@ def add_second_run(root: Path) -> None:
         [
             RUN,
             "Update search (test data)",
-            "2023-11",
-            "2026-05",
+            "2099-01",
+            "2099-12",
             TEST,
             TEST,
             "reference lists of included articles",
@@ -241,7 +242,7 @@ def test_the_current_evidence_is_labelled_as_such(updated):
     root, old, new, _ = updated
     for name in ("book/index", "notebooks/01-search-and-selection", "notebooks/07-updates"):
         text = page(root, name)
-        assert "the latest to May 2026 (Update search (test data))" in text, name
+        assert "the latest to December 2099 (Update search (test data))" in text, name
         assert f"the current evidence, across every search, covers {len(new.studies)} studies" in text, name
 
 
@@ -249,7 +250,7 @@ def test_the_update_has_its_own_page(updated):
     root, old, new, _ = updated
     text = page(root, f"notebooks/updates/{RUN}")
     assert (
-        "The search covered November 2023 to May 2026 in 3 databases (Ovid Medline, Scopus and Web of Science)" in text
+        "The search covered January 2099 to December 2099 in 3 databases (Ovid Medline, Scopus and Web of Science)" in text
     )
     assert "This search added 1 study to the review: Testauthor and Example" in text
     assert f"Included studies {len(old.studies)} {len(new.studies)}" in text  # the What changed table

@@ -22,7 +22,7 @@ from peerwork_review.errors import DataError
 from peerwork_review.load import FLOW_STAGES, load, read_descriptor
 from peerwork_review.workbook import LISTS_SHEET, SheetLayout, is_number_field, layouts, write_workbook
 from peerwork_review.workbook_import import import_workbook
-from test_updating import REPORT, add_second_run
+from test_updating import REPORT, RUN, add_second_run
 
 PARTS = ["data", "references.bib"]
 
@@ -384,7 +384,7 @@ def test_the_sums_the_flow_guide_shows_are_the_ones_the_validator_checks(project
     part = next(stage for stage, sign in parts if sign < 0)
     for column in columns:
         assert total in FLOW_STAGES[column] and part in FLOW_STAGES[column]
-        row = next(i for i, r in enumerate(flow) if r[:3] == ["2026-05", column, part]) + 1
+        row = next(i for i, r in enumerate(flow) if r[:3] == [RUN, column, part]) + 1
         set_cell(project, "prisma_flow.csv", row, "count", str(int(flow[row - 1][3]) + 1))
         with pytest.raises(DataError) as error:
             load(project)
