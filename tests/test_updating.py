@@ -263,7 +263,8 @@ def test_the_update_has_its_own_page(updated):
 def test_every_study_is_marked_with_the_search_that_found_it(updated):
     characteristics = page(updated[0], "notebooks/02-study-characteristics")
     assert "Found by search" in characteristics
-    assert f"Testauthor and Example [2026] {RUN}" in characteristics
+    # 2026a or 2026b where the data hold another study by the same authors that year
+    assert re.search(rf"Testauthor and Example \[2026[a-z]?\] {RUN}", characteristics)
 
 
 def test_the_quality_page_agrees_with_its_table(updated):
