@@ -22,7 +22,8 @@ import sys
 # (python-jsonschema/jsonschema#1428). Nothing here validates IRIs, so marking the module
 # absent only makes jsonschema skip that one format check.
 if "jsonschema" not in sys.modules:
-    sys.modules.setdefault("rfc3987_syntax", None)
+    # None in sys.modules is the documented way to make an import fail; typeshed leaves it out.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def __getattr__(name: str) -> str:

@@ -92,7 +92,9 @@ def _structure(text: str, file: str) -> tuple[dict[str, int], list[Problem]]:
     problems: list[Problem] = []
     pos, size = 0, len(text)
     while True:
-        pos = _OUTSIDE.match(text, pos).end()
+        outside = _OUTSIDE.match(text, pos)
+        assert outside is not None  # the pattern matches the empty string too
+        pos = outside.end()
         if pos >= size:
             break
         start = _START.match(text, pos)
@@ -281,8 +283,8 @@ def check_bibliography(path: Path) -> tuple[dict[str, BibEntry], list[Problem], 
     text, problems = _decode(path, path.name)
     if text is None:
         return {}, problems, False
-    entries, problems, readable = _parse(text, path.name)
-    return dict(entries), list(problems), readable
+    entries, found, readable = _parse(text, path.name)
+    return dict(entries), list(found), readable
 
 
 @lru_cache(maxsize=2)  # the same text parses the same way; a session validating many copies pays once

@@ -165,14 +165,17 @@ def notebook_changes(old, new) -> list[str]:
         if a is not None and b is not None and a.content == b.content:
             continue
         item = b or a
+        assert item is not None  # the key is in one of the two
         if a is None or b is None:
             state = "new" if a is None else "removed"
             lines.append(f"{item.kind.capitalize()} “{_short(item.label, 60)}”: {state}")
         elif item.kind == "value":
             lines.append(f"{item.label[0].upper()}{item.label[1:]}: {_difference(a.content, b.content)}")
         elif item.kind == "table":
+            assert isinstance(a.content, dict) and isinstance(b.content, dict)  # a table's rows, see Item
             lines += _table_changes(item.label, a.content, b.content)
         else:
+            assert isinstance(a.content, list) and isinstance(b.content, list)  # a figure's lines, see Item
             lines += _figure_changes(item.label, a.content, b.content)
     return sorted(lines)
 

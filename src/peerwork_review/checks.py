@@ -86,7 +86,7 @@ class _Hint:
 
 def check_foreign_keys(table: Table, resource: Resource, tables: dict[str, Table]) -> list[Problem]:
     problems = []
-    pending: dict[str, list] = {}  # links that failed their pattern, waiting for a suggestion
+    pending: dict[str | None, list] = {}  # links that failed their pattern, waiting for a suggestion
     for problem, text in table.deferred:
         pending.setdefault(problem.column, []).append((problem, text))
     for fk in resource.foreign_keys:
@@ -96,8 +96,9 @@ def check_foreign_keys(table: Table, resource: Resource, tables: dict[str, Table
             continue
         wanted = {tuple(r[k] for k in fk.reference) for r in target.records}
         hint = _Hint(target, fk.reference[0]) if len(fk.fields) == 1 else None
-        for problem, text in pending.pop(fk.fields[0], []) if hint else []:
-            problems.append(replace(problem, fix=hint.suggestion(text)) if hint.closest(text) else problem)
+        if hint is not None:
+            for problem, text in pending.pop(fk.fields[0], []):
+                problems.append(replace(problem, fix=hint.suggestion(text)) if hint.closest(text) else problem)
         misses = 0
         for record, row in table.items():
             value = tuple(record[k] for k in fk.fields)

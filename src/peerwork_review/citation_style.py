@@ -58,7 +58,8 @@ def author_part(entry) -> str:
 def unique_labels(entries) -> list[str]:
     """'Author, Year' for each entry, in the given order, with a, b, … where two would be equal."""
     bases = [(author_part(e), e.fields.get("year", "n.d.")) for e in entries]
-    totals, used = Counter(bases), Counter()
+    totals = Counter(bases)
+    used: Counter[tuple[str, str]] = Counter()
     labels = []
     for base in bases:
         suffix = ""

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -302,6 +303,9 @@ def _sum_families(review: Review) -> list[Family]:
 
 # -- entry point ------------------------------------------------------------------------------
 
+# family -> figure id -> (category, published count), of one run
+_Groups: TypeAlias = dict[str, dict[str, tuple[str, int]]]
+
 
 def builders(review: Review) -> list[tuple[str, Callable[[], Family]]]:
     from .consistency_themes import _theme_families  # the theme families use this module's types
@@ -311,56 +315,64 @@ def builders(review: Review) -> list[tuple[str, Callable[[], Family]]]:
     enums = _enums(review.root)
     for run in dict.fromkeys(review.figures["search_run_id"]):
         scoped = review.as_of(run)
-        groups: dict[str, dict[str, tuple[str, int]]] = {}
-        prevalence, distinct = {}, {}
-        themes = set(scoped.themes["theme_id"])
+        groups: _Groups = {}
+        prevalence: dict[str, tuple[str, int]] = {}
+        distinct: dict[str, int] = {}
+        themes: set[str] = set(scoped.themes["theme_id"])
         for r in rows(review.figures[review.figures["search_run_id"] == run]):
             if r["figure_id"] in CATEGORY_FIGURES:
                 family, category = CATEGORY_FIGURES[r["figure_id"]]
                 groups.setdefault(family, {})[r["figure_id"]] = (category, published(r))
             elif r["figure_id"] in DISTINCT_COUNTRY_FIGURES:
                 distinct[r["figure_id"]] = published(r)
-            elif prevalence_theme(r["figure_id"]) in themes:
-                prevalence[prevalence_theme(r["figure_id"])] = (r["figure_id"], published(r))
+            elif (theme := prevalence_theme(r["figure_id"])) in themes:
+                prevalence[theme] = (r["figure_id"], published(r))
+        # Functions rather than lambdas: mypy cannot type a lambda whose defaults bind the
+        # loop's values where a function of no arguments is expected.
         if "location" in groups or distinct:
-            out.append(
-                ("location", lambda s=scoped, g=groups, d=distinct: _location_family(s, g.get("location", {}), d))
-            )
+
+            def location(s: Review = scoped, g: _Groups = groups, d: dict[str, int] = distinct) -> Family:
+                return _location_family(s, g.get("location", {}), d)
+
+            out.append(("location", location))
         if "design" in groups:
-            out.append(
-                (
+
+            def design(s: Review = scoped, g: _Groups = groups) -> Family:
+                return _category_family(
+                    s,
                     "design",
-                    lambda s=scoped, g=groups: _category_family(
-                        s,
-                        "design",
-                        "Study designs",
-                        _values(s.studies["study_id"], s.studies["design"]),
-                        "data/studies.csv",
-                        "design",
-                        enums[("studies", "design")],
-                        g["design"],
-                    ),
+                    "Study designs",
+                    _values(s.studies["study_id"], s.studies["design"]),
+                    "data/studies.csv",
+                    "design",
+                    enums[("studies", "design")],
+                    g["design"],
                 )
-            )
+
+            out.append(("design", design))
         if "quality" in groups:
-            out.append(
-                (
+
+            def quality(s: Review = scoped, g: _Groups = groups) -> Family:
+                return _category_family(
+                    s,
                     "quality",
-                    lambda s=scoped, g=groups: _category_family(
-                        s,
-                        "quality",
-                        "Quality ratings (MMAT)",
-                        _values(s.quality["study_id"], s.quality["mmat_rating"]),
-                        "data/quality_appraisal.csv",
-                        "mmat_rating",
-                        enums[("quality_appraisal", "mmat_rating")],
-                        g["quality"],
-                    ),
+                    "Quality ratings (MMAT)",
+                    _values(s.quality["study_id"], s.quality["mmat_rating"]),
+                    "data/quality_appraisal.csv",
+                    "mmat_rating",
+                    enums[("quality_appraisal", "mmat_rating")],
+                    g["quality"],
                 )
-            )
+
+            out.append(("quality", quality))
         out += _theme_families(scoped, prevalence)
-    out += [(family.family_id, lambda f=family: f) for family in _sum_families(review)]
+    out += [(family.family_id, _judged(family)) for family in _sum_families(review)]
     return out
+
+
+def _judged(family: Family) -> Callable[[], Family]:
+    """The builder of a family judged already."""
+    return lambda: family
 
 
 def families(review: Review) -> list[Family]:

@@ -113,8 +113,9 @@ def cited_studies(review: Review) -> dict[str, set[str]]:
         study = study_of.get(report_id)
         if study is not None:
             support[theme_id].add(study)
-            if parent.get(theme_id) in support:
-                support[parent[theme_id]].add(study)
+            parent_id = parent.get(theme_id)
+            if parent_id in support:
+                support[parent_id].add(study)
     return support
 
 
@@ -140,11 +141,10 @@ def _theme_families(review: Review, prevalence: dict[str, tuple[str, int]]) -> l
         if parent is not None and parent in parents:
             children.setdefault(parent, []).append(theme)
     roots = [t for t in derive.ordered_themes(review)["theme_id"] if parents[t] is None or parents[t] not in parents]
+
+    def builder(root: str) -> Callable[[], Family]:
+        return lambda: _theme_tree(review, root, children.get(root, []), cited(), counts, figure_of, names)
+
     return [
-        (
-            f"theme-{root}",
-            lambda root=root: _theme_tree(review, root, children.get(root, []), cited(), counts, figure_of, names),
-        )
-        for root in roots
-        if any(t in counts for t in [root] + children.get(root, []))
+        (f"theme-{root}", builder(root)) for root in roots if any(t in counts for t in [root] + children.get(root, []))
     ]

@@ -64,7 +64,8 @@ def study_locations(review: Review) -> pd.DataFrame:
 
 def _study_locations(review: Review) -> pd.DataFrame:
     known = review.countries[review.countries["country"].notna()]
-    by_study = known.groupby("study_id")["country"].agg(lambda c: tuple(sorted(c))).to_dict()
+    # pandas-stubs allows only scalars as what agg's function returns; pandas takes a tuple.
+    by_study = known.groupby("study_id")["country"].agg(lambda c: tuple(sorted(c))).to_dict()  # type: ignore[type-var]
     rows = []
     for sid in review.study_order():
         countries = by_study.get(sid, ())
@@ -177,7 +178,7 @@ def theme_prevalence_range(review: Review, theme_id: str) -> Range:
     support = theme_support(review)
     cited = set(support.loc[support["theme_id"] == theme_id, "study_id"])
     uncited = set(review.studies["study_id"]) - cited
-    note = ()
+    note: tuple[str, ...] = ()
     if uncited:
         note = (
             f"{len(uncited)} of {len(review.studies)} studies are cited by no finding of this theme in data/finding_reports.csv, "

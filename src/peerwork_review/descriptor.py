@@ -202,8 +202,9 @@ def _parse_resource(raw, index: int, data: Path, report: _Collector) -> Resource
     if not isinstance(fields_raw, list) or not fields_raw:
         report(where, "schema 'fields' must be a non-empty list of field objects")
         return None
-    fields = [parse_field(f, where, frozenset(missing), report) for f in fields_raw]
-    if None in fields:
+    parsed = [parse_field(f, where, frozenset(missing), report) for f in fields_raw]
+    fields = [f for f in parsed if f is not None]
+    if len(fields) < len(parsed):
         return None
     names = [f.name for f in fields]
     for name_ in sorted({n for n in names if names.count(n) > 1}):

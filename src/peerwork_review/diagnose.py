@@ -36,7 +36,7 @@ def _key_rows(review: Review) -> dict[str, list[str]]:
     return places
 
 
-def where_to_look(review: Review, error: str) -> list[str]:
+def where_to_look(review: Review, error: str | None) -> list[str]:
     places = _key_rows(review)
     seen: list[str] = []
     for token in _QUOTED.findall(error or ""):

@@ -8,6 +8,7 @@ writes itself are markup.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import cast
 
 import pandas as pd
 
@@ -153,6 +154,8 @@ def _counts_paragraph(review: Review, theme: dict, c: ThemeCounts) -> Markup:
         ]
         return _join(parts)
     then = c.cited_in_published_run
+    # all_theme_counts sets them together with published
+    assert then is not None and c.published_included is not None
     parts.append(
         f"The article reports that {value_text(c.published)} of its {_included(c.published_included)} support this {kind}; "
         f"the findings of its Results cite {value_text(then.with_subthemes)}{_split(then, subthemes)}."
@@ -233,7 +236,8 @@ def study_contributions(review: Review) -> pd.DataFrame:
     findings = links.groupby("study_id")["finding_id"].nunique()
     per_theme = links.groupby(["study_id", "theme_id"]).size()
     themes: dict[str, list[tuple[int, str]]] = {}
-    for (sid, tid), n in per_theme.items():
+    for key, n in per_theme.items():
+        sid, tid = cast(tuple[str, str], key)  # pandas-stubs types a MultiIndex key as Hashable
         themes.setdefault(sid, []).append((rank[tid], f"{names[tid]} ({int(n)})"))
     out = []
     for sid in review.study_order():

@@ -78,8 +78,9 @@ def _equation(flow: Flow, run: str, column: str, total: str, parts: list[str], l
     where = f"run {run!r}, {column}"
     if whole is None:
         return []
-    if result is not None and None not in rest:
-        expected = whole - sum(rest)
+    rest_known = [v for v in rest if v is not None]
+    if result is not None and len(rest_known) == len(rest):
+        expected = whole - sum(rest_known)
         if expected != result:
             return [
                 Problem(
@@ -117,7 +118,9 @@ def _equation(flow: Flow, run: str, column: str, total: str, parts: list[str], l
 
 def _included_reports(flow: Flow, run: str, found: int) -> list[Problem]:
     """Reports assessed minus excluded, over both columns, are the reports the run included."""
-    problems, included, row = [], [], None
+    problems: list[Problem] = []
+    included: list[int | None] = []
+    row: int | None = None
     for column in FLOW_STAGES:
         assessed, excluded = flow.value(run, column, "assessed"), flow.value(run, column, "excluded_full_text")
         if assessed is None or excluded is None:

@@ -114,12 +114,13 @@ def themes_notebook(review: Review):
 
     cells = [
         _markdown(THEMES_INTRO),
+        # The code cells are written as ruff formats them, since `make lint` checks the notebook.
         _code(
-            "from peerwork_review import findings, figures, notebook, render, statements, tables\n"
+            "from peerwork_review import figures, findings, notebook, render, statements, tables\n\n"
             "review = notebook.setup()\n\n"
-            "notebook.glue_markdown('theme_list', statements.theme_list(review), 'themes and their subthemes')\n"
+            'notebook.glue_markdown("theme_list", statements.theme_list(review), "themes and their subthemes")\n'
             "for theme_id, body in findings.sections(review).items():\n"
-            "    notebook.glue_markdown(f'section_{theme_id}', body, f'what the Results report under {theme_id}')"
+            '    notebook.glue_markdown(f"section_{theme_id}", body, f"what the Results report under {theme_id}")'
         ),
     ]
     for theme in rows(ordered_themes(review)):
@@ -138,18 +139,27 @@ def themes_notebook(review: Review):
             "the maps show which studies each theme's findings cite."
         ),
         _code(
-            "render.table(tables.themes_and_references(review), name='table-themes-references', article_number=3,\n"
-            "             widths=[15, 15, 11, 11, 10, 38],\n"
-            '             caption="Summary of themes and references, as far as the citations in the article\'s Results show it: "\n'
-            '                     "for each theme, the studies cited in its section. A study cited under a subtheme also counts for its theme.")'
+            "render.table(\n"
+            "    tables.themes_and_references(review),\n"
+            '    name="table-themes-references",\n'
+            "    article_number=3,\n"
+            "    widths=[15, 15, 11, 11, 10, 38],\n"
+            '    caption="Summary of themes and references, as far as the citations in the article\'s Results show it: "\n'
+            '    "for each theme, the studies cited in its section. A study cited under a subtheme also counts for its theme.",\n'
+            ")"
         ),
         _code(
-            "render.table(tables.themes_and_subthemes(review), name='table-themes', article_number=4, widths=[25, 20, 55],\n"
-            '             caption="Themes and subthemes, as in the article; descriptions in this edition\'s words.")'
+            "render.table(\n"
+            "    tables.themes_and_subthemes(review),\n"
+            '    name="table-themes",\n'
+            "    article_number=4,\n"
+            "    widths=[25, 20, 55],\n"
+            '    caption="Themes and subthemes, as in the article; descriptions in this edition\'s words.",\n'
+            ")"
         ),
         _code(
-            "notebook.glue_figure('evidence_map', figures.evidence_map(review), 'Evidence map of studies by theme')\n"
-            "notebook.glue_figure('findings_map', figures.evidence_map(review, by='findings'), 'Findings by study and theme')"
+            'notebook.glue_figure("evidence_map", figures.evidence_map(review), "Evidence map of studies by theme")\n'
+            'notebook.glue_figure("findings_map", figures.evidence_map(review, by="findings"), "Findings by study and theme")'
         ),
         _markdown(
             "```{glue:figure} evidence_map\n:name: fig-evidence-map\n"

@@ -18,23 +18,31 @@ from __future__ import annotations
 import html
 import itertools
 import types
+from typing import TYPE_CHECKING
 
 from docutils import nodes
+
+# The mixins' base only for mypy, which then knows the attributes they use: at run time
+# install() puts them before the theme's translator, whichever that is.
+if TYPE_CHECKING:
+    from sphinx.writers.html5 import HTML5Translator as _Translator
+else:
+    _Translator = object
 
 # From this many columns a table takes the full content width on wide screens.
 WIDE_FROM_COLUMNS = 5
 _counter = itertools.count(1)
 
 
-def _columns(table: nodes.table) -> int:
+def _columns(table: nodes.Element) -> int:
     groups = list(table.findall(nodes.tgroup))
     return int(groups[0].get("cols", 1)) if groups else 1
 
 
-class TableBlockMixin:
+class TableBlockMixin(_Translator):
     """Mixed into the theme's HTML translator (see :func:`install`)."""
 
-    def visit_table(self, node: nodes.table) -> None:
+    def visit_table(self, node: nodes.Element) -> None:
         self._table_row_indices.append(0)
         columns = _columns(node)
         anchor = node["ids"][0] if node["ids"] else None
@@ -61,17 +69,17 @@ class TableBlockMixin:
         classes = " ".join(dict.fromkeys(["table", *[c for c in node["classes"] if c != "wide"]]))
         self.body.append(f'<table class="{html.escape(classes)}" style="--table-columns: {columns}"{label}>\n')
 
-    def depart_table(self, node: nodes.table) -> None:
+    def depart_table(self, node: nodes.Element) -> None:
         self._table_row_indices.pop()
         self.body.append("</table>\n</div>\n</div>\n")
 
-    def visit_title(self, node: nodes.title) -> None:
+    def visit_title(self, node: nodes.Element) -> None:
         if isinstance(node.parent, nodes.table):
             raise nodes.SkipNode  # written above the scroll box by visit_table
         super().visit_title(node)
 
 
-class CitationListMixin:
+class CitationListMixin(_Translator):
     def visit_citation(self, node: nodes.citation) -> None:
         if not isinstance(node.previous_sibling(), nodes.citation):
             self.body.append('<div role="list" class="citation-list">\n')

@@ -42,7 +42,7 @@ def data_files(root: Path) -> list[Path]:
 
 def _imported_modules(source: str, package: str) -> set[str]:
     """Modules of ``package`` that ``source`` imports, at any depth of the code."""
-    found = set()
+    found: set[str] = set()
     try:
         tree = ast.parse(source)
     except SyntaxError:  # IPython magics; the notebook then fails on execution anyway

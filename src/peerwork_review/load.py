@@ -45,6 +45,7 @@ def read_descriptor(data: Path) -> dict:
         _, problems = datapackage.parse(descriptor, data)
     if problems:
         raise DataError(problems)
+    assert descriptor is not None  # read_json gives none only with a problem
     return descriptor
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -69,7 +70,8 @@ class Review:
 
     @classmethod
     def from_tables(cls, root: Path, tables: dict, bib: dict[str, BibEntry]) -> Review:
-        frames = {attr: _frame(tables[name]) for name, attr in TABLES.items()}
+        # Any: mypy cannot tell that the keywords below name only the DataFrame fields.
+        frames: dict[str, Any] = {attr: _frame(tables[name]) for name, attr in TABLES.items()}
         frames["runs"] = frames["runs"].sort_values(["date_end", "search_run_id"], ignore_index=True)
         return cls(root=root, bib=bib, **frames)
 

@@ -11,6 +11,7 @@ both out of the stored outputs, so nothing is drawn or computed twice.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
 from .load import load
 from .model import Review
@@ -30,7 +31,7 @@ def setup() -> Review:
     return load()
 
 
-def _publish(name: str, bundle: dict[str, object], label: str, extra: dict | None = None) -> None:
+def _publish(name: str, bundle: Mapping[str, object], label: str, extra: dict | None = None) -> None:
     from IPython.display import publish_display_data
 
     metadata = {"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}, LABEL_KEY: {"label": label, **(extra or {})}}

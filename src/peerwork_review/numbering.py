@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 def _article_numbers(app, doctree) -> None:
     """``doctree-read``: remember which ids on this page carry the article's numbers (None: no number)."""
-    found = {}
+    found: dict[str, int | None] = {}
     for node in doctree.findall(lambda n: isinstance(n, (nodes.table, nodes.figure))):
         if UNNUMBERED in node["classes"] and node["ids"]:
             found[node["ids"][0]] = None
@@ -60,7 +60,8 @@ def renumber(env, prefix: str) -> None:
             for docname, types in env.toc_fignumbers.items()
             for node_id, number in types.get(figtype, {}).items()
         )
-        count, seen = 0, {}
+        count = 0
+        seen: dict[tuple[str, int], str] = {}
         for _, docname, node_id in items:
             if node_id in article.get(docname, {}) and article[docname][node_id] is None:
                 del env.toc_fignumbers[docname][figtype][node_id]

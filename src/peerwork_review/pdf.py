@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 PDF_NAME = "peerwork-review.pdf"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -132,7 +133,13 @@ def destination_pages(pdf: bytes, ids: list[str]) -> list[int | None]:
 
     reader = PdfReader(io.BytesIO(pdf))
     named = reader.named_destinations
-    return [reader.get_destination_page_number(named[f"/{i}"]) + 1 if f"/{i}" in named else None for i in ids]
+
+    def page(name: str) -> int:
+        number = reader.get_destination_page_number(named[name])
+        assert number is not None  # Chromium names only targets on its own pages
+        return number + 1
+
+    return [page(f"/{i}") if f"/{i}" in named else None for i in ids]
 
 
 def toc_parts(root: Path) -> list[dict]:
@@ -164,7 +171,7 @@ def print_pdf(page_file: Path, target: Path, title: str, parts: list[dict]) -> P
     """Print ``page_file`` to ``target`` with numbered contents; returns ``target``."""
     from playwright.sync_api import sync_playwright
 
-    options = dict(
+    options: dict[str, Any] = dict(
         format="A4",
         print_background=True,
         display_header_footer=True,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 DISPLAY_WIDTH_PX = 1040
 FONT = "DejaVu Sans"
@@ -179,12 +180,12 @@ def _layout(flow, texts: dict[str, str]) -> tuple[dict[str, _Box], list[tuple], 
         rows.append(["total"])
     heights = [max(boxes[n].height for n in row) for row in rows]
     # a phase band must hold its label turned on its side
-    label = {
+    label_length = {
         name: measure.width(name, FONT_PT, "bold") + 2 * PAD for name in ("Identification", "Screening", "Included")
     }
-    heights[1] = max(heights[1], label["Identification"])
-    heights[2] += max(0.0, label["Screening"] - (sum(heights[2:5]) + 2 * ROW_GAP))
-    heights[5] += max(0.0, label["Included"] - (sum(heights[5:]) + ROW_GAP * (len(heights) - 6)))
+    heights[1] = max(heights[1], label_length["Identification"])
+    heights[2] += max(0.0, label_length["Screening"] - (sum(heights[2:5]) + 2 * ROW_GAP))
+    heights[5] += max(0.0, label_length["Included"] - (sum(heights[5:]) + ROW_GAP * (len(heights) - 6)))
     height = MARGIN * 2 + sum(heights) + ROW_GAP * (len(rows) - 1)
     top = height - MARGIN
     row_spans = []
@@ -296,7 +297,7 @@ def draw(flow, texts: dict[str, str], title: str | None = None):
                 parse_math=False,
                 gid=f"box-{b.name}",
             )
-    style = dict(arrowstyle="-|>", mutation_scale=10, color=EDGE, lw=1, shrinkA=0, shrinkB=0)
+    style: dict[str, Any] = dict(arrowstyle="-|>", mutation_scale=10, color=EDGE, lw=1, shrinkA=0, shrinkB=0)
     for arrow in arrows:
         x1, y1, x2, y2 = arrow[:4]
         if len(arrow) == 5:  # an elbow: a plain line to the corner, then the arrow

@@ -9,6 +9,7 @@ the total.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def flow_numbers(review: Review, run_id: str | None = None) -> FlowNumbers:
     run_id = run_id or review.latest_run
     runs = review.run_ids[: review.run_ids.index(run_id) + 1]
     figures = dict(zip(review.figures["figure_id"], review.figures["value"]))
-    stages, sources = {}, {}
+    stages: dict[tuple[str, str], int | None] = {}
+    sources: dict[tuple[str, str], str] = {}
     for row in rows(review.flow[review.flow["search_run_id"] == run_id]):
         key = (row["column"], row["stage"])
         if row["count"] is not None:
@@ -71,9 +73,10 @@ def flow_numbers(review: Review, run_id: str | None = None) -> FlowNumbers:
             stages[key] = None
         sources[key] = row["source"]
     run = review.runs.set_index("search_run_id").loc[run_id]
+    assert isinstance(run, pd.Series)  # one row: search_run_id is the key of search_runs.csv
     databases = tuple(review.databases.loc[review.databases["search_run_id"] == run_id, "database"])
     new_studies, new_reports = _included(review, [run_id])
-    previous = dict(previous_studies=None, previous_reports=None)
+    previous: dict[str, int | None] = dict(previous_studies=None, previous_reports=None)
     if len(runs) > 1:
         previous_studies, previous_reports = _included(review, runs[:-1])
         previous = dict(previous_studies=previous_studies, previous_reports=previous_reports)
@@ -295,7 +298,7 @@ def month_name(yearmonth: str) -> str:
     return f"{calendar.month_name[int(month)]} {year}"
 
 
-def join_names(names: list[str]) -> str:
+def join_names(names: Iterable[str]) -> str:
     """'A', 'A and B', 'A, B and C'."""
     names = list(names)
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)

@@ -28,7 +28,9 @@ class DropEmptyHiddenCells(SphinxPostTransform):
         for cell in list(self.document.findall(nodes.container)):
             if cell.get("nb_element") != "cell_code" or cell.get("hide_mode") != "input":
                 continue
-            outputs = [c for c in cell.children if c.get("nb_element") == "cell_code_output"]
+            outputs = [
+                c for c in cell.children if isinstance(c, nodes.Element) and c.get("nb_element") == "cell_code_output"
+            ]
             if not any(o.children for o in outputs):
                 cell.parent.remove(cell)
 

@@ -9,6 +9,8 @@ independent evidence.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from . import readings, reproduction
@@ -52,6 +54,11 @@ def _label(alternative: readings.Alternative) -> str:
     return alternative.alternative_id + (" (this edition)" if alternative.chosen else "")
 
 
+def _text(table: pd.DataFrame, figure_id: str, column: str) -> str:
+    """A text cell of a figure table: pandas-stubs types a cell as any scalar, bytes among them."""
+    return cast(str, table.loc[figure_id, column])
+
+
 def fitted_statements(review: Review, tables: dict | None = None) -> list[str]:
     """Plain sentences on the figures a chosen reading was picked partly to match."""
     tables = tables or verdicts(review)
@@ -63,8 +70,8 @@ def fitted_statements(review: Review, tables: dict | None = None) -> list[str]:
         for figure_id in alternative.chosen_to_match:
             chosen = tables[(alternative.reading_id, alternative.alternative_id)].loc[figure_id]
             elsewhere = ", ".join(
-                f"{tables[(a.reading_id, a.alternative_id)].loc[figure_id, 'derived']} under {a.alternative_id} "
-                f"({tables[(a.reading_id, a.alternative_id)].loc[figure_id, 'status']})"
+                f"{_text(tables[(a.reading_id, a.alternative_id)], figure_id, 'derived')} under {a.alternative_id} "
+                f"({_text(tables[(a.reading_id, a.alternative_id)], figure_id, 'status')})"
                 for a in others
             )
             out.append(

@@ -10,13 +10,40 @@ instead of a raw diff of notebook JSON.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol, cast
 
 import pandas as pd
 
 from .render import value_text
 
 NOTEBOOK = "notebooks/05-reproduction-check.ipynb"
+
+
+# The rows of reproduction.figure_table and check_table as itertuples gives them:
+# pandas-stubs can only type each column as any scalar (bytes among them).
+class _Figure(Protocol):
+    figure_id: str
+    description: str
+    published: object
+    derived: str
+    status: str
+
+
+class _Check(Protocol):
+    check_id: str
+    description: str
+    sum_of_parts: int
+    status: str
+
+
+def _figures(figures: pd.DataFrame) -> Iterable[_Figure]:
+    return cast(Iterable[_Figure], figures.itertuples())
+
+
+def _checks(checks: pd.DataFrame) -> Iterable[_Check]:
+    return cast(Iterable[_Check], checks.itertuples())
 
 
 def _keys(kind: str, name: str) -> dict[str, str]:
@@ -29,14 +56,14 @@ def glue_record(figures: pd.DataFrame, checks: pd.DataFrame) -> None:
     """Store what ``check`` compares as glued values of the notebook that calls it (the published values are glued already)."""
     from .notebook import glue
 
-    for row in figures.itertuples():
+    for row in _figures(figures):
         keys = _keys("figure", row.figure_id)
         glue(keys["derived"], row.derived, f"derived: {row.description}")
         glue(keys["status"], row.status, f"status: {row.description}")
-    for row in checks.itertuples():
-        keys = _keys("sum", row.check_id)
-        glue(keys["sum"], row.sum_of_parts, f"parts added up: {row.description}")
-        glue(keys["status"], row.status, f"status: {row.description}")
+    for check in _checks(checks):
+        keys = _keys("sum", check.check_id)
+        glue(keys["sum"], check.sum_of_parts, f"parts added up: {check.description}")
+        glue(keys["status"], check.status, f"status: {check.description}")
 
 
 def stored(root: Path) -> dict[str, object]:
@@ -52,7 +79,7 @@ def stored(root: Path) -> dict[str, object]:
 def differences(figures: pd.DataFrame, checks: pd.DataFrame, before: dict[str, object]) -> list[str]:
     """One sentence per figure or sum whose stored output differs from the fresh derivation."""
     out = []
-    for row in figures.itertuples():
+    for row in _figures(figures):
         keys = _keys("figure", row.figure_id)
         if keys["status"] not in before:
             out.append(f"{row.description}: not in the stored outputs; now derived {row.derived} ({row.status}).")
@@ -79,16 +106,18 @@ def differences(figures: pd.DataFrame, checks: pd.DataFrame, before: dict[str, o
             out.append(
                 f"{key.removeprefix('status_')}: in the stored outputs ({before[key]}), but no longer a published figure."
             )
-    for row in checks.itertuples():
-        keys = _keys("sum", row.check_id)
+    for check in _checks(checks):
+        keys = _keys("sum", check.check_id)
         was_sum, was_status = before.get(keys["sum"]), before.get(keys["status"])
         if was_status is None:
             out.append(
-                f"Stated sum “{row.description}”: not in the stored outputs; now {row.sum_of_parts:,} ({row.status})."
+                f"Stated sum “{check.description}”: not in the stored outputs; now {check.sum_of_parts:,} ({check.status})."
             )
-        elif (str(was_sum), was_status) != (value_text(row.sum_of_parts), row.status):
-            status = f"{was_status} → {row.status}" if was_status != row.status else f"still {row.status}"
-            out.append(f"Stated sum “{row.description}”: parts added to {was_sum}, now {row.sum_of_parts:,}; {status}.")
+        elif (str(was_sum), was_status) != (value_text(check.sum_of_parts), check.status):
+            status = f"{was_status} → {check.status}" if was_status != check.status else f"still {check.status}"
+            out.append(
+                f"Stated sum “{check.description}”: parts added to {was_sum}, now {check.sum_of_parts:,}; {status}."
+            )
     return out
 
 

@@ -17,8 +17,10 @@ import re
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVarTuple
 
 from . import inputs, paths
 from .interrupt import SIGNALS, Interrupted, blocked_signals, interruptible
@@ -53,6 +55,9 @@ def _stderr(notebook) -> list[str]:
     ]
 
 
+_Ts = TypeVarTuple("_Ts")
+
+
 class _Loop(asyncio.SelectorEventLoop):
     """An event loop that keeps the signal handlers the refresh installs, and only those.
 
@@ -62,7 +67,7 @@ class _Loop(asyncio.SelectorEventLoop):
     most one kernel, or kill the process without any clean-up.
     """
 
-    def add_signal_handler(self, sig, callback, *args):
+    def add_signal_handler(self, sig: int, callback: Callable[[*_Ts], object], *args: *_Ts) -> None:
         if isinstance(getattr(callback, "__self__", None), _Run):
             super().add_signal_handler(sig, callback, *args)
 

@@ -33,7 +33,8 @@ def escape(value: object) -> Markup:
     """
     if isinstance(value, Markup):
         return value
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    # pandas-stubs types isna for known scalars and arrays only; pandas takes any object.
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
         return Markup("")
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         value = number(int(value))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -48,7 +49,7 @@ class Text:
         return self.value
 
 
-Derived = "Range | Text | NotDerivable"
+Derived: TypeAlias = "Range | Text | NotDerivable"
 Derivation = Callable[[Review], Derived]
 
 RECORDS_NOT_PUBLIC = NotDerivable(

@@ -13,6 +13,7 @@ import datetime
 import math
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from . import cells
 
@@ -217,7 +218,9 @@ def parse_field(raw, where: str, missing: frozenset, report) -> FieldSpec | None
     if not isinstance(constraints, dict):
         report(where, "'constraints' must be a JSON object")
         return None
-    spec = FieldSpec(name, kind, constraints, provenance, missing)
+    # Checked above: with a bad provenance ok is False and the spec, built only to check
+    # the rest, is dropped.
+    spec = FieldSpec(name, kind, constraints, cast(str, provenance), missing)
     for key in sorted(set(constraints) - CONSTRAINTS[kind]):
         report(
             where,

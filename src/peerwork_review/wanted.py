@@ -12,8 +12,10 @@ listing them would grow the table with studies times themes.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -115,9 +117,10 @@ def figure_cells(review: Review) -> dict[str, set[Cell]]:
     return out
 
 
-def _at(family: str, study_id: str) -> tuple[str, str, str]:
+def _at(family: str, study_id: Hashable) -> tuple[str, str, str]:
+    """Where a study's value of ``family`` belongs; ``study_id`` is a label of a Series indexed by study."""
     file, column = CATEGORY_CELLS[family]
-    return file, study_id, column
+    return file, cast(str, study_id), column
 
 
 def cells_wanted(review: Review) -> pd.DataFrame:

@@ -228,13 +228,16 @@ def foreign_targets(layout: SheetLayout, by_name: dict[str, SheetLayout]) -> dic
 def build_workbook(root: Path):
     """The workbook for the project at ``root`` (an openpyxl Workbook, not yet saved)."""
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     data = paths.data_dir(root)
     descriptor = read_descriptor(data)
     sheets = layouts(descriptor)
     by_name = {lay.resource["name"]: lay for lay in sheets}
     wb = Workbook()
-    wb.remove(wb.active)
+    first = wb.active  # the empty sheet a new workbook starts with
+    assert isinstance(first, Worksheet)
+    wb.remove(first)
     guide = wb.create_sheet(GUIDE_SHEET)
     enum_ranges = _add_lists(wb, sheets)
     lasts = {}

@@ -79,7 +79,8 @@ def _balanced(text: str) -> bool:
 def check(rows: list[tuple[int, dict[str, str]]], existing_keys: set[str]) -> list[Problem]:
     """Problems of the sheet's rows, each as (sheet row, {header: text})."""
     where = f"sheet '{SHEET}'"
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
     for row, values in rows:
 
         def problem(column, message, row=row):
