@@ -19,9 +19,9 @@ from peerwork_review.errors import DataError
 from peerwork_review.load import load
 from peerwork_review.model import CODING_COLUMNS, coding_from_findings, rows
 from peerwork_review.render import escape
+from test_updating import RUN, TEST, add_second_run
 from test_updating import RUN as UPDATE_RUN
 from test_updating import STUDY as UPDATE_STUDY
-from test_updating import RUN, TEST, add_second_run
 
 # The coding of run 2023 as it was entered from the article's Results before the findings
 # existed: fixed facts (the article's citations), pinned so the derivation keeps matching them.

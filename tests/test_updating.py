@@ -250,7 +250,8 @@ def test_the_update_has_its_own_page(updated):
     root, old, new, _ = updated
     text = page(root, f"notebooks/updates/{RUN}")
     assert (
-        "The search covered January 2099 to December 2099 in 3 databases (Ovid Medline, Scopus and Web of Science)" in text
+        "The search covered January 2099 to December 2099 in 3 databases (Ovid Medline, Scopus and Web of Science)"
+        in text
     )
     assert "This search added 1 study to the review: Testauthor and Example" in text
     assert f"Included studies {len(old.studies)} {len(new.studies)}" in text  # the What changed table
