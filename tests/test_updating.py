@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import html
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import append, build_book, cli, copy_project, run_nbval
+from helpers import ROOT, append, build_book, cli, copy_project, run_nbval
 from peerwork_review import reproduction
 from peerwork_review.load import load
 from peerwork_review.notebook_set import outdated_notebooks
@@ -259,6 +261,19 @@ def test_the_update_has_its_own_page(updated):
     assert f"Studies by location Canada {canada} {canada + 1}" in text
     diagram = (root / "_build" / "outputs" / f"prisma_flow_{RUN}.svg").read_text()
     assert "previous version of" in diagram and f"n = {FLOW[('databases', 'identified')]:,}" in diagram
+
+
+def test_the_generated_notebooks_pass_make_lint(updated):
+    """The update's page and the regenerated themes chapter are code as ruff writes it."""
+    config = ["--config", str(ROOT / "pyproject.toml")]  # the copy has no pyproject.toml
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, *config, "notebooks"],
+            cwd=updated[0],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_every_study_is_marked_with_the_search_that_found_it(updated):

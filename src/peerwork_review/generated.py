@@ -8,6 +8,7 @@ them and the build checks they still match the data.
 
 from __future__ import annotations
 
+import json
 import re
 
 import nbformat
@@ -37,6 +38,8 @@ def _markdown(source: str):
 
 
 def update_notebook(review: Review, run_id: str):
+    # The code is written as ruff formats it, so `make lint` stays green after an update; a
+    # trailing comma keeps one argument a line, which ruff keeps whatever the run id's length.
     run = next(r for r in rows(review.runs) if r["search_run_id"] == run_id)
     name = slug(run_id)
     cells = [
@@ -48,15 +51,19 @@ def update_notebook(review: Review, run_id: str):
             "[Search and selection](../01-search-and-selection.ipynb)."
         ),
         _code(
-            "from peerwork_review import notebook, render, updates\n"
+            "from peerwork_review import notebook, render, updates\n\n"
             "review = notebook.setup()\n"
-            f"RUN = {run_id!r}\n"
+            f"RUN = {json.dumps(run_id)}\n"
             "updates.glue_values(review, RUN)"
         ),
         _markdown("## The search\n\n{glue:md}`search_summary:myst`"),
         _code(
-            f"notebook.glue_figure('prisma_flow_{name}', updates.flow_diagram(review, RUN), "
-            "'PRISMA 2020 flow diagram of this search', png=True)"
+            "notebook.glue_figure(\n"
+            f'    "prisma_flow_{name}",\n'
+            "    updates.flow_diagram(review, RUN),\n"
+            '    "PRISMA 2020 flow diagram of this search",\n'
+            "    png=True,\n"
+            ")"
         ),
         # The figure is the SVG the build copies out of the stored output above (as on the search page).
         _markdown(
@@ -72,17 +79,21 @@ def update_notebook(review: Review, run_id: str):
             "```"
         ),
         _code(
-            f"render.table(updates.flow_table(review, RUN), caption='Numbers in the flow diagram of this search, with the source of each.',\n"
-            f"             name='table-prisma-flow-{name}', widths=[12, 30, 10, 48])"
+            "render.table(\n"
+            "    updates.flow_table(review, RUN),\n"
+            '    caption="Numbers in the flow diagram of this search, with the source of each.",\n'
+            f'    name="table-prisma-flow-{name}",\n'
+            "    widths=[12, 30, 10, 48],\n"
+            ")"
         ),
         _markdown("## Studies added\n\n{glue:md}`studies_added_sentence:myst`"),
-        _code(f"updates.studies_added_table(review, RUN, name='table-studies-added-{name}')"),
+        _code(f'updates.studies_added_table(\n    review,\n    RUN,\n    name="table-studies-added-{name}",\n)'),
         _markdown(
             "## What changed\n\n"
             "Every count and table of the review before this search and after it. Counts that did not change are "
             "not listed."
         ),
-        _code(f"updates.changes_table(review, RUN, name='table-changes-{name}')"),
+        _code(f'updates.changes_table(\n    review,\n    RUN,\n    name="table-changes-{name}",\n)'),
     ]
     return _notebook(cells, f"update-{name}")
 
