@@ -58,7 +58,7 @@ def build(root: Path, builder: str = "html", extra: list[str] | None = None) -> 
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     os.environ["PEERWORK_REVIEW_ROOT"] = str(root)
     marker = root / "_build" / f".{builder}-build-incomplete"
-    with project_lock(root, "book build"), interruptible():
+    with project_lock(root, "book build"), interruptible() as interrupted:
         if marker.exists():
             print("The previous build did not finish; building everything afresh.", file=sys.stderr)
             for path in _outputs(root, builder):
@@ -66,6 +66,8 @@ def build(root: Path, builder: str = "html", extra: list[str] | None = None) -> 
         marker.touch()
         try:
             status = _jupyter_book(["build", str(root), "--builder", builder, *STRICT, *(extra or [])])
+            if interrupted:  # Sphinx caught the interruption somewhere and reported a failure
+                raise Interrupted()
         except Interrupted:
             for path in _outputs(root, builder):
                 shutil.rmtree(path, ignore_errors=True)

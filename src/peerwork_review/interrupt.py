@@ -45,7 +45,11 @@ def _caught_signals(pid: int) -> int:
 
 @contextmanager
 def interruptible(poll_seconds: float = 0.5):
-    """Turn SIGINT, SIGTERM and the parent's exit into :class:`Interrupted` while the block runs."""
+    """Turn SIGINT, SIGTERM and the parent's exit into :class:`Interrupted` while the block runs.
+
+    Yields the signals received, so a caller whose library swallowed the exception (and
+    returned an error status instead) still knows it was interrupted.
+    """
     fired: list[int] = []
 
     def handler(signum, frame):
@@ -67,7 +71,7 @@ def interruptible(poll_seconds: float = 0.5):
     watcher = threading.Thread(target=watch_parent, name="parent-watcher", daemon=True)
     watcher.start()
     try:
-        yield
+        yield fired
     finally:
         stop.set()
         for s, h in previous.items():
