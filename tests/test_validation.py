@@ -363,3 +363,12 @@ def test_an_invisible_character_in_a_name(minimal):
         "data/themes.csv, row 2, column \"name\": 'Train\\x07ing' contains an invisible control "
         "character (U+0007); delete it"
     ]
+
+
+def test_a_figure_type_that_fails_its_own_check_causes_no_follow_on_error(minimal):
+    row = 1 + next(
+        i for i, r in enumerate(read_rows(minimal / "data" / "published_figures.csv")) if r[0] == "design_qualitative"
+    )
+    set_cell(minimal, "published_figures.csv", row, "value_type", "2020")  # a swapped cell, as a spreadsheet may
+    found = problems(minimal)
+    assert len(found) == 1 and f'data/published_figures.csv, row {row}, column "value_type"' in found[0], found

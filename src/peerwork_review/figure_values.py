@@ -75,7 +75,8 @@ def check_figure_values(tables: dict) -> list[Problem]:
             continue  # failed its own check, already reported
         names = [record["figure_id"]] + _TERM.findall(record["expression"])
         for name in names:
-            if name in kinds and kinds[name] is not None and not is_numeric(kinds[name]):
+            # a type that failed its own check (INVALID) is reported there, not here
+            if name in kinds and isinstance(kinds[name], str) and not is_numeric(kinds[name]):
                 problems.append(
                     Problem(
                         checks.file,
