@@ -92,7 +92,7 @@ def test_dependence_marks_figures_whose_status_changes(review):
             lambda root: set_by_key(
                 root, "reading_changes.csv", {"reading_id": "stefancic-design"}, column="design", value="ethnography"
             ),
-            "'ethnography' is not an allowed value of the column",
+            "'ethnography' is not an allowed value of design: allowed: qualitative, quantitative, mixed methods",
         ),
         (
             lambda root: append_row(

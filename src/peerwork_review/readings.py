@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cells import suggestion
 from .csvfile import INVALID
 from .errors import Problem
 from .model import TABLES, Review, rows
@@ -38,7 +39,7 @@ def _valid_value(value: str, spec: dict) -> str | None:
     if spec.get("type") == "integer" and not value.lstrip("-").isdigit():
         return f"{value!r} is not a whole number"
     if "enum" in constraints and value not in constraints["enum"]:
-        return f"{value!r} is not an allowed value of the column"
+        return f"{value!r} is not an allowed value of {spec['name']}: {suggestion(value, constraints['enum'])}"
     return None
 
 
