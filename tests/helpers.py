@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +40,35 @@ def copy_project(target: Path, parts=COPIED) -> Path:
         else:
             shutil.copy2(src, target / name)
     return target
+
+
+SLOW_BUILD = """
+import time
+
+def _pause(*args):
+    time.sleep(1)
+
+def setup(app):
+    app.connect("source-read", _pause)
+    app.connect("html-page-context", _pause)
+    return {"parallel_read_safe": True}
+"""
+
+
+@contextmanager
+def slowed_build(root: Path):
+    """While the block runs, every page of a copy's build takes a second to read and to
+    write, so a test's signal lands while the build runs however busy the machine is."""
+    (root / "slow_build.py").write_text(SLOW_BUILD)
+    config = root / "_config.yml"
+    text = config.read_text()
+    assert "\nsphinx:\n" in text
+    config.write_text(text.replace("\nsphinx:\n", "\nsphinx:\n  local_extensions:\n    slow_build: ./\n", 1))
+    try:
+        yield
+    finally:
+        config.write_text(text)
+        (root / "slow_build.py").unlink()
 
 
 def _env(root: Path) -> dict[str, str]:

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from helpers import PYTHON, build_book, children, copy_project, set_cell, tree_hash, wait_gone
+from helpers import PYTHON, build_book, children, copy_project, set_cell, slowed_build, tree_hash, wait_gone
 
 pytestmark = pytest.mark.slow
 
@@ -60,10 +60,11 @@ def _read_until(process: subprocess.Popen, marker: str, timeout: float = 120) ->
 def interrupted(tmp_path_factory):
     """A build stopped with SIGTERM while it writes pages, then built again."""
     root = copy_project(tmp_path_factory.mktemp("interrupted") / "project")
-    process = _start_build(root)
-    _read_until(process, "writing output")
-    process.send_signal(signal.SIGTERM)
-    rest, _ = process.communicate(timeout=20)
+    with slowed_build(root):
+        process = _start_build(root)
+        _read_until(process, "writing output")
+        process.send_signal(signal.SIGTERM)
+        rest, _ = process.communicate(timeout=20)
     left = sorted(p.name for p in (root / "_build").iterdir())
     again = build_book(root)
     return root, process.returncode, rest, left, again
@@ -117,16 +118,17 @@ def test_interrupting_make_stops_the_build(tmp_path):
     """SIGINT to make alone (not its process group): the build notices make has gone and stops."""
     root = copy_project(tmp_path / "project")
     (tmp_path / "Makefile").write_text(f"book:\n\t{PYTHON} -m peerwork_review.cli --root {root} build\n")
-    make = subprocess.Popen(
-        ["make", "-s", "-f", str(tmp_path / "Makefile"), "book"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    _read_until(make, "reading sources")
-    (build_pid,) = children(make.pid)
-    make.send_signal(signal.SIGINT)
-    make.communicate(timeout=10)
+    with slowed_build(root):
+        make = subprocess.Popen(
+            ["make", "-s", "-f", str(tmp_path / "Makefile"), "book"],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        _read_until(make, "reading sources")
+        (build_pid,) = children(make.pid)
+        make.send_signal(signal.SIGINT)
+        make.communicate(timeout=10)
     assert wait_gone({build_pid}) == [], "the build went on after make was interrupted"
     assert not (root / "_build" / "html").exists()

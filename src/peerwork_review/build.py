@@ -58,7 +58,13 @@ def build(root: Path, builder: str = "html", extra: list[str] | None = None) -> 
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     os.environ["PEERWORK_REVIEW_ROOT"] = str(root)
     marker = root / "_build" / f".{builder}-build-incomplete"
-    with project_lock(root, "book build"), interruptible() as interrupted:
+
+    def remove_outputs():
+        for path in _outputs(root, builder):
+            shutil.rmtree(path, ignore_errors=True)
+        print("\nInterrupted: the partial build was removed; the next build starts afresh.", file=sys.stderr)
+
+    with project_lock(root, "book build"), interruptible(last_resort=remove_outputs) as interrupted:
         if marker.exists():
             print("The previous build did not finish; building everything afresh.", file=sys.stderr)
             for path in _outputs(root, builder):
@@ -66,12 +72,10 @@ def build(root: Path, builder: str = "html", extra: list[str] | None = None) -> 
         marker.touch()
         try:
             status = _jupyter_book(["build", str(root), "--builder", builder, *STRICT, *(extra or [])])
-            if interrupted:  # Sphinx caught the interruption somewhere and reported a failure
+            if interrupted:  # Sphinx caught the interruption somewhere and went on, or reported a failure
                 raise Interrupted()
         except Interrupted:
-            for path in _outputs(root, builder):
-                shutil.rmtree(path, ignore_errors=True)
-            print("\nInterrupted: the partial build was removed; the next build starts afresh.", file=sys.stderr)
+            remove_outputs()
             return 130
         if status == 0:
             marker.unlink()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -44,29 +45,39 @@ def _caught_signals(pid: int) -> int:
 
 
 @contextmanager
-def interruptible(poll_seconds: float = 0.5):
+def interruptible(poll_seconds: float = 0.5, last_resort: Callable[[], None] | None = None, grace_seconds: float = 3.0):
     """Turn SIGINT, SIGTERM and the parent's exit into :class:`Interrupted` while the block runs.
 
     Yields the signals received, so a caller whose library swallowed the exception (and
-    returned an error status instead) still knows it was interrupted.
+    returned an error status instead) still knows it was interrupted. Where a library
+    swallows it and carries on, ``last_resort`` (if given) runs ``grace_seconds`` after the
+    signal and the process exits with status 130: a build must not go on for minutes
+    after Ctrl-C.
     """
     fired: list[int] = []
+    stop, signalled = threading.Event(), threading.Event()
 
     def handler(signum, frame):
         if fired:  # clean-up after the first signal is under way; let it finish
             return
         fired.append(signum)
+        signalled.set()
         raise Interrupted(signal.Signals(signum).name)
 
     previous = {s: signal.signal(s, handler) for s in SIGNALS}
-    parent, stop = os.getppid(), threading.Event()
+    parent = os.getppid()
     caught = _caught_signals(parent) & _MASK
 
     def watch_parent():
         while not stop.wait(poll_seconds):
+            if signalled.is_set():
+                break
             if os.getppid() != parent or caught & ~_caught_signals(parent):
                 os.kill(os.getpid(), signal.SIGTERM)
-                return
+                break
+        if last_resort is not None and not stop.wait(grace_seconds) and fired:
+            last_resort()
+            os._exit(130)
 
     watcher = threading.Thread(target=watch_parent, name="parent-watcher", daemon=True)
     watcher.start()
