@@ -120,7 +120,10 @@ def list_table(
         + ([] if name else [UNNUMBERED])
     )
     lines += [f":class: {' '.join(classes)}", ""]
-    for row in [list(frame.columns), *frame.itertuples(index=False)]:
+    # A list-table needs a body row: a table with nothing to list says so (a larger or
+    # later review can leave one empty, and the strict build stops on a bare header).
+    body = list(frame.itertuples(index=False)) or [["none"] + [""] * (len(frame.columns) - 1)]
+    for row in [list(frame.columns), *body]:
         cells = [escape(c) for c in row]
         lines.append(f"* - {cells[0]}")
         lines += [f"  - {c}" for c in cells[1:]]
