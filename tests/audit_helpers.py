@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import read_rows, write_rows
+from tests.helpers import read_rows, write_rows
 
 TEST = "test data: set by the audit tests"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ROOT, build_book, copy_project, tree_hash
+from tests.helpers import ROOT, build_book, copy_project, tree_hash
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,9 @@ import json
 import shutil
 from pathlib import Path
 
-from helpers import ROOT, append, edit_rows, read_rows, set_cell, write_rows  # noqa: F401 - re-exported
 from peerwork_review.errors import DataError
 from peerwork_review.load import read_and_validate
+from tests.helpers import ROOT, append, edit_rows, read_rows, set_cell, write_rows  # noqa: F401 - re-exported
 
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal"
 TEST = "test data: added by a test"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
 from peerwork_review.bibliography import read_bibliography
+from tests.helpers import ROOT
 
 FORBIDDEN = {"file", "abstract", "keywords", "mendeley-groups", "urldate", "annote"}
 

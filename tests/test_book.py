@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from helpers import ROOT, copy_project, run_nbval, set_cell
+from tests.helpers import ROOT, copy_project, run_nbval, set_cell
 
 # Names that contain digits but are not figures.
 NAMES = ("CC BY 4.0", "PRISMA 2020", "UTF-8", "ISO 3166-1", "thousands separator")

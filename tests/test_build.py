@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from helpers import PYTHON, build_book, children, copy_project, set_cell, slowed_build, tree_hash, wait_gone
+from tests.helpers import PYTHON, build_book, children, copy_project, set_cell, slowed_build, tree_hash, wait_gone
 
 pytestmark = pytest.mark.slow
 

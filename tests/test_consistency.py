@@ -7,10 +7,10 @@ import random
 
 import pytest
 
-from conftest import ROOT, copy_project, tree_hash
 from peerwork_review import consistency, derive, readings
 from peerwork_review.consistency import ANOTHER_COUNTRY, NO, YES, complete_categories, complete_locations
 from peerwork_review.consistency_themes import cited_studies, complete_theme_tree
+from tests.helpers import ROOT, copy_project, tree_hash
 
 MULTIPLE = derive.MULTIPLE
 
@@ -194,7 +194,7 @@ def test_implications_are_never_written_into_data(review):
 @pytest.fixture(scope="module")
 def updated_review(tmp_path_factory):
     from peerwork_review.load import load
-    from test_updating import add_second_run
+    from tests.test_updating import add_second_run
 
     root = copy_project(tmp_path_factory.mktemp("consistency") / "project", ["data", "references.bib"])
     add_second_run(root)

@@ -15,10 +15,10 @@ import sys
 import pandas as pd
 import pytest
 
-from conftest import ROOT, tree_hash
-from minimal import TEST, append, edit_rows, frictionless_errors, minimal_copy, problems, set_cell
 from peerwork_review.checks import SOURCE_PREFIXES, article_run
 from peerwork_review.load import load, read_and_validate
+from tests.helpers import ROOT, tree_hash
+from tests.minimal import TEST, append, edit_rows, frictionless_errors, minimal_copy, problems, set_cell
 
 
 def validate_cli(root) -> subprocess.CompletedProcess:

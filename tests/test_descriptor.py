@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from minimal import TEST, edit_descriptor, edit_rows, field, minimal_copy, problems, resource
 from peerwork_review.load import load
+from tests.minimal import TEST, edit_descriptor, edit_rows, field, minimal_copy, problems, resource
 
 
 @pytest.fixture

@@ -11,17 +11,16 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from conftest import ROOT, copy_project
-from helpers import edit_rows, set_cell
-from payloads import HOSTILE
 from peerwork_review import derive, figures, findings, tables
 from peerwork_review.errors import DataError
 from peerwork_review.load import load
 from peerwork_review.model import CODING_COLUMNS, coding_from_findings, rows
 from peerwork_review.render import escape
-from test_updating import RUN, TEST, add_second_run
-from test_updating import RUN as UPDATE_RUN
-from test_updating import STUDY as UPDATE_STUDY
+from tests.helpers import ROOT, copy_project, edit_rows, set_cell
+from tests.payloads import HOSTILE
+from tests.test_updating import RUN, TEST, add_second_run
+from tests.test_updating import RUN as UPDATE_RUN
+from tests.test_updating import STUDY as UPDATE_STUDY
 
 # The coding of run 2023 as it was entered from the article's Results before the findings
 # existed: fixed facts (the article's citations), pinned so the derivation keeps matching them.

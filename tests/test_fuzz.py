@@ -9,7 +9,7 @@ must be rejected say so; a traceback is always a failure; the repository's ``dat
 is hashed before and after.
 
 ``make test`` runs one mutation of every class (a few seconds); ``pytest -m fuzz_long``
-runs many seeded rounds. ``python tests/test_fuzz.py [ROUNDS]`` prints the counts per class.
+runs many seeded rounds. ``python -m tests.test_fuzz [ROUNDS]`` prints the counts per class.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, tree_hash
-from mutations import ACCEPT, CLASSES, REJECT, Package
 from peerwork_review.errors import DataError
 from peerwork_review.load import read_and_validate
+from tests.helpers import ROOT, tree_hash
+from tests.mutations import ACCEPT, CLASSES, REJECT, Package
 
 
 def unclear(problem) -> str | None:
@@ -122,7 +122,7 @@ def summary(results) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":  # python tests/test_fuzz.py [ROUNDS [PROJECT]]
+if __name__ == "__main__":  # python -m tests.test_fuzz [ROUNDS [PROJECT]]
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_book, cli, copy_project, read_rows, set_cell
-from payloads import PAYLOADS
+from tests.helpers import build_book, cli, copy_project, read_rows, set_cell
+from tests.payloads import PAYLOADS
 
 pytestmark = pytest.mark.slow
 

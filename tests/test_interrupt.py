@@ -6,7 +6,7 @@ import subprocess
 import textwrap
 import time
 
-from helpers import PYTHON
+from tests.helpers import PYTHON
 
 # A block whose code catches the KeyboardInterrupt and carries on, as code deep inside a
 # build may: the last resort must still run and end the process.

@@ -10,10 +10,10 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
 from peerwork_review import pdf, prisma_flow, tables
 from peerwork_review.changes import items
 from peerwork_review.citation_style import sort_key, unique_labels
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow  # a built book in a browser
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from audit_helpers import append_row, set_by_key
-from conftest import ROOT, tree_hash
 from peerwork_review import reading_effects, readings, reproduction
 from peerwork_review.errors import DataError
 from peerwork_review.load import load
+from tests.audit_helpers import append_row, set_by_key
+from tests.helpers import ROOT, tree_hash
 
 
 def test_each_reading_has_one_chosen_alternative_and_evidence_with_a_source(review):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from audit_helpers import TEST, set_by_key
-from helpers import ROOT, cli, copy_project
 from peerwork_review import recheck, reproduction
+from tests.audit_helpers import TEST, set_by_key
+from tests.helpers import ROOT, cli, copy_project
 
 
 def test_check_finds_no_difference_in_the_repository():

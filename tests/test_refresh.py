@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from helpers import PYTHON, alive, children, cli, copy_project, tree_hash, wait_gone
+from tests.helpers import PYTHON, alive, children, cli, copy_project, tree_hash, wait_gone
 
 pytestmark = pytest.mark.slow
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from audit_helpers import TEST, append_row, set_by_key
 from peerwork_review import sources
 from peerwork_review.errors import DataError
 from peerwork_review.load import load, read_and_validate
+from tests.audit_helpers import TEST, append_row, set_by_key
 
 T1 = "https://bmcpsychiatry.biomedcentral.com/articles/10.1186/s12888-024-05664-9/tables/1"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from audit_helpers import TEST, set_by_key
 from peerwork_review import reproduction
 from peerwork_review.derive import Range
 from peerwork_review.load import load
@@ -19,6 +18,7 @@ from peerwork_review.reproduction import (
     Text,
     judge,
 )
+from tests.audit_helpers import TEST, set_by_key
 
 
 @pytest.mark.parametrize(

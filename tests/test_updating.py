@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, append, build_book, cli, copy_project, run_nbval
 from peerwork_review import reproduction
 from peerwork_review.load import load
 from peerwork_review.notebook_set import outdated_notebooks
+from tests.helpers import ROOT, append, build_book, cli, copy_project, run_nbval
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from minimal import TEST, append, edit_rows, minimal_copy, problems, read_rows, set_cell, write_rows
+from tests.minimal import TEST, append, edit_rows, minimal_copy, problems, read_rows, set_cell, write_rows
 
 LATER = "2022-03"
 

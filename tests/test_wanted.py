@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from audit_helpers import TEST, set_by_key
 from peerwork_review import consistency, derive, reproduction, wanted
 from peerwork_review.load import load
+from tests.audit_helpers import TEST, set_by_key
 
 
 @pytest.fixture(scope="module")

@@ -14,15 +14,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import copy_project, tree_hash
-from helpers import read_rows, set_cell
 from peerwork_review import workbook_guides
 from peerwork_review.cli import main
 from peerwork_review.errors import DataError
 from peerwork_review.load import FLOW_STAGES, load, read_descriptor
 from peerwork_review.workbook import LISTS_SHEET, SheetLayout, is_number_field, layouts, write_workbook
 from peerwork_review.workbook_import import import_workbook
-from test_updating import REPORT, RUN, add_second_run
+from tests.helpers import copy_project, read_rows, set_cell, tree_hash
+from tests.test_updating import REPORT, RUN, add_second_run
 
 PARTS = ["data", "references.bib"]
 

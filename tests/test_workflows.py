@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from conftest import ROOT
+from tests.helpers import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 
