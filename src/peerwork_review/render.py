@@ -122,7 +122,7 @@ def list_table(
     lines += [f":class: {' '.join(classes)}", ""]
     # A list-table needs a body row: a table with nothing to list says so (a larger or
     # later review can leave one empty, and the strict build stops on a bare header).
-    body = list(frame.itertuples(index=False)) or [["none"] + [""] * (len(frame.columns) - 1)]
+    body: list[Sequence[object]] = list(frame.itertuples(index=False)) or [["none"] + [""] * (len(frame.columns) - 1)]
     for row in [list(frame.columns), *body]:
         cells = [escape(c) for c in row]
         lines.append(f"* - {cells[0]}")
