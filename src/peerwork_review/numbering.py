@@ -13,6 +13,7 @@ and takes none from the series.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from docutils import nodes
@@ -80,9 +81,21 @@ def renumber(env, prefix: str) -> None:
                 env.toc_fignumbers[docname][figtype][node_id] = (f"{prefix}{count}",)
 
 
-def _renumber(app, env) -> list[str]:
-    renumber(env, app.config.edition_number_prefix)
+def _give_sphinx_its_own_numbers(app, env) -> list[str]:
+    """``env-get-updated``, before Sphinx numbers: Sphinx rewrites every page whose numbers
+    differ from the last build's, so it must compare its numbers with its own, not with
+    ours (else every page with a numbered table is rewritten by every build)."""
+    env.peerwork_previous_numbers = env.toc_fignumbers
+    env.toc_fignumbers = getattr(env, "peerwork_sphinx_numbers", env.toc_fignumbers)
     return []
+
+
+def _renumber(app, env) -> list[str]:
+    """``env-get-updated``, after Sphinx numbers: ours replace its; pages whose numbers changed are rewritten."""
+    env.peerwork_sphinx_numbers = copy.deepcopy(env.toc_fignumbers)
+    renumber(env, app.config.edition_number_prefix)
+    previous = getattr(env, "peerwork_previous_numbers", {})
+    return sorted(d for d in set(previous) | set(env.toc_fignumbers) if previous.get(d) != env.toc_fignumbers.get(d))
 
 
 def setup(app) -> None:
@@ -90,5 +103,6 @@ def setup(app) -> None:
     app.connect("doctree-read", _article_numbers)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    # after Sphinx's own numbering (TocTreeCollector, default priority)
+    # around Sphinx's own numbering (TocTreeCollector, default priority 500)
+    app.connect("env-get-updated", _give_sphinx_its_own_numbers, priority=100)
     app.connect("env-get-updated", _renumber, priority=900)
