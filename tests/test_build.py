@@ -128,6 +128,15 @@ def test_a_second_build_waits_for_the_first(tmp_path):
     assert "was executed with other inputs" in rest  # it ran once the lock was free
 
 
+def _as_from_a_terminal() -> None:
+    """make as a terminal starts it: SIGINT and SIGTERM handled by default and not blocked.
+    A process inherits ignored and blocked signals, and a pytest worker may have either
+    (a background job ignores SIGINT), in which case make would never hear the signal."""
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 def test_interrupting_make_stops_the_build(tmp_path):
     """SIGINT to make alone (not its process group): the build notices make has gone and stops."""
     root = copy_project(tmp_path / "project")
@@ -139,6 +148,7 @@ def test_interrupting_make_stops_the_build(tmp_path):
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=_as_from_a_terminal,
         )
         _read_until(make, "reading sources")
         (build_pid,) = children(make.pid)
