@@ -49,3 +49,13 @@ def test_a_table_cell_shows_the_change_without_markup():
 
 def test_short_values_are_shown_whole():
     assert changes.notebook_changes(_notebook("3", "x"), _notebook("4", "x")) == ["Summary of the evidence: 3 → 4"]
+
+
+def test_a_list_without_spaces_shows_the_item_that_changed():
+    keys = ",".join(f"author{n}2020" for n in range(12))
+    old = _notebook(LONG, keys)
+    new = _notebook(LONG, keys.replace("author52020,", "author52020,newcomer2026,"))
+    assert changes.notebook_changes(old, new) == [
+        "Table “Included studies”, row Gates 2010: Setting: …author52020, author62020,… → "
+        "…author52020, newcomer2026, author62020,…"
+    ]

@@ -98,7 +98,8 @@ def _difference(old: object, new: object, limit: int = 40) -> str:
     a, b = (_unescape(" ".join(str(v).split())) for v in (old, new))
     if len(a) <= limit and len(b) <= limit:
         return f"{a} → {b}"
-    x, y = a.split(" "), b.split(" ")
+    # words, and the items of a list written without spaces ("a,b,c", as citation keys are)
+    x, y = (re.split(r"(?<=,)(?! )| ", t) for t in (a, b))
 
     def span(words: list[str], i: int, j: int) -> str:
         first, last = max(i - 1, 0), min(j + 1, len(words))
