@@ -103,6 +103,10 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
     reports, themes = tables["reports"][1], tables["themes"][1]
     findings, links = tables["findings"][1], tables["finding_reports"][1]
 
+    # Copies join the published review's run (the earliest): a later run's flow diagram
+    # counts the reports it found, which copies of its studies would outnumber.
+    runs = _read(data / resources["search_runs"]["path"])[1]
+    article_run = min((r["date_end"], r["search_run_id"]) for r in runs)[1]
     originals = list(studies)
     original_themes = list(themes)
     theme_count = sum(1 for t in original_themes if t["kind"] == "theme")
@@ -143,6 +147,7 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
             sid = f"s{number:04d}"
             row = dict(template)
             row["study_id"] = sid
+            row["first_search_run_id"] = article_run
             row["design"] = row["design"] or designs[number % 3]
             row["methods"] = row["methods"] or "semi-structured interviews (generated)"
             row["setting"] = row["setting"] or "community mental health services (generated)"
@@ -165,7 +170,7 @@ def scale_dataset(root: Path, factor: int) -> dict[str, int]:
                         "report_id": key,
                         "study_id": sid,
                         "role": tr["role"],
-                        "first_search_run_id": tr["first_search_run_id"],
+                        "first_search_run_id": article_run,
                         "article_ref_number": "",
                         "source": SOURCE,
                     }
