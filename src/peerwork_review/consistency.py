@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TypeAlias
 
@@ -307,10 +307,32 @@ def _sum_families(review: Review) -> list[Family]:
 _Groups: TypeAlias = dict[str, dict[str, tuple[str, int]]]
 
 
+# family -> (title, the Review table and its column, the data package resource that holds it)
+CATEGORY_COLUMNS = {
+    "design": ("Study designs", "studies", "design", "studies"),
+    "quality": ("Quality ratings (MMAT)", "quality", "mmat_rating", "quality_appraisal"),
+}
+
+
+def _judge_category(review: Review, family: str, figures: dict[str, tuple[str, int]], enums: dict) -> Family:
+    title, table_name, column, resource = CATEGORY_COLUMNS[family]
+    table = getattr(review, table_name)
+    return _category_family(
+        review,
+        family,
+        title,
+        _values(table["study_id"], table[column]),
+        f"data/{resource}.csv",
+        column,
+        enums[(resource, column)],
+        figures,
+    )
+
+
 def builders(review: Review) -> list[tuple[str, Callable[[], Family]]]:
+    """(family id, function that judges it) for every family; the benchmark times them one by one."""
     from .consistency_themes import _theme_families  # the theme families use this module's types
 
-    """(family id, function that judges it) for every family; the benchmark times them one by one."""
     out: list[tuple[str, Callable[[], Family]]] = []
     enums = _enums(review.root)
     for run in dict.fromkeys(review.figures["search_run_id"]):
@@ -327,44 +349,11 @@ def builders(review: Review) -> list[tuple[str, Callable[[], Family]]]:
                 distinct[r["figure_id"]] = published(r)
             elif (theme := prevalence_theme(r["figure_id"])) in themes:
                 prevalence[theme] = (r["figure_id"], published(r))
-        # Functions rather than lambdas: mypy cannot type a lambda whose defaults bind the
-        # loop's values where a function of no arguments is expected.
         if "location" in groups or distinct:
-
-            def location(s: Review = scoped, g: _Groups = groups, d: dict[str, int] = distinct) -> Family:
-                return _location_family(s, g.get("location", {}), d)
-
-            out.append(("location", location))
-        if "design" in groups:
-
-            def design(s: Review = scoped, g: _Groups = groups) -> Family:
-                return _category_family(
-                    s,
-                    "design",
-                    "Study designs",
-                    _values(s.studies["study_id"], s.studies["design"]),
-                    "data/studies.csv",
-                    "design",
-                    enums[("studies", "design")],
-                    g["design"],
-                )
-
-            out.append(("design", design))
-        if "quality" in groups:
-
-            def quality(s: Review = scoped, g: _Groups = groups) -> Family:
-                return _category_family(
-                    s,
-                    "quality",
-                    "Quality ratings (MMAT)",
-                    _values(s.quality["study_id"], s.quality["mmat_rating"]),
-                    "data/quality_appraisal.csv",
-                    "mmat_rating",
-                    enums[("quality_appraisal", "mmat_rating")],
-                    g["quality"],
-                )
-
-            out.append(("quality", quality))
+            out.append(("location", partial(_location_family, scoped, groups.get("location", {}), distinct)))
+        for family in CATEGORY_COLUMNS:
+            if family in groups:
+                out.append((family, partial(_judge_category, scoped, family, groups[family], enums)))
         out += _theme_families(scoped, prevalence)
     out += [(family.family_id, _judged(family)) for family in _sum_families(review)]
     return out
