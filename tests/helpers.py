@@ -11,6 +11,7 @@ import hashlib
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -69,6 +70,28 @@ def slowed_build(root: Path):
     finally:
         config.write_text(text)
         (root / "slow_build.py").unlink()
+
+
+def _as_from_a_terminal() -> None:
+    """SIGINT and SIGTERM handled by default and not blocked, as a terminal starts a command.
+    A process inherits ignored and blocked signals, and a pytest worker may have either
+    (a background job ignores SIGINT), in which case make would never hear the signal."""
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def start_make(folder: Path, root: Path, command: str, **kwargs) -> subprocess.Popen:
+    """``make COMMAND`` in ``folder``, whose Makefile runs ``peerwork-review COMMAND`` on ``root``,
+    started as from a terminal; its output is read as text."""
+    (folder / "Makefile").write_text(f"{command}:\n\t{PYTHON} -m peerwork_review.cli --root {root} {command}\n")
+    return subprocess.Popen(
+        ["make", "-s", "-f", str(folder / "Makefile"), command],
+        cwd=folder,
+        text=True,
+        preexec_fn=_as_from_a_terminal,
+        **kwargs,
+    )
 
 
 def _env(root: Path) -> dict[str, str]:

@@ -14,7 +14,17 @@ import time
 
 import pytest
 
-from tests.helpers import PYTHON, build_book, children, copy_project, set_cell, slowed_build, tree_hash, wait_gone
+from tests.helpers import (
+    PYTHON,
+    build_book,
+    children,
+    copy_project,
+    set_cell,
+    slowed_build,
+    start_make,
+    tree_hash,
+    wait_gone,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -128,28 +138,11 @@ def test_a_second_build_waits_for_the_first(tmp_path):
     assert "was executed with other inputs" in rest  # it ran once the lock was free
 
 
-def _as_from_a_terminal() -> None:
-    """make as a terminal starts it: SIGINT and SIGTERM handled by default and not blocked.
-    A process inherits ignored and blocked signals, and a pytest worker may have either
-    (a background job ignores SIGINT), in which case make would never hear the signal."""
-    for s in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(s, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-
-
 def test_interrupting_make_stops_the_build(tmp_path):
     """SIGINT to make alone (not its process group): the build notices make has gone and stops."""
     root = copy_project(tmp_path / "project")
-    (tmp_path / "Makefile").write_text(f"book:\n\t{PYTHON} -m peerwork_review.cli --root {root} build\n")
     with slowed_build(root):
-        make = subprocess.Popen(
-            ["make", "-s", "-f", str(tmp_path / "Makefile"), "book"],
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            preexec_fn=_as_from_a_terminal,
-        )
+        make = start_make(tmp_path, root, "build", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         _read_until(make, "reading sources")
         (build_pid,) = children(make.pid)
         make.send_signal(signal.SIGINT)

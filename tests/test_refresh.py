@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.helpers import PYTHON, alive, children, cli, copy_project, tree_hash, wait_gone
+from tests.helpers import PYTHON, alive, children, cli, copy_project, start_make, tree_hash, wait_gone
 
 pytestmark = pytest.mark.slow
 
@@ -82,14 +82,7 @@ def test_terminating_make_stops_the_refresh_it_started(tmp_path):
     """GNU make does not pass SIGTERM on; the refresh notices that make has gone."""
     root = copy_project(tmp_path / "project")
     before = tree_hash(root / "notebooks")
-    (tmp_path / "Makefile").write_text(f"refresh:\n\t{PYTHON} -m peerwork_review.cli --root {root} refresh\n")
-    make = subprocess.Popen(
-        ["make", "-s", "-f", str(tmp_path / "Makefile"), "refresh"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    make = start_make(tmp_path, root, "refresh", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while not (refresh := children(make.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
