@@ -56,10 +56,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from peerwork_review import consistency
-from peerwork_review.build import STRICT
-from peerwork_review.load import load
-from peerwork_review.notebook_set import outdated_notebooks
+from peerwork_review.book.build import STRICT
+from peerwork_review.derivation import consistency
+from peerwork_review.model.review import load
+from peerwork_review.notebooks.plan import outdated_notebooks
 from tests.helpers import ROOT, build_book, cli, copy_project
 from tests.scale import scale_dataset, with_unknowns
 

@@ -9,7 +9,7 @@ from tests.helpers import ROOT, build_book, copy_project, tree_hash
 
 @pytest.fixture(scope="session")
 def review():
-    from peerwork_review.load import load
+    from peerwork_review.model.review import load
 
     return load(ROOT)
 
@@ -25,7 +25,7 @@ def built_book():
     """The repository's book, built once per test session (strict: warnings are errors).
 
     Also proves that a build leaves data/ untouched. Under pytest-xdist each worker that
-    needs the book runs this; builds of one checkout take turns (peerwork_review.lock),
+    needs the book runs this; builds of one checkout take turns (peerwork_review.process.lock),
     so the second finds the first's output and its build is a no-op.
     """
     before = tree_hash(ROOT / "data")

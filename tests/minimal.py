@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from peerwork_review.errors import DataError
-from peerwork_review.load import read_and_validate
+from peerwork_review.reading.load import read_and_validate
 from tests.helpers import ROOT, append, edit_rows, read_rows, set_cell, write_rows  # noqa: F401 - re-exported
 
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal"

@@ -8,7 +8,7 @@ on the repository itself:
 
 Every generated row is clearly marked as test data (each source is ``test data:
 generated``), and the result keeps every validation rule of
-``peerwork_review.load``: unique ids matching their patterns, exactly one main report
+``peerwork_review.reading.load``: unique ids matching their patterns, exactly one main report
 per study with a bibliography entry, a quality row and at least one (known) country per
 study, a non-empty source with a known prefix for every value, themes whose subthemes
 point at a theme, and ``themes.theme_id`` values listed in the ``enum`` of
@@ -225,7 +225,7 @@ def with_unknowns(review, factor: int):
 
     import pandas as pd
 
-    from peerwork_review.reproduction import CATEGORY_FIGURES, prevalence_theme
+    from peerwork_review.derivation.reproduction import CATEGORY_FIGURES, prevalence_theme
 
     originals = list(review.studies["study_id"][: len(review.studies) // factor])
     template = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from peerwork_review.bibliography import read_bibliography
+from peerwork_review.reading.bibliography import read_bibliography
 from tests.helpers import ROOT
 
 FORBIDDEN = {"file", "abstract", "keywords", "mendeley-groups", "urldate", "annote"}
@@ -48,7 +48,7 @@ def test_every_citation_in_the_book_resolves():
 def test_citation_labels_are_unique_and_lettered_only_where_two_would_clash():
     from pybtex.database import parse_file
 
-    from peerwork_review.citation_style import author_part, sort_key, unique_labels
+    from peerwork_review.book.citation_style import author_part, sort_key, unique_labels
 
     entries = sorted(parse_file(str(ROOT / "references.bib")).entries.values(), key=sort_key)
     labels = unique_labels(entries)

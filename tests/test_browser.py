@@ -47,8 +47,8 @@ assert CHROMIUM, "the browser check needs Chromium: apt-get install chromium (ma
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402  (only needed once Chromium exists)
 
-from peerwork_review.pdf import PDF_NAME  # noqa: E402
-from peerwork_review.prisma_diagram import DISPLAY_WIDTH_PX  # noqa: E402
+from peerwork_review.pdf.printing import PDF_NAME  # noqa: E402
+from peerwork_review.rendering.prisma_diagram import DISPLAY_WIDTH_PX  # noqa: E402
 
 DESKTOP, PHONE = 1400, 390
 # axe-core impacts that fail the check

@@ -124,7 +124,7 @@ def test_a_rebuild_with_nothing_changed_rewrites_no_page(interrupted):
 
 def test_a_second_build_waits_for_the_first(tmp_path):
     """While another build or refresh holds the checkout, a build waits for it, then runs."""
-    from peerwork_review.lock import project_lock
+    from peerwork_review.process.lock import project_lock
 
     root = copy_project(tmp_path / "project")
     set_cell(root, "studies.csv", 2, "sample_size", "4321")  # stale outputs: the build, once it runs, stops early

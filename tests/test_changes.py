@@ -5,8 +5,9 @@ from __future__ import annotations
 import nbformat
 import pandas as pd
 
-from peerwork_review import changes, render
-from peerwork_review.notebook import GLUE_PREFIX, LABEL_KEY
+from peerwork_review.notebooks import changes
+from peerwork_review.notebooks.notebook import GLUE_PREFIX, LABEL_KEY
+from peerwork_review.rendering import render
 
 
 def _notebook(sentence: str, cell: str):

@@ -7,9 +7,10 @@ import random
 
 import pytest
 
-from peerwork_review import consistency, derive, readings
-from peerwork_review.consistency import ANOTHER_COUNTRY, NO, YES, complete_categories, complete_locations
-from peerwork_review.consistency_themes import cited_studies, complete_theme_tree
+from peerwork_review.derivation import consistency, derive
+from peerwork_review.derivation.consistency import ANOTHER_COUNTRY, NO, YES, complete_categories, complete_locations
+from peerwork_review.derivation.consistency_themes import cited_studies, complete_theme_tree
+from peerwork_review.model import readings
 from tests.helpers import ROOT, copy_project, tree_hash
 
 MULTIPLE = derive.MULTIPLE
@@ -193,7 +194,7 @@ def test_implications_are_never_written_into_data(review):
 
 @pytest.fixture(scope="module")
 def updated_review(tmp_path_factory):
-    from peerwork_review.load import load
+    from peerwork_review.model.review import load
     from tests.test_updating import add_second_run
 
     root = copy_project(tmp_path_factory.mktemp("consistency") / "project", ["data", "references.bib"])

@@ -15,8 +15,9 @@ import sys
 import pandas as pd
 import pytest
 
-from peerwork_review.checks import SOURCE_PREFIXES, article_run
-from peerwork_review.load import load, read_and_validate
+from peerwork_review.model.review import load
+from peerwork_review.reading.integrity import SOURCE_PREFIXES, article_run
+from peerwork_review.reading.load import read_and_validate
 from tests.helpers import ROOT, tree_hash
 from tests.minimal import TEST, append, edit_rows, frictionless_errors, minimal_copy, problems, set_cell
 
@@ -37,7 +38,7 @@ def test_validate_command_succeeds_on_shipped_data():
 
 
 def test_the_article_run_includes_the_published_number_of_studies(review):
-    tables, _ = read_and_validate(ROOT)
+    tables, _, _ = read_and_validate(ROOT)
     assert article_run(tables["search_runs"]) == "2023"
     found = review.studies[review.studies["first_search_run_id"] == "2023"]
     assert len(found) == review.figure("studies_included")

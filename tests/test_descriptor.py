@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from peerwork_review.load import load
+from peerwork_review.model.review import load
 from tests.minimal import TEST, edit_descriptor, edit_rows, field, minimal_copy, problems, resource
 
 

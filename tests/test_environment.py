@@ -115,9 +115,9 @@ def _imported_modules(path: Path) -> Iterator[str]:
 def test_the_package_declares_every_library_it_imports():
     distributions = packages_distributions()
     undeclared = {}
-    for path in sorted((ROOT / "src" / "peerwork_review").glob("*.py")):
+    for path in sorted((ROOT / "src" / "peerwork_review").rglob("*.py")):
         for module in _imported_modules(path):
-            if module in sys.stdlib_module_names or module == "__future__":
+            if module in sys.stdlib_module_names or module in ("__future__", "peerwork_review"):
                 continue
             name = canonicalize_name(distributions[module][0])
             # the modules that build the book and the PDF need the `book` extra; nothing in src/ needs `test`
@@ -183,7 +183,7 @@ def test_config_is_fenced_and_strict():
     # the book shows the stored outputs nbval checks; `make refresh` is the only other place notebooks run
     assert config["execute"]["execute_notebooks"] == "off"
     assert config["execute"]["stderr_output"] == "error"
-    assert "peerwork_review.sphinx_ext" in config["sphinx"]["extra_extensions"]
+    assert "peerwork_review.book.extension" in config["sphinx"]["extra_extensions"]
     assert config["repository"]["branch"] == "main"
 
 

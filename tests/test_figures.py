@@ -6,11 +6,14 @@ import re
 
 import pytest
 
-from peerwork_review import derive, figures, prisma_flow, reproduction, tables
-from peerwork_review.derive import Range
-from peerwork_review.figure_values import published
-from peerwork_review.model import rows
-from peerwork_review.reproduction import NotDerivable, derivation_for
+from peerwork_review.derivation import derive, reproduction
+from peerwork_review.derivation.derive import Range
+from peerwork_review.derivation.flow import flow_numbers
+from peerwork_review.derivation.reproduction import NotDerivable, derivation_for
+from peerwork_review.model.review import rows
+from peerwork_review.reading.figure_values import published
+from peerwork_review.rendering import charts as figures
+from peerwork_review.rendering import prisma_flow, tables
 
 
 def _figures(review):
@@ -84,7 +87,7 @@ def test_theme_coding_never_exceeds_what_the_article_reports(review):
 
 @pytest.fixture(scope="module")
 def flow(review):
-    return prisma_flow.flow_numbers(review, review.article_run)
+    return flow_numbers(review, review.article_run)
 
 
 def test_prisma_numbers_equal_the_data(review, flow):
@@ -189,7 +192,7 @@ def test_diagram_text_shows_at_least_11_px_on_a_desktop(flow):
     measures the shipped one): smallest font size scaled by the displayed width."""
     import matplotlib.pyplot as plt
 
-    from peerwork_review import prisma_diagram
+    from peerwork_review.rendering import prisma_diagram
 
     for name, layout in _layouts(flow).items():
         figure, renderer = _drawn(layout)

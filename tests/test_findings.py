@@ -11,11 +11,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from peerwork_review import derive, figures, findings, tables
+from peerwork_review.derivation import derive
 from peerwork_review.errors import DataError
-from peerwork_review.load import load
-from peerwork_review.model import CODING_COLUMNS, coding_from_findings, rows
-from peerwork_review.render import escape
+from peerwork_review.model.review import CODING_COLUMNS, coding_from_findings, load, rows
+from peerwork_review.rendering import charts as figures
+from peerwork_review.rendering import findings, tables
+from peerwork_review.rendering.render import escape
 from tests.helpers import ROOT, copy_project, edit_rows, set_cell
 from tests.payloads import HOSTILE
 from tests.test_updating import RUN, TEST, add_second_run

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from peerwork_review.errors import DataError
-from peerwork_review.load import read_and_validate
+from peerwork_review.reading.load import read_and_validate
 from tests.helpers import ROOT, tree_hash
 from tests.mutations import ACCEPT, CLASSES, REJECT, Package
 

@@ -1,4 +1,4 @@
-"""Stopping cleanly when a library swallows the interruption (peerwork_review.interrupt)."""
+"""Stopping cleanly when a library swallows the interruption (peerwork_review.process.interrupt)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.helpers import PYTHON
 SWALLOWING = textwrap.dedent(
     """
     import os, signal, time
-    from peerwork_review.interrupt import interruptible
+    from peerwork_review.process.interrupt import interruptible
 
     with interruptible(last_resort=lambda: print("last resort ran", flush=True), grace_seconds=0.5):
         try:

@@ -10,9 +10,11 @@ import subprocess
 
 import pytest
 
-from peerwork_review import pdf, prisma_flow, tables
-from peerwork_review.changes import items
-from peerwork_review.citation_style import sort_key, unique_labels
+from peerwork_review.book.citation_style import sort_key, unique_labels
+from peerwork_review.derivation.flow import flow_numbers
+from peerwork_review.notebooks.changes import items
+from peerwork_review.pdf import printing as pdf
+from peerwork_review.rendering import prisma_flow, tables
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow  # a built book in a browser
@@ -84,7 +86,7 @@ def test_glued_numbers_and_the_diagram_are_in_the_text(edition, review):
     assert f"report {check['published_studies_included'].content} included studies" in flat
     assert f"searched {search['article_database_count'].content} databases" in flat
     # the diagram prints as vectors with its text: every "(n = …)" of these boxes is in the PDF's text
-    texts = prisma_flow.box_texts(prisma_flow.flow_numbers(review))
+    texts = prisma_flow.box_texts(flow_numbers(review))
     counts = [
         n for box in ("db_identified", "db_screened", "included") for n in re.findall(r"\(n = [\d,]+\)", texts[box])
     ]

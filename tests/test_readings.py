@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from peerwork_review import reading_effects, readings, reproduction
+from peerwork_review.derivation import reproduction
 from peerwork_review.errors import DataError
-from peerwork_review.load import load
+from peerwork_review.model import readings
+from peerwork_review.model.review import load
+from peerwork_review.rendering import reading_effects
 from tests.audit_helpers import append_row, set_by_key
 from tests.helpers import ROOT, tree_hash
 

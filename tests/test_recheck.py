@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from peerwork_review import recheck, reproduction
+from peerwork_review.derivation import reproduction
+from peerwork_review.notebooks import recheck
 from tests.audit_helpers import TEST, set_by_key
 from tests.helpers import ROOT, cli, copy_project
 

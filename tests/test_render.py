@@ -7,7 +7,7 @@ import pytest
 from docutils.core import publish_doctree
 from myst_parser.parsers.docutils_ import Parser
 
-from peerwork_review import render
+from peerwork_review.rendering import render
 
 
 def _problems(myst: str) -> list[str]:

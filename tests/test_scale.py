@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peerwork_review.load import load
+from peerwork_review.model.review import load
 from tests.scale import scale_dataset, with_unknowns
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from peerwork_review import sources
 from peerwork_review.errors import DataError
-from peerwork_review.load import load, read_and_validate
+from peerwork_review.model.review import load
+from peerwork_review.reading import sources
+from peerwork_review.reading.load import read_and_validate
 from tests.audit_helpers import TEST, append_row, set_by_key
 
 T1 = "https://bmcpsychiatry.biomedcentral.com/articles/10.1186/s12888-024-05664-9/tables/1"
@@ -18,7 +19,7 @@ def test_addresses_are_cut_at_the_punctuation_around_them():
 
 
 def test_every_address_in_the_shipped_data_is_registered(review):
-    tables, _ = read_and_validate()
+    tables, _, _ = read_and_validate()
     cited = sources.citation_counts(tables)
     registered = set(review.sources["url"])
     assert cited and set(cited) <= registered

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from peerwork_review import reproduction
-from peerwork_review.derive import Range
-from peerwork_review.load import load
-from peerwork_review.reproduction import (
+from peerwork_review.derivation import reproduction
+from peerwork_review.derivation.derive import Range
+from peerwork_review.derivation.reproduction import (
     INCONSISTENT,
     NOT_DERIVABLE,
     OUTSIDE_RANGE,
@@ -18,6 +17,7 @@ from peerwork_review.reproduction import (
     Text,
     judge,
 )
+from peerwork_review.model.review import load
 from tests.audit_helpers import TEST, set_by_key
 
 

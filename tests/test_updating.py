@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from peerwork_review import reproduction
-from peerwork_review.load import load
-from peerwork_review.notebook_set import outdated_notebooks
+from peerwork_review.derivation import reproduction
+from peerwork_review.model.review import load
+from peerwork_review.notebooks.plan import outdated_notebooks
 from tests.helpers import ROOT, append, build_book, cli, copy_project, run_nbval
 
 pytestmark = pytest.mark.slow

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from peerwork_review import consistency, derive, reproduction, wanted
-from peerwork_review.load import load
+from peerwork_review.derivation import consistency, derive, reproduction, wanted
+from peerwork_review.model.review import load
 from tests.audit_helpers import TEST, set_by_key
 
 

@@ -14,12 +14,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from peerwork_review import workbook_guides
+from peerwork_review.authoring.importing import import_workbook
+from peerwork_review.authoring.workbook import LISTS_SHEET, SheetLayout, is_number_field, layouts, write_workbook
 from peerwork_review.cli import main
+from peerwork_review.domain.prisma import STAGES, SUMS
 from peerwork_review.errors import DataError
-from peerwork_review.load import FLOW_STAGES, load, read_descriptor
-from peerwork_review.workbook import LISTS_SHEET, SheetLayout, is_number_field, layouts, write_workbook
-from peerwork_review.workbook_import import import_workbook
+from peerwork_review.model.review import load
+from peerwork_review.reading.load import read_descriptor
 from tests.helpers import copy_project, read_rows, set_cell, tree_hash
 from tests.test_updating import REPORT, RUN, add_second_run
 
@@ -376,13 +377,14 @@ def test_a_new_table_in_datapackage_json_gets_its_sheet_without_code_changes(pro
     assert import_workbook(project, path) == [] and snapshot(project) == before
 
 
-@pytest.mark.parametrize("columns, total, parts", workbook_guides.FLOW_SUMS)
-def test_the_sums_the_flow_guide_shows_are_the_ones_the_validator_checks(project, columns, total, parts):
+@pytest.mark.parametrize("stated", SUMS, ids=lambda s: s.total)
+def test_the_sums_the_flow_guide_shows_are_the_ones_the_validator_checks(project, stated):
+    columns, total, parts = stated.columns, stated.total, stated.parts
     add_second_run(project)
     flow = read_rows(project / "data" / "prisma_flow.csv")
     part = next(stage for stage, sign in parts if sign < 0)
     for column in columns:
-        assert total in FLOW_STAGES[column] and part in FLOW_STAGES[column]
+        assert total in STAGES[column] and part in STAGES[column]
         row = next(i for i, r in enumerate(flow) if r[:3] == [RUN, column, part]) + 1
         set_cell(project, "prisma_flow.csv", row, "count", str(int(flow[row - 1][3]) + 1))
         with pytest.raises(DataError) as error:

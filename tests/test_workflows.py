@@ -38,10 +38,11 @@ def test_tests_run_on_every_push_and_pull_request_on_each_python():
     assert job["env"]["PYTHON"] == "python${{ matrix.python-version }}"
 
 
-def test_tests_call_the_ci_entry_point_which_runs_the_readme_command():
+def test_tests_call_the_ci_entry_point_which_lints_and_runs_the_readme_command():
     workflow = _load("test.yml")
     assert "bash .ci/run" in _runs(workflow).splitlines()
-    assert re.search(r"^make test$", (ROOT / ".ci" / "run").read_text(encoding="utf-8"), re.M)
+    entry = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make lint$", entry, re.M) and re.search(r"^make test$", entry, re.M)
 
 
 def test_tests_cache_pip_and_upload_screenshots_and_failed_build_reports():
@@ -70,6 +71,13 @@ def test_deploy_runs_only_after_the_tests_pass_on_main():
     assert workflow["jobs"]["deploy"]["needs"] == "build"
 
 
+def test_each_deploy_job_gets_only_the_permissions_it_needs():
+    workflow = _load("deploy.yml")
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
 def test_deploy_builds_with_the_readme_command_from_the_book_lock_and_publishes_pdfs():
     workflow = _load("deploy.yml")
     runs = _runs(workflow)
@@ -82,14 +90,13 @@ def test_deploy_builds_with_the_readme_command_from_the_book_lock_and_publishes_
     assert python["with"]["cache-dependency-path"] == "requirements/book.txt"
 
 
-def test_weekly_checks_links_and_lint():
+def test_weekly_checks_links():
     workflow = _load("weekly.yml")
     (schedule,) = workflow["on"]["schedule"]
     minute, hour, day_of_month, month, day_of_week = schedule["cron"].split()
     assert (day_of_month, month) == ("*", "*") and day_of_week.isdigit(), "once a week"
     runs = _runs(workflow)
     assert re.search(r"^make linkcheck\b", runs, re.M)
-    assert re.search(r"^make lint\b", runs, re.M)
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^linkcheck:.*\n\t.*--builder linkcheck", makefile, re.M)
 

@@ -1,17 +1,20 @@
 """Analysis code for the reproducible edition of Reeves et al. (2024).
 
-The pipeline is load -> validate -> derive -> render:
+The subpackages follow the data flow, each importing only those before it (the import
+contract in ``pyproject.toml``, checked by ``make lint``):
 
-- :mod:`peerwork_review.load` reads ``data/`` as described by ``data/datapackage.json``
-  and validates it, raising one :class:`~peerwork_review.errors.DataError` that lists
-  every problem with its file, row and column;
-- :mod:`peerwork_review.derive` computes counts, tables and ranges from the data;
-- :mod:`peerwork_review.reproduction` compares them with the published figures;
-- :mod:`peerwork_review.render` and :mod:`peerwork_review.prisma_flow` turn them into
-  MyST markdown and figures for the notebooks.
+- :mod:`~peerwork_review.domain`: what the data mean, written once (the PRISMA flow, provenance);
+- :mod:`~peerwork_review.reading`: read ``data/`` and ``references.bib`` and check them, raising one
+  :class:`~peerwork_review.errors.DataError` that lists every problem with its file, row and column;
+- :mod:`~peerwork_review.model`: the validated dataset as a ``Review`` of pandas tables, and its views;
+- :mod:`~peerwork_review.derivation`: counts, ranges and statuses computed from a review;
+- :mod:`~peerwork_review.rendering`: MyST tables, sentences and matplotlib figures, every value escaped;
+- :mod:`~peerwork_review.notebooks`: what the notebooks call, the generated notebooks, ``make refresh``;
+- :mod:`~peerwork_review.book`: the Sphinx extension and the strict build; :mod:`~peerwork_review.pdf`;
+- :mod:`~peerwork_review.authoring`: the workbook authors edit; :mod:`~peerwork_review.cli` the commands.
 
 Heavy libraries (pandas, matplotlib, pybtex) are imported by the modules that need
-them, so ``import peerwork_review`` stays cheap.
+them, so ``import peerwork_review`` and the command line stay cheap.
 """
 
 import sys

@@ -18,12 +18,12 @@ import os
 import sys
 from pathlib import Path
 
-from . import paths
-from .errors import DataError
+from peerwork_review import paths
+from peerwork_review.errors import DataError
 
 
 def _validate(root: Path, args) -> int:
-    from .load import load
+    from peerwork_review.model.review import load
 
     try:
         review = load(root)
@@ -43,20 +43,20 @@ def _validate(root: Path, args) -> int:
 
 
 def _refresh(root: Path, args) -> int:
-    from .refresh import refresh
+    from peerwork_review.notebooks.refresh import refresh
 
     return refresh(root)
 
 
 def _build(root: Path, args) -> int:
-    from .build import build
+    from peerwork_review.book.build import build
 
     return build(root, args.builder, args.sphinx_args)
 
 
 def _workbook(root: Path, args) -> int:
-    from .workbook import default_path, write_workbook
-    from .workbook_import import WorkbookError, import_workbook
+    from peerwork_review.authoring.importing import WorkbookError, import_workbook
+    from peerwork_review.authoring.workbook import default_path, write_workbook
 
     path = args.out or default_path(root)
     if path.exists():  # it may hold an author's edits: replace it only if importing it would change nothing
@@ -79,7 +79,7 @@ def _workbook(root: Path, args) -> int:
 
 def _import(root: Path, args) -> int:
     workbook = args.workbook
-    from .workbook_import import WorkbookError, import_workbook
+    from peerwork_review.authoring.importing import WorkbookError, import_workbook
 
     try:
         lines = import_workbook(root, workbook)
@@ -99,14 +99,14 @@ def _import(root: Path, args) -> int:
 
 
 def _pdf(root: Path, args) -> int:
-    from .pdf import build
+    from peerwork_review.pdf.printing import build
 
     print(f"Wrote {build(root).relative_to(root)}")
     return 0
 
 
 def _check(root: Path, args) -> int:
-    from .recheck import run
+    from peerwork_review.notebooks.recheck import run
 
     return run(root)
 

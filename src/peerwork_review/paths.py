@@ -9,6 +9,7 @@ that copy's data); the repository this package was installed from.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -37,3 +38,15 @@ def bibliography(root: Path | None = None) -> Path:
 def outputs_dir(root: Path | None = None) -> Path:
     """Generated files (figures for download); inside ``_build`` so a clean build removes them."""
     return (root or project_root()) / "_build" / "outputs"
+
+
+UPDATES = "updates"
+
+
+def slug(run_id: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", run_id.lower()).strip("-") or "run"
+
+
+def update_page(run_id: str) -> str:
+    """Where the page of a later search run lives, relative to ``notebooks/``."""
+    return f"{UPDATES}/{slug(run_id)}.ipynb"

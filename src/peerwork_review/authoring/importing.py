@@ -1,0 +1,303 @@
+"""Read an authoring workbook back into ``data/``, all files or none.
+
+The sheets are written as CSV into a temporary copy of the project and checked there by
+:func:`peerwork_review.reading.load.read_and_validate`, the very rules of ``make validate``;
+each problem is reported with its sheet, row and column. Only a valid workbook reaches
+``data/``: every changed file is written aside first, then renamed into place. The CSV
+dialect is the shipped files' (comma, ``\\n``, UTF-8 without BOM, minimal quoting), so a
+workbook imported without edits changes no byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from peerwork_review import paths
+from peerwork_review.authoring import references as workbook_references
+from peerwork_review.authoring.changes import describe_changes
+from peerwork_review.authoring.workbook import SheetLayout, is_number_field, layouts, read_csv_rows
+from peerwork_review.errors import DataError, Problem
+from peerwork_review.reading.load import read_and_validate, read_descriptor
+
+SAVE_AS = (
+    "open it in LibreOffice Calc or Excel and save it as an Excel workbook (.xlsx): in LibreOffice, "
+    "File > Save As, file type 'Excel 2007-365 (.xlsx)'; in Excel, File > Save As, 'Excel Workbook (*.xlsx)'"
+)
+AS_TEXT = "format the column as Text (Format > Cells > Text) and type the value again"
+
+
+class WorkbookError(Exception):
+    """A file that cannot be read as the authoring workbook; the message says what to do."""
+
+
+@dataclass
+class SheetData:
+    """One data sheet as CSV rows, with the sheet row of every CSV row."""
+
+    layout: SheetLayout
+    header: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    sheet_rows: list[int] = field(default_factory=list)  # sheet_rows[i] is CSV row i + 2
+
+
+def open_workbook(path: Path):
+    """The workbook at ``path``, or one :class:`WorkbookError` saying why it cannot be read."""
+    from openpyxl import load_workbook
+
+    if not path.is_file():
+        raise WorkbookError(f"{path}: no such file")
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise WorkbookError(f"{path.name} is an old-style Excel .xls file; {SAVE_AS}.")
+    if not zipfile.is_zipfile(path):
+        raise WorkbookError(
+            f"{path.name} is not a spreadsheet workbook (.xlsx). Give the workbook that "
+            "`make workbook` wrote, after editing and saving it as .xlsx."
+        )
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
+            raise WorkbookError(f"{path.name} is an OpenDocument spreadsheet (.ods); {SAVE_AS}.")
+        if "xl/workbook.xml" not in names:
+            raise WorkbookError(f"{path.name} is a zip file but not an .xlsx workbook; {SAVE_AS}.")
+    try:
+        return load_workbook(path, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise WorkbookError(f"{path.name} cannot be read as an .xlsx workbook ({exc}); {SAVE_AS}.") from None
+
+
+def cell_text(cell, number_ok: bool, where: tuple[str, int, str]) -> tuple[str, Problem | None]:
+    """The cell as the CSV text it stands for, or a problem for a value no CSV text can come from."""
+    value = cell.value
+    sheet, row, column = where
+    if cell.data_type == "f":
+        return "", Problem(sheet, row, column, f"holds a formula ({value}); type the value itself")
+    if value is None:
+        return "", None
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        shown = value.strftime("%Y-%m-%d") if hasattr(value, "year") else str(value)
+        return "", Problem(
+            sheet,
+            row,
+            column,
+            f"holds a date ({shown}) where text belongs: the spreadsheet program "
+            f"turned what was typed into a date; {AS_TEXT} (a month is written YYYY-MM, for example 2026-05)",
+        )
+    if cell.data_type == "e":
+        return "", Problem(sheet, row, column, f"holds an error value ({value}); type the value itself")
+    if isinstance(value, bool):
+        return "", Problem(sheet, row, column, f"holds a true/false value ({value}); {AS_TEXT}")
+    if isinstance(value, (int, float)):
+        if not number_ok:
+            return "", Problem(
+                sheet,
+                row,
+                column,
+                f"holds a number ({value}) where text belongs: ids and codes "
+                f"are text, so that no program changes them; {AS_TEXT}",
+            )
+        return (str(int(value)) if float(value).is_integer() else repr(value)), None
+    return str(value), None
+
+
+def read_sheet(ws, columns: list[dict], number_ok) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
+    """Header and non-blank rows of a sheet whose columns are ``columns``; problems with its layout."""
+    where = f"sheet '{ws.title}'"
+    problems = [
+        Problem(where, None, None, f"cells {r} are merged; unmerge them (Format > Merge and Unmerge Cells)")
+        for r in ws.merged_cells.ranges
+    ]
+    header_cells = [c for c in next(ws.iter_rows(min_row=1, max_row=1), [])]
+    while header_cells and header_cells[-1].value is None:
+        header_cells.pop()
+    header = ["" if c.value is None else str(c.value) for c in header_cells]
+    expected = [c["name"] for c in columns]
+    missing = [n for n in expected if n not in header]
+    unexpected = [h for h in header if h not in expected]
+    if len(missing) == 1 and len(unexpected) == 1:
+        problems.append(
+            Problem(
+                where,
+                1,
+                unexpected[0],
+                f"this header should be {missing[0]!r}: headers must keep their "
+                "names, which the checker and datapackage.json use; rename it back",
+            )
+        )
+    elif missing or unexpected:
+        said = [
+            f"missing {', '.join(map(repr, missing))}" if missing else "",
+            f"unexpected {', '.join(map(repr, unexpected))}" if unexpected else "",
+        ]
+        problems.append(
+            Problem(
+                where,
+                1,
+                None,
+                f"the header row does not match: {'; '.join(s for s in said if s)}. "
+                f"The headers must be exactly: {', '.join(expected)}",
+            )
+        )
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        problems.append(Problem(where, 1, None, f"header(s) {', '.join(map(repr, duplicated))} appear twice"))
+    if problems:
+        return header, [], problems
+    rows = []
+    for cells in ws.iter_rows(min_row=2):
+        texts = []
+        for index, cell in enumerate(cells):
+            name = header[index] if index < len(header) else None
+            text, problem = cell_text(
+                cell, name is not None and number_ok(name), (where, cell.row, name or cell.column_letter)
+            )
+            if problem:
+                problems.append(problem)
+            if name is None and (text or problem):
+                problems.append(
+                    Problem(
+                        where,
+                        cell.row,
+                        cell.column_letter,
+                        "a value outside the table (this column has no header); move or delete it",
+                    )
+                )
+            texts.append(text)
+        texts = texts[: len(header)] + [""] * (len(header) - len(texts))
+        if any(texts):
+            rows.append((cells[0].row, texts))
+    return header, rows, problems
+
+
+def read_data_sheets(wb, descriptor: dict, data: Path) -> tuple[list[SheetData], list[Problem]]:
+    sheets, problems = [], []
+    for lay in layouts(descriptor):
+        if lay.sheet not in wb.sheetnames:
+            problems.append(
+                Problem(
+                    f"sheet '{lay.sheet}'",
+                    None,
+                    None,
+                    f"the sheet is missing (it holds {lay.file}); "
+                    "use the workbook `make workbook` wrote and keep its sheet names",
+                )
+            )
+            continue
+        numbers = {c["name"] for c in lay.columns if is_number_field(c)}
+        header, rows, found = read_sheet(wb[lay.sheet], lay.columns, numbers.__contains__)
+        problems += found
+        if found:
+            continue
+        existing = read_csv_rows(data / lay.resource["path"])
+        # The file's own column order, so that an unchanged sheet gives back the same bytes.
+        order = (
+            existing[0]
+            if existing and sorted(existing[0]) == sorted(header)
+            else [f["name"] for f in lay.resource["schema"]["fields"]]
+        )
+        sheet = SheetData(lay, order)
+        for sheet_row, texts in rows:
+            sheet.rows.append([texts[header.index(name)] for name in order])
+            sheet.sheet_rows.append(sheet_row)
+        sheets.append(sheet)
+    return sheets, problems
+
+
+def read_new_references(wb, bib_keys: set[str]) -> tuple[list[str], list[Problem]]:
+    """BibTeX entries from the sheet 'new references' (absent sheet: none)."""
+    if workbook_references.SHEET not in wb.sheetnames:
+        return [], []
+    columns = [{"name": h} for h in workbook_references.COLUMNS]
+    numbers_ok = {"year", "volume", "issue", "pages"}.__contains__
+    header, rows, problems = read_sheet(wb[workbook_references.SHEET], columns, numbers_ok)
+    if problems:
+        return [], problems
+    values = [(row, dict(zip(header, texts))) for row, texts in rows]
+    problems = workbook_references.check(values, bib_keys)
+    return ([] if problems else [workbook_references.entry(v) for _, v in values]), problems
+
+
+def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+    return buffer.getvalue().encode("utf-8")
+
+
+def locate(problem: Problem, sheets: list[SheetData]) -> Problem:
+    """A validator problem (file and CSV row) as the sheet and row the author sees."""
+    for sheet in sheets:
+        if problem.file == sheet.layout.file:
+            row = problem.row
+            if row is not None and 2 <= row < len(sheet.sheet_rows) + 2:
+                row = sheet.sheet_rows[row - 2]
+            return Problem(f"sheet '{sheet.layout.sheet}'", row, problem.column, _name_sheets(problem.message, sheets))
+    return Problem(problem.file, problem.row, problem.column, _name_sheets(problem.message, sheets))
+
+
+def _name_sheets(message: str, sheets: list[SheetData]) -> str:
+    for sheet in sheets:
+        message = message.replace(sheet.layout.file, f"sheet '{sheet.layout.sheet}'")
+    if message.endswith("is not a key in references.bib"):
+        message += f"; give its entry on sheet '{workbook_references.SHEET}'"
+    return message
+
+
+def import_workbook(root: Path, path: Path, write: bool = True) -> list[str]:
+    """Validate ``path`` and write it into ``root``'s data/; the lines describing what changed.
+
+    Raises :class:`WorkbookError` or :class:`DataError` (nothing written) when it is not valid.
+    With ``write=False`` it only says what an import would change.
+    """
+    data, bib_path = paths.data_dir(root), paths.bibliography(root)
+    descriptor = read_descriptor(data)
+    wb = open_workbook(path)
+    sheets, problems = read_data_sheets(wb, descriptor, data)
+    bib_text = bib_path.read_text(encoding="utf-8")
+    from peerwork_review.reading.bibliography import read_bibliography
+
+    entries, found = read_new_references(wb, set(read_bibliography(bib_path)[0]))
+    if problems or found:
+        raise DataError(problems + found)
+    new_files = {sheet.layout.resource["path"]: to_csv(sheet.header, sheet.rows) for sheet in sheets}
+    new_bib = workbook_references.appended(bib_text, entries)
+    with tempfile.TemporaryDirectory(prefix="peerwork-import-") as tmp:
+        copy = Path(tmp)
+        shutil.copytree(data, paths.data_dir(copy))
+        paths.bibliography(copy).write_text(new_bib, encoding="utf-8")
+        for name, content in new_files.items():
+            (paths.data_dir(copy) / name).write_bytes(content)
+        try:
+            read_and_validate(copy)
+        except DataError as exc:
+            raise DataError([locate(p, sheets) for p in exc.problems]) from None
+    old = {name: (data / name).read_bytes() if (data / name).is_file() else b"" for name in new_files}
+    changed = {data / name: content for name, content in new_files.items() if old[name] != content}
+    if new_bib != bib_text:
+        changed[bib_path] = new_bib.encode("utf-8")
+    if write:
+        _write_all(changed)
+    return describe_changes(descriptor, old, new_files, entries)
+
+
+def _write_all(files: dict[Path, bytes]) -> None:
+    """Every file written aside first; only then renamed into place, so a failure leaves data/ as it was."""
+    written = []
+    try:
+        for target, content in files.items():
+            aside = target.with_name(f".{target.name}.import-tmp")
+            aside.write_bytes(content)
+            written.append((aside, target))
+    except OSError:
+        for aside, _ in written:
+            aside.unlink(missing_ok=True)
+        raise
+    for aside, target in written:
+        aside.replace(target)

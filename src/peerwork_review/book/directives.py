@@ -1,0 +1,262 @@
+"""Directives that make parts of pages from the data or from stored outputs when the book is built.
+
+``{data-dictionary}``, ``{source-register}`` and ``{reference-notes}`` show tables of
+``data/`` itself (they need no notebook: nothing is derived); ``{glued-markdown}`` places a
+notebook's stored markdown output on a prose page; ``{colophon}`` describes the build.
+Everything from the data is escaped before MyST reads it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils.parsers.rst import Directive
+
+from peerwork_review import paths
+
+
+def _root(app) -> Path:
+    return paths.project_root(Path(app.srcdir))
+
+
+class _MystDirective(Directive):
+    """Base: build MyST text, parse it in place."""
+
+    has_content = False
+
+    def markup(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def run(self):
+        from docutils import nodes
+        from docutils.statemachine import StringList
+
+        container = nodes.container()
+        self.state.nested_parse(StringList(self.markup().splitlines()), self.content_offset, container)
+        return container.children
+
+
+class DataDictionary(_MystDirective):
+    """``{data-dictionary}``: every resource and field of data/datapackage.json, with downloads."""
+
+    def markup(self) -> str:
+        import pandas as pd
+
+        from peerwork_review.reading.load import read_descriptor
+        from peerwork_review.rendering.render import escape, list_table
+
+        env = self.state.document.settings.env
+        root = _root(env.app)
+        descriptor = read_descriptor(paths.data_dir(root))
+        env.note_dependency(str(paths.data_dir(root) / "datapackage.json"))
+        out = [
+            "Downloads: {download}`datapackage.json <../data/datapackage.json>` (the descriptor), "
+            "{download}`references.bib <../references.bib>` (the bibliography) and {download}`README.md <../data/README.md>` (notes on the data).",
+            "",
+        ]
+        for resource in descriptor["resources"]:
+            fields = []
+            for f in resource["schema"]["fields"]:
+                c = f.get("constraints", {})
+                rules = []
+                if c.get("required"):
+                    rules.append("required")
+                if c.get("unique"):
+                    rules.append("unique")
+                if "enum" in c:
+                    rules.append(
+                        "one of: " + ", ".join(c["enum"])
+                        if len(c["enum"]) <= 12
+                        else "a country name (ISO 3166-1 list in datapackage.json)"
+                    )
+                if "minimum" in c:
+                    rules.append(f"at least {c['minimum']}")
+                if "pattern" in c:
+                    rules.append(f"pattern {c['pattern']}")
+                prov = f.get("provenance")
+                prov_text = {
+                    "key": "identifier or link",
+                    "editorial": "written by this edition",
+                    "self": "is a source",
+                }.get(prov, f"source in {prov}")
+                fields.append(
+                    {
+                        "Field": f["name"],
+                        "Type": f["type"],
+                        "Rules": "; ".join(rules),
+                        "Provenance": prov_text,
+                        "Description": f.get("description", ""),
+                    }
+                )
+            keys = resource["schema"].get("primaryKey", [])
+            fks = resource["schema"].get("foreignKeys", [])
+            links = "; ".join(
+                f"{', '.join(fk['fields'])} → {fk['reference']['resource']}.{', '.join(fk['reference']['fields'])}"
+                for fk in fks
+            )
+            anchor = "data-" + "".join(ch if ch.isalnum() else "-" for ch in resource["name"])
+            path = resource["path"]
+            # The path goes into a role; validation confines it to a plain file name in data/.
+            download = f"{{download}}`{escape(path)} <../data/{path}>`" if _plain_path(path) else escape(path)
+            out += [
+                f"```{{rubric}} {escape(resource['title'])}",
+                f":name: {anchor}",
+                "```",
+                "",
+                f"{escape(resource.get('description', ''))} Download {download}. "
+                f"Primary key: {escape(', '.join(keys))}." + (f" Links: {escape(links)}." if links else ""),
+                "",
+                # unnumbered: the dictionary's tables must not take numbers from the results'
+                list_table(pd.DataFrame(fields), f"Fields of {path}", None, widths=[18, 8, 22, 16, 36]),
+                "",
+            ]
+        return "\n".join(out)
+
+
+class GluedMarkdown(_MystDirective):
+    """``{glued-markdown} ../notebooks/x.ipynb::key``: a glued markdown output of another notebook.
+
+    myst-nb pastes text, HTML and images across documents, but not markdown; a sentence or
+    list whose shape depends on the data (and which cites and links) is glued as markdown
+    by a notebook and placed on a prose page with this directive.
+    """
+
+    required_arguments = 1
+
+    def markup(self) -> str:
+        import nbformat
+
+        from peerwork_review.notebooks.notebook import GLUE_PREFIX
+
+        env = self.state.document.settings.env
+        target, _, key = self.arguments[0].partition("::")
+        path = (Path(env.doc2path(env.docname)).parent / target).resolve()
+        if not key or not path.is_file():
+            raise self.error(f"glued-markdown needs 'path/to/notebook.ipynb::key'; got {self.arguments[0]!r}")
+        env.note_dependency(str(path))
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if output.get("metadata", {}).get("scrapbook", {}).get("name") == key:
+                    markdown = output.get("data", {}).get(GLUE_PREFIX + "text/markdown")
+                    if markdown is not None:
+                        return markdown
+        raise self.error(f"{target} has no glued markdown named {key!r}: run `make refresh`")
+
+
+def _plain_path(path: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[A-Za-z0-9_.-]+\.csv", path))
+
+
+class SourceRegister(_MystDirective):
+    """``{source-register}``: data/sources.csv, the public pages every provenance resolves to."""
+
+    def markup(self) -> str:
+        from peerwork_review.reading.load import read_and_validate
+        from peerwork_review.reading.sources import register_table
+        from peerwork_review.rendering.render import Markup, list_table
+
+        root = paths.project_root(Path(self.state.document.settings.env.srcdir))
+        self.state.document.settings.env.note_dependency(str(paths.data_dir(root) / "sources.csv"))
+        tables, _, _ = read_and_validate(root)
+        frame = register_table(tables)
+        frame["Address"] = [Markup(f"<{url}>") for url in frame["Address"]]
+        return list_table(
+            frame,
+            "Register of the public sources this edition read values from (data/sources.csv).",
+            "table-source-register",
+            widths=[16, 30, 8, 6, 28, 12],
+        )
+
+
+class ReferenceNotes(_MystDirective):
+    """``{reference-notes}``: where references.bib differs from the article's reference list, and why."""
+
+    def markup(self) -> str:
+        import pandas as pd
+
+        from peerwork_review.reading.load import read_and_validate
+        from peerwork_review.rendering.render import cite, list_table
+
+        root = paths.project_root(Path(self.state.document.settings.env.srcdir))
+        self.state.document.settings.env.note_dependency(str(paths.data_dir(root) / "article_references.csv"))
+        tables, _, _ = read_and_validate(root)
+        noted = [r for r in tables["article_references"].records if r.get("note")]
+        if not noted:
+            return "No entry of references.bib differs from the article's reference list."
+        frame = pd.DataFrame(
+            [
+                {
+                    "Reference in the article": str(r["ref_number"]),
+                    "Entry": cite([r["bib_key"]], "t"),
+                    "How this bibliography differs": r["note"],
+                    "Source": r["note_source"],
+                }
+                for r in noted
+            ]
+        )
+        return list_table(
+            frame,
+            "Entries of this bibliography that differ from the article's reference list.",
+            "table-reference-notes",
+            widths=[10, 20, 40, 30],
+            sortable=False,
+        )
+
+
+class Colophon(_MystDirective):
+    """``{colophon}``: git commit, commit date and package versions of this build.
+
+    Nothing here depends on the wall clock, so two builds of one commit are identical.
+    """
+
+    PACKAGES = [
+        "jupyter-book",
+        "sphinx",
+        "myst-nb",
+        "myst-parser",
+        "sphinxcontrib-bibtex",
+        "pybtex",
+        "pandas",
+        "matplotlib",
+        "nbval",
+        "peerwork-review",
+    ]
+
+    def markup(self) -> str:
+        import pandas as pd
+
+        from peerwork_review.rendering.render import list_table
+
+        facts = colophon_facts(_root(self.state.document.settings.env.app))
+        frame = pd.DataFrame([{"Item": k, "Value": v} for k, v in facts.items()])
+        return list_table(frame, "This build", None, widths=[40, 60], sortable=False)
+
+
+def colophon_facts(root: Path) -> dict[str, str]:
+    import datetime
+    import os
+    import platform
+    import subprocess
+    from importlib.metadata import PackageNotFoundError, version
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        committed = git("log", "-1", "--format=%ct")
+        if git("status", "--porcelain", "--untracked-files=no"):
+            commit += " (with uncommitted changes)"
+    except (OSError, subprocess.CalledProcessError):
+        commit, committed = "not a git checkout", ""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or committed
+    when = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).strftime("%Y-%m-%d") if epoch else "unknown"
+    facts = {"Git commit": commit, "Date of the commit (UTC)": when, "Python": platform.python_version()}
+    for name in Colophon.PACKAGES:
+        try:
+            facts[name] = version(name)
+        except PackageNotFoundError:
+            facts[name] = "not installed"
+    return facts

@@ -1,0 +1,155 @@
+"""Sphinx extension: the book shows the stored notebook outputs, and only current ones.
+
+Notebooks are not executed by the build (``execute_notebooks: "off"``): the pages show
+exactly the outputs nbval verifies, written by ``make refresh``. Before anything is
+read, (1) every notebook's record of its inputs is compared with the current data,
+bibliography and code, and the build stops, naming the notebooks and the files, if a
+record is out of date or a generated notebook is missing (``peerwork_review.notebooks.inputs``);
+(2) the figures and tables the book offers for download are copied out of the stored
+outputs; (3) when any notebook changed, every page is re-read, since prose pages glue
+values from the notebooks. It also provides the ``{data-dictionary}`` and ``{colophon}``
+directives (:mod:`peerwork_review.book.directives`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+
+from peerwork_review import paths
+from peerwork_review.book.directives import (
+    Colophon,
+    DataDictionary,
+    GluedMarkdown,
+    ReferenceNotes,
+    SourceRegister,
+    colophon_facts,
+)
+
+
+def _root(app) -> Path:
+    return paths.project_root(Path(app.srcdir))
+
+
+def _notebook_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def _refuse_outdated_outputs(app) -> None:
+    from sphinx.errors import ExtensionError
+
+    from peerwork_review.notebooks.plan import outdated_notebooks
+
+    problems = outdated_notebooks(_root(app))
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise ExtensionError(
+            "The stored notebook outputs are not up to date with data/, references.bib and the code, "
+            f"so the book would show stale numbers:\n{lines}\n"
+            "Run `make refresh` to re-execute the notebooks (it prints what changed), then build again."
+        )
+
+
+def _write_downloads(app) -> None:
+    """Copy every glued figure (SVG, PNG) and download table (CSV) out of the stored outputs."""
+    import nbformat
+
+    from peerwork_review.notebooks.notebook import GLUE_PREFIX
+
+    root = _root(app)
+    target = paths.outputs_dir(root)
+    target.mkdir(parents=True, exist_ok=True)
+    for path in _notebook_files(root):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+                data = {k.removeprefix(GLUE_PREFIX): v for k, v in output.get("data", {}).items()}
+                files = {}
+                if name and "image/svg+xml" in data:
+                    files[f"{name}.svg"] = data["image/svg+xml"].encode("utf-8")
+                if name and "image/png" in data:
+                    files[f"{name}.png"] = base64.b64decode(data["image/png"])
+                if name and "text/csv" in data:
+                    files[f"{name}.csv"] = data["text/csv"].encode("utf-8")
+                for file, content in files.items():
+                    out = target / file
+                    if not out.is_file() or out.read_bytes() != content:  # unchanged files keep their mtime
+                        partial = out.with_name(f".{file}.partial")
+                        partial.write_bytes(content)
+                        partial.replace(out)
+
+
+def _place_myst_nb_css(app) -> None:
+    """Put myst-nb's stylesheet in place before any page is written.
+
+    myst-nb copies it when the build finishes, and Sphinx gives a stylesheet link a
+    checksum only if the file is already there, so a clean build and the next one would
+    write different links.
+    """
+    if app.builder.format == "html":
+        from myst_nb.sphinx_ext import add_global_html_resources
+
+        (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
+        add_global_html_resources(app, None)
+
+
+def _on_builder_inited(app) -> None:
+    _refuse_outdated_outputs(app)
+    _write_downloads(app)
+    _place_myst_nb_css(app)
+
+
+def _notebooks_fingerprint(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in _notebook_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _reread_when_notebooks_change(app, env, added, changed, removed):
+    fingerprint = _notebooks_fingerprint(_root(app))
+    if getattr(env, "peerwork_notebooks", None) == fingerprint:
+        return []
+    env.peerwork_notebooks = fingerprint
+    return sorted(env.found_docs)
+
+
+def _reread_colophon_when_its_facts_change(app, env, added, changed, removed):
+    facts = json.dumps(colophon_facts(_root(app)), sort_keys=True)
+    if getattr(env, "peerwork_colophon", None) == facts:
+        return []
+    env.peerwork_colophon = facts
+    return [doc for doc in env.found_docs if doc.endswith("colophon")]
+
+
+def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
+    """sphinx-thebe can register its inline configuration script twice; a second copy
+    redeclares a const and throws in the browser, so keep the first of identical scripts."""
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        # the same inline script arrives once with filename None and once with ""
+        key = (getattr(script, "filename", str(script)) or "", repr(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app):
+    from peerwork_review.book import reader_edition
+
+    reader_edition.setup(app)
+    # early: a later html-page-context handler that returns a template stops the chain
+    app.connect("html-page-context", _drop_duplicate_scripts, priority=100)
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("env-get-outdated", _reread_when_notebooks_change)
+    app.connect("env-get-outdated", _reread_colophon_when_its_facts_change)
+    app.add_directive("data-dictionary", DataDictionary)
+    app.add_directive("colophon", Colophon)
+    app.add_directive("glued-markdown", GluedMarkdown)
+    app.add_directive("source-register", SourceRegister)
+    app.add_directive("reference-notes", ReferenceNotes)
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -1,0 +1,103 @@
+"""The numbers of one search run's PRISMA 2020 flow diagram, from the data.
+
+Each box holds the run's own count, or the published figure it names, or nothing where
+the data say why the number is unknown. The studies and reports included are counted
+from ``studies.csv`` and ``reports.csv``; for a later run, the studies and reports of the
+runs before it make the "previous version" box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from peerwork_review.model.review import Review, rows
+
+
+@dataclass(frozen=True)
+class FlowNumbers:
+    """Every number of one run's diagram; None where the data say 'not reported'."""
+
+    run_id: str
+    databases: tuple[str, ...]
+    other_methods: str | None
+    stages: dict[tuple[str, str], int | None]
+    new_studies: int
+    new_reports: int
+    previous_studies: int | None = None  # None for a review with one run
+    previous_reports: int | None = None
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    # column -> reasons full-text reports were excluded, each with its count (None: count not
+    # reported); the column's value is None, or the column is absent, when no reasons are reported
+    exclusion_reasons: dict[str, tuple[tuple[str, int | None], ...] | None] = field(default_factory=dict)
+
+    @property
+    def updated(self) -> bool:
+        return self.previous_studies is not None
+
+    @property
+    def total_studies(self) -> int:
+        return self.new_studies + (self.previous_studies or 0)
+
+    @property
+    def total_reports(self) -> int:
+        return self.new_reports + (self.previous_reports or 0)
+
+
+def _included(review: Review, run_ids: list[str]) -> tuple[int, int]:
+    studies = review.studies[review.studies["first_search_run_id"].isin(run_ids)]
+    reports = review.reports[review.reports["study_id"].isin(set(studies["study_id"]))]
+    return len(studies), len(reports)
+
+
+def flow_numbers(review: Review, run_id: str | None = None) -> FlowNumbers:
+    """Numbers for the diagram of ``run_id`` (default: the latest run)."""
+    run_id = run_id or review.latest_run
+    runs = review.run_ids[: review.run_ids.index(run_id) + 1]
+    figures = dict(zip(review.figures["figure_id"], review.figures["value"]))
+    stages: dict[tuple[str, str], int | None] = {}
+    sources: dict[tuple[str, str], str] = {}
+    for row in rows(review.flow[review.flow["search_run_id"] == run_id]):
+        key = (row["column"], row["stage"])
+        if row["count"] is not None:
+            stages[key] = int(row["count"])
+        elif row["figure_id"] is not None:
+            stages[key] = int(figures[row["figure_id"]])
+        else:
+            stages[key] = None
+        sources[key] = row["source"]
+    run = review.runs.set_index("search_run_id").loc[run_id]
+    assert isinstance(run, pd.Series)  # one row: search_run_id is the key of search_runs.csv
+    databases = tuple(review.databases.loc[review.databases["search_run_id"] == run_id, "database"])
+    new_studies, new_reports = _included(review, [run_id])
+    previous: dict[str, int | None] = dict(previous_studies=None, previous_reports=None)
+    if len(runs) > 1:
+        previous_studies, previous_reports = _included(review, runs[:-1])
+        previous = dict(previous_studies=previous_studies, previous_reports=previous_reports)
+    reasons, reason_sources = _exclusion_reasons(review, run_id)
+    return FlowNumbers(
+        run_id,
+        databases,
+        run["other_methods"],
+        stages,
+        new_studies,
+        new_reports,
+        sources={**sources, **reason_sources},
+        exclusion_reasons=reasons,
+        **previous,
+    )
+
+
+def _exclusion_reasons(review: Review, run_id: str) -> tuple[dict, dict]:
+    """Column -> its full-text exclusion reasons with their counts, or None where the run does not report them."""
+    reasons: dict[str, tuple[tuple[str, int | None], ...] | None] = {}
+    sources: dict[tuple[str, str], str] = {}
+    for row in rows(review.exclusion_reasons[review.exclusion_reasons["search_run_id"] == run_id]):
+        if row["reason"] is None:  # the one row saying the run gives no reasons
+            reasons[row["column"]] = None
+            sources[(row["column"], "exclusion reasons")] = row["source"]
+            continue
+        reasons[row["column"]] = (*(reasons.get(row["column"]) or ()), (row["reason"], row["count"]))
+        sources[(row["column"], f"excluded: {row['reason']}")] = row["source"]
+    return reasons, sources

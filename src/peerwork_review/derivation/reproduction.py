@@ -1,0 +1,265 @@
+"""Every published figure beside what the dataset derives, and every sum the article states.
+
+Each published figure is checked against the review *as of its own search run*, so
+the 2023 figures keep being checked against the 2023 run after the search is updated.
+
+A figure gets one of five statuses: *reproduced* (the data give exactly the published
+value); *within range* (values the data would need are missing, and the range they
+allow contains the published value); *outside range* (that range excludes it);
+*inconsistent* (the article disagrees with itself: every sum it states with this figure
+as the total fails); *not derivable* (the dataset holds nothing to derive it from).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import pandas as pd
+
+from peerwork_review.derivation import derive
+from peerwork_review.derivation.derive import Range
+from peerwork_review.model.review import Review, rows
+from peerwork_review.reading.figure_values import published
+from peerwork_review.reading.load import parse_expression
+
+REPRODUCED = "reproduced"
+WITHIN_RANGE = "within range"
+OUTSIDE_RANGE = "outside range"
+INCONSISTENT = "inconsistent"
+NOT_DERIVABLE = "not derivable"
+STATUSES = (REPRODUCED, WITHIN_RANGE, OUTSIDE_RANGE, INCONSISTENT, NOT_DERIVABLE)
+
+
+@dataclass(frozen=True)
+class NotDerivable:
+    """The dataset holds nothing from which this figure could be computed."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """A derived identifier or date: exactly this text."""
+
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+Derived: TypeAlias = "Range | Text | NotDerivable"
+Derivation = Callable[[Review], Derived]
+
+RECORDS_NOT_PUBLIC = NotDerivable(
+    "the review's record-level search and screening data are not published, so this stage can only be taken as reported"
+)
+REGISTRATION = NotDerivable(
+    "this dataset holds no copy of the PROSPERO record, so the registration can only be taken as the article prints it"
+)
+
+STUDIES = "data/studies.csv"
+QUALITY = "data/quality_appraisal.csv"
+
+# Figures that count the studies in one category of a study-level value. The joint
+# consistency check (consistency.py) groups them by family.
+CATEGORY_FIGURES: dict[str, tuple[str, str]] = {
+    "studies_united_states": ("location", "United States"),
+    "studies_australia": ("location", "Australia"),
+    "studies_united_kingdom": ("location", "United Kingdom"),
+    "studies_finland": ("location", "Finland"),
+    "studies_singapore": ("location", "Singapore"),
+    "studies_multiple_countries": ("location", derive.MULTIPLE),
+    "design_qualitative": ("design", "qualitative"),
+    "design_mixed_methods": ("design", "mixed methods"),
+    "quality_good": ("quality", "good"),
+    "quality_fair": ("quality", "fair"),
+    "quality_poor": ("quality", "poor"),
+}
+# Figures that count distinct countries: among single-country studies, and across multi-country ones.
+DISTINCT_COUNTRY_FIGURES = {"main_countries": "single", "multi_country_countries": "multiple"}
+PREVALENCE_PREFIX = "prevalence_"
+
+
+def prevalence_theme(figure_id: str) -> str | None:
+    """The theme a ``prevalence_…`` figure counts the studies of, or None."""
+    if not figure_id.startswith(PREVALENCE_PREFIX):
+        return None
+    return figure_id.removeprefix(PREVALENCE_PREFIX).replace("_", "-")
+
+
+def _count(n: int) -> Range:
+    return Range(n, n)
+
+
+def _records_from_databases(r: Review) -> Range | NotDerivable:
+    records = r.databases.loc[r.databases["search_run_id"] == r.scope, "records"]
+    missing = int(records.isna().sum())
+    note = f"{missing} of {len(records)} per-database record counts are not reported (data/search_databases.csv, column records)"
+    if missing == len(records):
+        return NotDerivable(note)
+    known = int(records.dropna().sum())
+    return Range(known, known if not missing else None, (note,) if missing else ())
+
+
+def _window(column: str) -> Derivation:
+    return lambda r: Text(str(r.runs.loc[r.runs["search_run_id"] == r.scope, column].iloc[0]))
+
+
+def _category(family: str, category: str) -> Derivation:
+    if family == "location":
+        return lambda r: derive.location_range(r, category)
+    values, file, column = {
+        "design": (derive.design_values, STUDIES, "design"),
+        "quality": (derive.rating_values, QUALITY, "mmat_rating"),
+    }[family]
+    return lambda r: derive.category_range(values(r), category, file, column)
+
+
+def _prevalence(theme_id: str) -> Derivation:
+    return lambda r: derive.theme_prevalence_range(r, theme_id)
+
+
+DERIVATIONS: dict[str, Derivation] = {
+    "databases_searched": lambda r: _count(int((r.databases["search_run_id"] == r.scope).sum())),
+    "records_identified_databases": _records_from_databases,
+    "records_identified_other": lambda r: NotDerivable(
+        "the records found by each other method (conference proceedings, grey literature, reference lists) are not reported"
+    ),
+    "duplicates_removed": lambda r: RECORDS_NOT_PUBLIC,
+    "records_screened": lambda r: RECORDS_NOT_PUBLIC,
+    "full_texts_assessed": lambda r: RECORDS_NOT_PUBLIC,
+    "studies_included": lambda r: _count(len(r.studies)),
+    "screening_reviewers": lambda r: NotDerivable("the screening records are not published"),
+    "screening_agreement_percent": lambda r: NotDerivable("the screening records are not published"),
+    "appraisal_reviewers": lambda r: NotDerivable("the appraisal records are not published"),
+    "extraction_reviewers": lambda r: NotDerivable("the extraction records are not published"),
+    "prospero_registration": lambda r: REGISTRATION,
+    "prospero_registration_date": lambda r: REGISTRATION,
+    "search_window_start": _window("date_start"),
+    "search_window_end": _window("date_end"),
+    "main_countries": derive.single_country_range,
+    "multi_country_countries": derive.multi_country_range,
+    "themes": lambda r: _count(int((r.themes["kind"] == "theme").sum())),
+    "subthemes": lambda r: _count(int((r.themes["kind"] == "subtheme").sum())),
+    **{figure_id: _category(*spec) for figure_id, spec in CATEGORY_FIGURES.items()},
+}
+
+
+def derivation_for(figure_id: str) -> Derivation:
+    if figure_id in DERIVATIONS:
+        return DERIVATIONS[figure_id]
+    theme = prevalence_theme(figure_id)
+    if theme is not None:
+        return _prevalence(theme)
+    return lambda r: NotDerivable("no derivation is defined for this figure")
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] + "."
+
+
+def judge(value, derived: Derived) -> tuple[str, str]:
+    """Status and a plain-language explanation of what is missing and where."""
+    if isinstance(derived, NotDerivable):
+        return NOT_DERIVABLE, _sentence(derived.reason)
+    if isinstance(derived, Text):
+        if derived.value == str(value):
+            return REPRODUCED, "The dataset gives exactly the published value."
+        return OUTSIDE_RANGE, f"The dataset gives {derived.value}, not the published value."
+    if derived.exact and derived.low == value:
+        return REPRODUCED, "The dataset gives exactly the published value."
+    missing = "; ".join(derived.missing)
+    detail = f" ({missing})" if missing else ""
+    if derived.contains(value):
+        return WITHIN_RANGE, f"The dataset allows {derived}{detail}; the published value lies in that range."
+    return OUTSIDE_RANGE, f"The dataset gives {derived}{detail}, which excludes the published value."
+
+
+def figure_table(review: Review) -> pd.DataFrame:
+    """One row per published figure: published value, derived value, status, explanation, locator."""
+    sums = check_table(review)
+    scopes = {run: review.as_of(run) for run in dict.fromkeys(review.figures["search_run_id"])}
+    out = []
+    for fig in rows(review.figures):
+        scoped = scopes[fig["search_run_id"]]
+        derived = derivation_for(fig["figure_id"])(scoped)
+        value = published(fig)
+        status, why = judge(value, derived)
+        own = sums[sums["figure_id"] == fig["figure_id"]]
+        failed = own[own["status"] == INCONSISTENT]
+        if len(failed):
+            told = "; ".join(f"“{r.description}” gives {r.sum_of_parts:,}" for r in failed.itertuples())
+            if len(failed) == len(own):
+                status = INCONSISTENT
+                why = f"The article disagrees with itself: {told}. " + why
+            else:
+                why += f" One reading of the article's own arithmetic disagrees ({told}); see the stated sums."
+        out.append(
+            {
+                "figure_id": fig["figure_id"],
+                "search_run_id": fig["search_run_id"],
+                "topic": fig["topic"],
+                "description": fig["description"],
+                "published": value,
+                "derived": "—" if isinstance(derived, NotDerivable) else str(derived),
+                "status": status,
+                "explanation": why,
+                "section": fig["section"],
+                "quote": fig["quote"],
+                "note": fig["note"] or "",
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def check_table(review: Review) -> pd.DataFrame:
+    """One row per stated relation between figures: the total, what its parts add up to, status."""
+    values = {r["figure_id"]: published(r) for r in rows(review.figures)}
+    out = []
+    for check in rows(review.checks):
+        terms = parse_expression(check["expression"])
+        total = sum(sign * values[name] for sign, name in terms)
+        value = values[check["figure_id"]]
+        status = REPRODUCED if total == value else INCONSISTENT
+        shown = " ".join(f"{'+' if sign > 0 else '−'} {values[name]:,}" for sign, name in terms).lstrip("+ ")
+        out.append(
+            {
+                "check_id": check["check_id"],
+                "description": check["description"],
+                "figure_id": check["figure_id"],
+                "published": int(value),
+                "parts": shown,
+                "sum_of_parts": int(total),
+                "difference": int(total - value),
+                "status": status,
+                "source": check["source"],
+            }
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "check_id",
+            "description",
+            "figure_id",
+            "published",
+            "parts",
+            "sum_of_parts",
+            "difference",
+            "status",
+            "source",
+        ],
+    )
+
+
+SCORECARD_ROWS = (("Published figures", "figures"), ("Sums the article states", "checks"))
+
+
+def scorecard(figures: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
+    """Counts of each status for figures and for arithmetic checks."""
+    out = []
+    for (name, _), table in zip(SCORECARD_ROWS, (figures, checks)):
+        counts = table["status"].value_counts()
+        out.append({"": name, **{s: int(counts.get(s, 0)) for s in STATUSES}, "total": len(table)})
+    return pd.DataFrame(out).set_index("")

@@ -1,0 +1,239 @@
+"""The PDF edition: the book's single-page HTML build, printed by Chromium.
+
+``peerwork-review pdf`` (``make pdf``) builds the whole book as one HTML page
+(``jupyter-book build --builder singlehtml``, stored notebook outputs, the book's own
+print styles), then prints it with the Chromium found on the machine (Debian's
+``chromium``; no browser is downloaded) through Playwright. The page gets a contents
+list and every chapter starts on a new page. The PDF has page numbers in its footer,
+numbered contents, bookmarks for every heading and tags for screen readers.
+
+Contents page numbers take two prints: the first, with placeholders as wide as the
+numbers, tells on which page each chapter starts (from the PDF's bookmarks); the
+second prints them. The result is written to ``_build/pdf/`` and, when the HTML book
+has been built, next to it as ``_build/html/peerwork-review.pdf``, which the landing
+page links.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+PDF_NAME = "peerwork-review.pdf"
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+PLACEHOLDER = "000"
+
+# Run in the page before printing: chapter breaks and the contents list. The single page
+# marks where each page of the book starts (span#document-<docname>, then its section);
+# the parts and their chapters come from _toc.yml. Links to the single page by its name
+# become links within it; links to files beside the HTML book (downloads) become text.
+# Returns the ids the contents link to.
+PREPARE = """([parts, placeholder, page]) => {
+  document.body.classList.add('pdf-edition');
+  // links within the book point at the single page by name; in the PDF they jump within it
+  document.querySelectorAll('a[href^="' + page + '#"]').forEach(a => {
+    a.setAttribute('href', a.getAttribute('href').slice(page.length));
+  });
+  // downloads and image files exist only beside the HTML book: plain text on paper
+  document.querySelectorAll('a[href]').forEach(a => {
+    if (!a.getAttribute('href').startsWith('#') && a.href.startsWith(location.origin)) a.removeAttribute('href');
+  });
+  const nav = document.createElement('nav');
+  nav.id = 'pdf-contents';
+  nav.setAttribute('aria-label', 'Contents');
+  const heading = document.createElement('h2');
+  heading.textContent = 'Contents';
+  nav.appendChild(heading);
+  const targets = [];
+  parts.forEach(part => {
+    const caption = document.createElement('p');
+    caption.className = 'pdf-part';
+    caption.textContent = part.caption;
+    const list = document.createElement('ol');
+    part.docs.forEach(doc => {
+      const marker = document.getElementById('document-' + doc);
+      const section = marker && marker.nextElementSibling;
+      if (!section) return;
+      // section ids repeat across pages of the book; the marker's is unique. Moved into the
+      // section, it sits on the chapter's first page.
+      section.prepend(marker);
+      section.classList.add('pdf-chapter');
+      const title = section.querySelector('h1, h2, h3').cloneNode(true);
+      title.querySelectorAll('.headerlink').forEach(a => a.remove());
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = '#' + marker.id;
+      link.textContent = title.textContent.trim();
+      const page = document.createElement('span');
+      page.className = 'pdf-page';
+      page.textContent = placeholder;
+      item.append(link, page);
+      list.appendChild(item);
+      targets.push(marker.id);
+    });
+    nav.append(caption, list);
+  });
+  const landing = document.querySelector('.bd-article section');
+  landing.insertBefore(nav, landing.querySelector(':scope > section'));
+  return targets;
+}"""
+
+FILL = """(pages) => {
+  document.querySelectorAll('#pdf-contents .pdf-page').forEach((span, i) => { span.textContent = pages[i]; });
+}"""
+
+STYLE = """
+#jb-print-docs-body, #jb-print-toc { display: none !important; }
+body.pdf-edition .bd-article h1:first-of-type { display: block !important; }
+body.pdf-edition section.pdf-chapter { break-before: page; }
+body.pdf-edition section.pdf-chapter > h2 { font-size: 1.9em; margin-top: 0; }
+#pdf-contents { break-before: page; break-after: page; }
+#pdf-contents .pdf-part { font-weight: 700; margin: 1em 0 0.3em; }
+#pdf-contents ol { list-style: none; padding: 0; }
+#pdf-contents li { display: flex; gap: 0.5em; align-items: baseline; margin: 0.3em 0; }
+#pdf-contents li a { text-decoration: none; color: inherit; }
+#pdf-contents li::after { content: ""; order: 1; flex: 1; border-bottom: 1px dotted #999; }
+#pdf-contents .pdf-page { order: 2; font-variant-numeric: tabular-nums; }
+"""
+
+FOOTER = (
+    '<div style="font-size: 8px; width: 100%; padding: 0 12mm; display: flex; justify-content: space-between; '
+    'font-family: sans-serif; color: #555;"><span>{title}</span>'
+    '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
+)
+
+
+def find_browser() -> str:
+    """The Chromium to print with: $PEERWORK_CHROMIUM, or the first of BROWSERS on the PATH."""
+    chosen = os.environ.get("PEERWORK_CHROMIUM") or next(filter(None, map(shutil.which, BROWSERS)), None)
+    if not chosen:
+        raise SystemExit(
+            "No Chromium found: install Debian's chromium (apt-get install chromium) "
+            "or set PEERWORK_CHROMIUM to a Chromium or Chrome executable."
+        )
+    return chosen
+
+
+def build_single_page(root: Path) -> Path:
+    """The book as one HTML page, built like the HTML book (stored outputs, strict); returns the page to print."""
+    from peerwork_review.book.build import build as build_book
+
+    if build_book(root, "singlehtml") != 0:
+        raise SystemExit("the single-page build failed: see the messages above")
+    return root / "_build" / "singlehtml" / "book" / "index.html"
+
+
+def destination_pages(pdf: bytes, ids: list[str]) -> list[int | None]:
+    """The page (1-based) each of ``ids`` lands on: Chromium names a link target "/" + its id."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    named = reader.named_destinations
+
+    def page(name: str) -> int:
+        number = reader.get_destination_page_number(named[name])
+        assert number is not None  # Chromium names only targets on its own pages
+        return number + 1
+
+    return [page(f"/{i}") if f"/{i}" in named else None for i in ids]
+
+
+def toc_parts(root: Path) -> list[dict]:
+    """The parts of _toc.yml with the pages (docnames) of each."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    return [
+        {"caption": part.get("caption", ""), "docs": [c["file"] for c in part.get("chapters", [])]}
+        for part in toc.get("parts", [])
+    ]
+
+
+def _serve(folder: Path):
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def print_pdf(page_file: Path, target: Path, title: str, parts: list[dict]) -> Path:
+    """Print ``page_file`` to ``target`` with numbered contents; returns ``target``."""
+    from playwright.sync_api import sync_playwright
+
+    options: dict[str, Any] = dict(
+        format="A4",
+        print_background=True,
+        display_header_footer=True,
+        prefer_css_page_size=True,
+        outline=True,
+        tagged=True,
+        header_template="<span></span>",
+        footer_template=FOOTER.format(title=title.replace("&", "&amp;").replace("<", "&lt;")),
+        margin={"top": "16mm", "bottom": "18mm", "left": "12mm", "right": "12mm"},
+    )
+    folder = page_file.parent.parent
+    server = _serve(folder)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=find_browser(), args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+            )
+            page = browser.new_page()
+            # Sphinx writes the single page into book/ but links its files as if it sat at the
+            # top of the build, so it is served from there. Offline: the book's own files only.
+            entry = base + "edition.html"
+            html = page_file.read_bytes()
+
+            def route(route):
+                if route.request.url == entry:
+                    route.fulfill(body=html, content_type="text/html; charset=utf-8")
+                elif route.request.url.startswith(base):
+                    route.continue_()
+                else:
+                    route.abort()
+
+            page.route("**/*", route)
+            page.goto(entry, wait_until="load")
+            page.add_style_tag(content=STYLE)
+            targets = page.evaluate(PREPARE, [parts, PLACEHOLDER, page_file.relative_to(folder).as_posix()])
+            pages: list[int | None] = []
+            for _ in range(3):  # filling in the numbers could, in principle, move a chapter
+                pdf = page.pdf(**options)
+                found = destination_pages(pdf, targets)
+                if found == pages:
+                    break
+                pages = found
+                page.evaluate(FILL, [str(p) if p else "" for p in pages])
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial.write_bytes(pdf)
+    partial.replace(target)
+    return target
+
+
+def build(root: Path) -> Path:
+    """The whole book as one PDF; also copied into the HTML build when there is one."""
+    import yaml
+
+    title = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["title"]
+    target = print_pdf(build_single_page(root), root / "_build" / "pdf" / PDF_NAME, title, toc_parts(root))
+    html = root / "_build" / "html"
+    if html.is_dir():
+        shutil.copyfile(target, html / PDF_NAME)
+    return target

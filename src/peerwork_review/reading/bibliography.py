@@ -1,0 +1,328 @@
+"""The bibliography: ``references.bib`` checked, then read with pybtex (which sphinxcontrib-bibtex uses too).
+
+pybtex skips text between entries and stops at its first syntax error, so the file's
+structure is checked first: every entry closed, nothing outside an entry but
+``%`` comments, no key twice. Then each entry must have the fields the book's
+bibliography style prints for its type, a four-digit year, links that are web or
+DOI links only, and a key that is safe to write into a citation.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from peerwork_review.errors import Problem
+
+KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
+YEAR = re.compile(r"^[0-9]{4}$")
+URL = re.compile(r"^https?://[^\s\"'<>`{}\\]+$")
+DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s\"'<>`{}\\]+$")
+
+# Fields the bibliography style ('plain', see _config.yml) needs for each entry type;
+# "a|b" means either. Without them the strict build fails on a missing-field warning.
+REQUIRED = {
+    "article": ["author", "title", "journal", "year"],
+    "book": ["author|editor", "title", "publisher", "year"],
+    "booklet": ["author", "title", "year"],
+    "inbook": ["author|editor", "title", "publisher", "year"],
+    "incollection": ["author", "title", "booktitle", "year"],
+    "inproceedings": ["author", "title", "booktitle", "year"],
+    "manual": ["title"],
+    "mastersthesis": ["author", "title", "school", "year"],
+    "phdthesis": ["author", "title", "school", "year"],
+    "proceedings": ["title", "year"],
+    "techreport": ["author", "title", "institution", "year"],
+    "unpublished": ["author", "title", "note"],
+    "misc": ["title"],
+}
+PERSON_FIELDS = {"author", "editor"}
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    key: str
+    entry_type: str
+    surnames: tuple[str, ...]
+    more_authors: bool  # the list ends in "and others"
+    year: str
+    title: str
+    doi: str | None
+    line: int = 0
+
+    @property
+    def short_label(self) -> str:
+        """'Berry et al. 2011', 'Mancini 2018', 'Byrne and Wang 2019'."""
+        if not self.surnames:
+            return self.year
+        if len(self.surnames) == 1 and not self.more_authors:
+            who = self.surnames[0]
+        elif len(self.surnames) == 2 and not self.more_authors:
+            who = f"{self.surnames[0]} and {self.surnames[1]}"
+        else:
+            who = f"{self.surnames[0]} et al."
+        return f"{who} {self.year}"
+
+
+def _plain(text: str) -> str:
+    return text.replace("{", "").replace("}", "").replace("\\&", "&")
+
+
+# -- structure ------------------------------------------------------------------------
+
+_OUTSIDE = re.compile(r"(?:\s+|%[^\n]*)*")
+_START = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*([{(])")
+_KEY = re.compile(r"[ \t]*([^,\s]*)[ \t]*,")
+_INSIDE = re.compile(r"[{}]|\n[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]")
+_SPECIAL = {"comment", "preamble", "string"}
+
+
+def _structure(text: str, file: str) -> tuple[dict[str, int], list[Problem]]:
+    """Entry key -> line; problems that make the file unreadable as a whole."""
+    breaks = [found.start() for found in re.finditer("\n", text)]
+
+    def line(pos: int) -> int:
+        return bisect.bisect_right(breaks, pos - 1) + 1
+
+    entries: dict[str, int] = {}
+    lowered: dict[str, int] = {}
+    problems: list[Problem] = []
+    pos, size = 0, len(text)
+    while True:
+        outside = _OUTSIDE.match(text, pos)
+        assert outside is not None  # the pattern matches the empty string too
+        pos = outside.end()
+        if pos >= size:
+            break
+        start = _START.match(text, pos)
+        if not start or start.group(2) == "(":
+            snippet = text[pos : pos + 40].split("\n")[0]
+            message = f"text outside any entry ({snippet!r})" if not start else "entry written with '(': use '{'"
+            problems.append(
+                Problem(
+                    file,
+                    line(pos),
+                    None,
+                    message,
+                    "an extra '}' may have closed the entry above early; comments go on lines starting with %"
+                    if not start
+                    else None,
+                )
+            )
+            nxt = text.find("\n@", pos)  # the rest up to the next entry is part of the same mistake
+            if nxt < 0:
+                break
+            pos = nxt
+            continue
+        first = line(pos)
+        kind = start.group(1).lower()
+        key = None
+        if kind not in _SPECIAL:
+            found = _KEY.match(text, start.end())
+            if not found or not found.group(1):
+                problems.append(
+                    Problem(
+                        file, first, None, f"@{kind} entry has no key followed by a comma", "keys cannot contain spaces"
+                    )
+                )
+            else:
+                key = found.group(1)
+        depth, end = 1, None
+        for token in _INSIDE.finditer(text, start.end()):
+            mark = token.group()
+            if mark == "{":
+                depth += 1
+            elif mark == "}":
+                depth -= 1
+                if depth == 0:
+                    end = token.end()
+                    break
+            elif depth == 1:  # an entry starts while this one is still open
+                problems.append(
+                    Problem(
+                        file,
+                        first,
+                        None,
+                        f"entry {key or kind!r} is not closed before the entry on line {line(token.start() + 1)}",
+                        "a '}' is missing",
+                    )
+                )
+                end = token.start() + 1
+                break
+        if end is None:
+            problems.append(
+                Problem(
+                    file,
+                    first,
+                    None,
+                    f"entry {key or kind!r} is never closed",
+                    "a '}' is missing, or the file was cut off",
+                )
+            )
+            break
+        if key is not None:
+            if key.lower() in lowered:
+                problems.append(
+                    Problem(
+                        file,
+                        first,
+                        None,
+                        f"key {key!r} is used twice (first on line {lowered[key.lower()]})",
+                        "give each entry its own key",
+                    )
+                )
+            lowered.setdefault(key.lower(), first)
+            entries.setdefault(key, first)
+        pos = end
+    return entries, problems
+
+
+def _decode(path: Path, file: str) -> tuple[str | None, list[Problem]]:
+    if path.is_dir():
+        return None, [Problem(file, None, None, "is a folder, not a file")]
+    if not path.is_file():
+        return None, [Problem(file, None, None, "file is missing")]
+    raw = path.read_bytes()
+    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None, [Problem(file, 1, None, "file starts with a byte order mark", "save it as UTF-8 without BOM")]
+    if b"\x00" in raw:
+        return None, [
+            Problem(
+                file,
+                raw[: raw.index(0)].count(b"\n") + 1,
+                None,
+                "contains NUL bytes (it may be UTF-16 or damaged)",
+                "save it as UTF-8",
+            )
+        ]
+    try:
+        return raw.decode("utf-8").replace("\r\n", "\n"), []
+    except UnicodeDecodeError as exc:
+        return None, [
+            Problem(
+                file,
+                raw[: exc.start].count(b"\n") + 1,
+                None,
+                f"file is not valid UTF-8 (byte 0x{raw[exc.start : exc.start + 1].hex()})",
+                "save it as UTF-8",
+            )
+        ]
+
+
+# -- entries --------------------------------------------------------------------------
+
+
+def _entry_problems(key: str, entry, line: int, file: str) -> list[Problem]:
+    problems = []
+    kind = entry.type.lower()
+    if not KEY.match(key):
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                f"key {key!r} may only hold letters, digits and _ : . + -",
+                "no spaces, commas, quotes, backticks or braces",
+            )
+        )
+    if kind not in REQUIRED:
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                f"entry type @{kind} is not supported by the bibliography style",
+                f"use one of: {', '.join('@' + t for t in REQUIRED)}",
+            )
+        )
+        return problems
+    present = {name.lower() for name, value in entry.fields.items() if _plain(value).strip()}
+    present |= {role.lower() for role, people in entry.persons.items() if people}
+    for need in REQUIRED[kind]:
+        if not present & set(need.split("|")):
+            problems.append(Problem(file, line, need.replace("|", " or "), f"@{kind} entry {key!r} needs this field"))
+    fields = {name.lower(): value for name, value in entry.fields.items()}
+    if "year" in fields and not YEAR.match(fields["year"].strip()):
+        problems.append(
+            Problem(
+                file,
+                line,
+                "year",
+                f"{fields['year']!r} is not a four-digit year",
+                "write the year of publication, e.g. 2021",
+            )
+        )
+    if "url" in fields and not URL.match(fields["url"].strip()):
+        problems.append(
+            Problem(
+                file,
+                line,
+                "url",
+                f"{fields['url'][:60]!r} is not a web address",
+                "only http:// and https:// links are allowed",
+            )
+        )
+    if "doi" in fields and not DOI.match(fields["doi"].strip()):
+        problems.append(
+            Problem(
+                file,
+                line,
+                "doi",
+                f"{fields['doi'][:60]!r} is not a DOI",
+                "write the bare DOI, e.g. 10.1186/s12888-024-05664-9",
+            )
+        )
+    return problems
+
+
+def check_bibliography(path: Path) -> tuple[dict[str, BibEntry], list[Problem], bool]:
+    """Entries, problems, and whether the file could be read at all (if not, its keys are unknown)."""
+    text, problems = _decode(path, path.name)
+    if text is None:
+        return {}, problems, False
+    entries, found, readable = _parse(text, path.name)
+    return dict(entries), list(found), readable
+
+
+@lru_cache(maxsize=2)  # the same text parses the same way; a session validating many copies pays once
+def _parse(text: str, file: str) -> tuple[dict[str, BibEntry], tuple[Problem, ...], bool]:
+    from pybtex.database.input.bibtex import (
+        Parser,  # directly: parse_string() looks the parser up as a plugin each time
+    )
+    from pybtex.scanner import PybtexError
+
+    lines, problems = _structure(text, file)
+    if problems:
+        return {}, tuple(problems), False
+    try:
+        data = Parser().parse_string(text)
+    except PybtexError as exc:
+        return {}, (Problem(file, getattr(exc, "lineno", None), None, f"cannot be read: {exc}"),), False
+    entries = {}
+    for key, entry in data.entries.items():
+        line = lines.get(key, 0)
+        problems += _entry_problems(key, entry, line, file)
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        surnames = tuple(_plain(" ".join(p.prelast_names + p.last_names)) for p in people if str(p) != "others")
+        more = any(str(p) == "others" for p in people)
+        if not surnames and "author" in entry.fields:  # corporate author written as a field
+            surnames = (_plain(entry.fields["author"]),)
+        entries[key] = BibEntry(
+            key=key,
+            entry_type=entry.type,
+            surnames=surnames,
+            more_authors=more,
+            year=entry.fields.get("year", "").strip(),
+            title=_plain(entry.fields.get("title", "")),
+            doi=entry.fields.get("doi"),
+            line=line,
+        )
+    return entries, tuple(problems), True
+
+
+def read_bibliography(path: Path) -> tuple[dict[str, BibEntry], list[Problem]]:
+    entries, problems, _ = check_bibliography(path)
+    return entries, problems

@@ -1,0 +1,111 @@
+"""Read ``data/`` as described by ``data/datapackage.json``, validate it, return tidy tables.
+
+Validation runs in this order and collects every problem into one :class:`DataError`:
+
+1. the descriptor (:mod:`.descriptor`, :mod:`.schema`): only what this loader implements, every file inside
+   ``data/``, the resources and fields the code reads; a broken descriptor stops here,
+   since every file read through it would give follow-on errors;
+2. each CSV file (:mod:`.csvfile`): encoding, shape, and every cell by its field's type,
+   constraints and missing values;
+3. ``references.bib`` (:mod:`.bibliography`);
+4. rules across rows: unique values, primary and foreign keys, provenance and the
+   sources of later runs (:mod:`.checks`); the review's own rules (:mod:`.rules`) and
+   the PRISMA arithmetic (:mod:`.flow_checks`). Each rule runs only when the files it
+   reads could be read, and skips cells that failed their own check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peerwork_review import paths
+from peerwork_review.errors import DataError, Problem
+from peerwork_review.reading import descriptor as datapackage
+from peerwork_review.reading import figure_values, reading_rules, rules, sources
+from peerwork_review.reading import findings_rules as findings_validation
+from peerwork_review.reading.bibliography import BibEntry, check_bibliography
+from peerwork_review.reading.csvfile import INVALID, Table, read_table  # noqa: F401 - re-exported
+from peerwork_review.reading.flow_rules import check_exclusion_reasons, check_flow
+from peerwork_review.reading.integrity import (
+    check_foreign_keys,
+    check_later_run_sources,
+    check_provenance,
+    check_unique,
+)
+from peerwork_review.reading.rules import parse_expression  # noqa: F401 - re-exported for reproduction and consistency
+
+FLOW_TABLES = ("prisma_flow", "search_runs", "published_figures", "reports", "search_databases")
+
+
+def read_descriptor(data: Path) -> dict:
+    """The descriptor as JSON, once it has passed the checks of :mod:`.schema`."""
+    descriptor, problems = datapackage.read_json(data)
+    if descriptor is not None:
+        _, problems = datapackage.parse(descriptor, data)
+    if problems:
+        raise DataError(problems)
+    assert descriptor is not None  # read_json gives none only with a problem
+    return descriptor
+
+
+def _cross_file_rules(
+    t: dict[str, Table], bib: dict[str, BibEntry], bib_readable: bool, descriptor: dict
+) -> list[Problem]:
+    def readable(*names: str) -> bool:
+        return all(t[name].readable for name in names)
+
+    problems: list[Problem] = []
+    if readable("article_references", "reports"):
+        problems += rules.check_bibliography_links(t, bib, bib_readable)
+    if readable("reports", "studies", "quality_appraisal", "study_countries"):
+        problems += rules.check_studies_and_reports(t)
+    if readable("themes"):
+        problems += rules.check_themes(t)
+    if readable("search_runs", "search_databases"):
+        problems += rules.check_runs(t)
+    if readable(*FLOW_TABLES):
+        flow, found = check_flow(t)
+        problems += found
+        if readable("prisma_exclusion_reasons"):
+            problems += check_exclusion_reasons(t, flow)
+    if readable("figure_checks", "published_figures") and "figure_id" not in t["published_figures"].invalid:
+        problems += rules.check_figure_checks(t)
+    if readable("search_runs", "studies", "reports"):
+        problems += check_later_run_sources(t)
+    if readable("findings", "finding_reports", "themes", "reports", "search_runs"):
+        problems += findings_validation.problems(t)
+    if readable("sources"):
+        problems += sources.check_sources(t)
+    if readable("readings", "reading_changes", "published_figures"):
+        problems += reading_rules.check_readings(t, {r["name"]: r for r in descriptor["resources"]})
+    if readable("published_figures", "figure_checks"):
+        problems += figure_values.check_figure_values(t)
+    problems += rules.check_drawable(t, bib)
+    return problems
+
+
+def read_and_validate(root: Path | None = None) -> tuple[dict[str, Table], dict[str, BibEntry], dict]:
+    """Every resource, the bibliography and the descriptor; raise :class:`DataError` listing all problems."""
+    root = root or paths.project_root()
+    data = paths.data_dir(root)
+    descriptor, problems = datapackage.read_json(data)
+    if descriptor is None:
+        raise DataError(problems)
+    resources, problems = datapackage.parse(descriptor, data)
+    if problems:
+        raise DataError(problems)
+    tables: dict[str, Table] = {}
+    for name, resource in resources.items():
+        tables[name], found = read_table(data, resource)
+        problems += found
+    bib, bib_problems, bib_readable = check_bibliography(paths.bibliography(root))
+    problems += bib_problems
+    for name, table in tables.items():
+        if table.readable:
+            problems += check_unique(table, resources[name].primary_key)
+            problems += check_foreign_keys(table, resources[name], tables)
+            problems += check_provenance(table)
+    problems += _cross_file_rules(tables, bib, bib_readable, descriptor)
+    if problems:
+        raise DataError(problems)
+    return tables, bib, descriptor

@@ -1,0 +1,1 @@
+"""Stage 4: derived tables as MyST markdown and matplotlib figures, every data value escaped."""

@@ -1,0 +1,211 @@
+"""The PRISMA 2020 flow diagram: the text of each box, the table of its numbers, and the drawing.
+
+The numbers come from :mod:`peerwork_review.derivation.flow`. With one search run the
+diagram takes the template for new reviews (databases and
+other methods). With several runs it takes the template for updated reviews: a
+"previous studies" column for what earlier runs included, the latest run's flow, and
+the total.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from peerwork_review.derivation.flow import FlowNumbers
+from peerwork_review.domain.prisma import COLUMN_NAMES, LABELS, STAGES
+
+NOT_REPORTED = "not reported"  # a box whose number the data do not give
+
+
+def n(value: int | None) -> str:
+    return f"(n = {value:,})" if value is not None else f"({NOT_REPORTED})"
+
+
+def _excluded_full_text(flow: FlowNumbers, column: str) -> str:
+    """'Reports excluded (n = 9)' and one line per reason, or a line saying the reasons are not reported."""
+    count = flow.stages.get((column, "excluded_full_text"))
+    text = f"{LABELS['excluded_full_text']} {n(count)}"
+    if count == 0:
+        return text
+    reasons = flow.exclusion_reasons.get(column)
+    if not reasons:
+        return f"{text}\n  reasons {NOT_REPORTED}"
+    return text + "".join(f"\n  {reason} {n(value)}" for reason, value in reasons)
+
+
+# box name (after its column's prefix) -> the stage whose label and number it shows
+SIMPLE_BOXES = {
+    "databases": {
+        "screened": "screened",
+        "excluded": "excluded_screening",
+        "sought": "sought",
+        "not_retrieved": "not_retrieved",
+        "assessed": "assessed",
+    },
+    "other_methods": {"sought": "sought", "not_retrieved": "not_retrieved", "assessed": "assessed"},
+}
+
+
+def box_texts(flow: FlowNumbers) -> dict[str, str]:
+    """The text of every box, keyed by box name; the diagram draws exactly these."""
+    s = flow.stages.get
+    new = "new " if flow.updated else ""
+
+    def box(column: str, stage: str) -> str:
+        return f"{LABELS[stage]} {n(s((column, stage)))}"
+
+    texts = {
+        "db_identified": f"{LABELS['identified']} from {len(flow.databases)} databases {n(s(('databases', 'identified')))}",
+        "db_removed": "Records removed before screening:\n"
+        + "\n".join(
+            f"  {box('databases', stage)}" for stage in ("removed_duplicates", "removed_automation", "removed_other")
+        ),
+        **{f"db_{key}": box("databases", stage) for key, stage in SIMPLE_BOXES["databases"].items()},
+        "db_excluded_full": _excluded_full_text(flow, "databases"),
+        "om_identified": f"{LABELS['identified']} from other methods {n(s(('other_methods', 'identified')))}",
+        **{f"om_{key}": box("other_methods", stage) for key, stage in SIMPLE_BOXES["other_methods"].items()},
+        "om_excluded_full": _excluded_full_text(flow, "other_methods"),
+        "included": f"{'New studies' if flow.updated else 'Studies'} included in review {n(flow.new_studies)}\n"
+        f"Reports of {new}included studies {n(flow.new_reports)}",
+    }
+    if flow.updated:
+        texts["previous"] = (
+            f"Studies included in previous version of review {n(flow.previous_studies)}\n"
+            f"Reports of studies included in previous version of review {n(flow.previous_reports)}"
+        )
+        texts["total"] = (
+            f"Total studies included in review {n(flow.total_studies)}\n"
+            f"Reports of total included studies {n(flow.total_reports)}"
+        )
+    return texts
+
+
+# -- drawing --------------------------------------------------------------------
+
+
+def configure_matplotlib() -> None:
+    """Deterministic SVG output (fixed ids, no date) so stored notebook outputs stay comparable."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "peerwork-review",
+            "svg.fonttype": "none",
+            "font.family": "DejaVu Sans",
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            # Labels come from the data: a "$" in a theme name is text, not mathematics.
+            "text.parse_math": False,
+        }
+    )
+
+
+SAVE_METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None}}
+
+
+def draw(flow: FlowNumbers, title: str | None = None):
+    """A matplotlib figure of the PRISMA 2020 diagram for ``flow``: the texts of :func:`box_texts`, each in its box."""
+    from peerwork_review.rendering.prisma_diagram import draw as draw_boxes
+
+    return draw_boxes(flow, box_texts(flow), title)
+
+
+def save(fig, stem) -> list:
+    """Write ``stem``.svg and ``stem``.png with fixed metadata; returns the paths."""
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in ("svg", "png"):
+        path = stem.with_suffix(f".{fmt}")
+        # Written aside and renamed, so an interrupted build never leaves half a file.
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        fig.savefig(partial, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
+        partial.replace(path)
+        written.append(path)
+    return written
+
+
+def flow_table(flow: FlowNumbers) -> pd.DataFrame:
+    """The numbers behind the diagram, in diagram order, each with its source."""
+    out = []
+    for column, stages in STAGES.items():
+        for stage in stages:
+            value = flow.stages.get((column, stage))
+            out.append(
+                {
+                    "Column": COLUMN_NAMES[column],
+                    "Box": LABELS[stage],
+                    "Number": f"{value:,}" if value is not None else NOT_REPORTED,
+                    "Source": flow.sources.get((column, stage), ""),
+                }
+            )
+            if stage == "excluded_full_text":
+                out += _reason_rows(flow, column)
+    derived = "derived: counted from data/studies.csv and data/reports.csv"
+    out.append(
+        {
+            "Column": "Included",
+            "Box": "Studies included" if not flow.updated else "New studies included",
+            "Number": f"{flow.new_studies:,}",
+            "Source": derived,
+        }
+    )
+    out.append(
+        {
+            "Column": "Included",
+            "Box": "Reports of included studies" if not flow.updated else "Reports of new included studies",
+            "Number": f"{flow.new_reports:,}",
+            "Source": derived,
+        }
+    )
+    if flow.updated:
+        out.append(
+            {
+                "Column": "Included",
+                "Box": "Total studies included",
+                "Number": f"{flow.total_studies:,}",
+                "Source": derived,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _reason_rows(flow: FlowNumbers, column: str) -> list[dict]:
+    reasons = flow.exclusion_reasons.get(column, ())
+    if reasons is None:
+        return [
+            {
+                "Column": COLUMN_NAMES[column],
+                "Box": "Reasons for excluding reports",
+                "Number": NOT_REPORTED,
+                "Source": flow.sources.get((column, "exclusion reasons"), ""),
+            }
+        ]
+    return [
+        {
+            "Column": COLUMN_NAMES[column],
+            "Box": f"Excluded: {reason}",
+            "Number": f"{count:,}" if count is not None else NOT_REPORTED,
+            "Source": flow.sources.get((column, f"excluded: {reason}"), ""),
+        }
+        for reason, count in reasons
+    ]
+
+
+def month_name(yearmonth: str) -> str:
+    """'2023-11' -> 'November 2023'."""
+    import calendar
+
+    year, month = yearmonth.split("-")
+    return f"{calendar.month_name[int(month)]} {year}"
+
+
+def join_names(names: Iterable[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    names = list(names)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)

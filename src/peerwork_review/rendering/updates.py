@@ -1,0 +1,141 @@
+"""The page of a search run after the published review: its search, its flow, its studies, what it changed.
+
+"Before" is the review as it stood after the previous run, "after" as it stands after
+this one (``Review.as_of``), so the page stays true when later runs are added.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from peerwork_review import paths
+from peerwork_review.derivation import derive
+from peerwork_review.derivation.flow import flow_numbers
+from peerwork_review.model.review import Review, rows
+from peerwork_review.rendering import prisma_flow, render, tables
+from peerwork_review.rendering.render import Markup, escape, role_title
+
+
+def previous_run(review: Review, run_id: str) -> str:
+    index = review.run_ids.index(run_id)
+    if index == 0:
+        raise ValueError(f"{run_id!r} is the published review's own search, not an update")
+    return review.run_ids[index - 1]
+
+
+def new_studies(review: Review, run_id: str) -> list[str]:
+    found = set(review.studies.loc[review.studies["first_search_run_id"] == run_id, "study_id"])
+    return [s for s in review.study_order() if s in found]
+
+
+def search_summary(review: Review, run_id: str) -> Markup:
+    run = next(r for r in rows(review.runs) if r["search_run_id"] == run_id)
+    databases = list(review.databases.loc[review.databases["search_run_id"] == run_id, "database"])
+    window = f"{prisma_flow.month_name(run['date_start'])} to {prisma_flow.month_name(run['date_end'])}"
+    other = escape(run["other_methods"]) if run["other_methods"] else "not reported"
+    return Markup(
+        f"The search covered {escape(window)} in {escape(render.value_text(len(databases)))} "
+        f"database{'s' if len(databases) != 1 else ''} ({escape(prisma_flow.join_names(databases))}); other sources: {other}. "
+        f"It followed the search of {escape(previous_run(review, run_id))}, which the diagram counts as the previous version of the review."
+    )
+
+
+def flow_diagram(review: Review, run_id: str):
+    prisma_flow.configure_matplotlib()
+    return prisma_flow.draw(flow_numbers(review, run_id))
+
+
+def flow_table(review: Review, run_id: str) -> pd.DataFrame:
+    return prisma_flow.flow_table(flow_numbers(review, run_id))
+
+
+def studies_added_table(review: Review, run_id: str, name: str) -> render.MystOutput:
+    after = review.as_of(run_id)
+    table = tables.study_characteristics(after)
+    keep = [i for i, sid in enumerate(after.study_order()) if sid in set(new_studies(review, run_id))]
+    return render.table(
+        table.iloc[keep].reset_index(drop=True), caption="Characteristics of the studies this search added.", name=name
+    )
+
+
+# -- what changed ----------------------------------------------------------------------
+
+
+def _counts(frame: pd.DataFrame, label: str) -> dict[str, int]:
+    return {str(k): int(v) for k, v in zip(frame[label], frame["Studies"])}
+
+
+def measures(review: Review) -> dict[tuple[str, str], int]:
+    """Every count the review's pages show, keyed by (what is counted, category)."""
+    out: dict[tuple[str, str], int] = {
+        ("Included studies", "all"): len(review.studies),
+        ("Reports of included studies", "all"): int(review.reports["study_id"].notna().sum()),
+    }
+    groups = {
+        "Studies by location": _counts(derive.location_counts(review), "Location"),
+        "Studies by design": _counts(derive.count_table(derive.design_values(review), label="Design"), "Design"),
+        "Studies by MMAT rating": _counts(derive.count_table(derive.rating_values(review), label="Rating"), "Rating"),
+        "Studies by lived experience co-authorship": _counts(
+            derive.count_table(derive.coauthorship_values(review), label="Co-authorship"), "Co-authorship"
+        ),
+        "Studies by year of the main report": _counts(
+            derive.count_table(derive.publication_years(review), label="Year"), "Year"
+        ),
+    }
+    support = derive.theme_support(review)
+    names = dict(zip(review.themes["theme_id"], review.themes["name"]))
+    groups["Studies linked to each theme"] = {
+        names[t]: int((support["theme_id"] == t).sum()) for t in derive.ordered_themes(review)["theme_id"]
+    }
+    for group, counts in groups.items():
+        for category, count in counts.items():
+            out[(group, category)] = count
+    return out
+
+
+def changes(review: Review, run_id: str) -> pd.DataFrame:
+    before = measures(review.as_of(previous_run(review, run_id)))
+    after = measures(review.as_of(run_id))
+    out = []
+    for key in list(after) + [k for k in before if k not in after]:
+        old, new = before.get(key, 0), after.get(key, 0)
+        if old != new:
+            what, category = key
+            out.append(
+                {
+                    "What": what,
+                    "Category": "" if category == "all" else category,
+                    "Before this search": render.value_text(old),
+                    "After": render.value_text(new),
+                }
+            )
+    return pd.DataFrame(out, columns=["What", "Category", "Before this search", "After"])
+
+
+def changes_table(review: Review, run_id: str, name: str) -> render.MystOutput:
+    return render.table(
+        changes(review, run_id),
+        caption="What this search changed: every count that differs, before and after it.",
+        name=name,
+        widths=[35, 30, 17, 18],
+    )
+
+
+def index_markdown(review: Review) -> Markup:
+    """The list of later searches, linking each one's page, for the Updates page."""
+    later = review.run_ids[1:]
+    if not later:
+        return Markup(
+            "No search has been added since the published review. When its authors add one (see "
+            "{doc}`Updating the review </book/updating>`), its page appears here."
+        )
+    items = []
+    for run in (r for r in rows(review.runs) if r["search_run_id"] in later):
+        added = len(new_studies(review, run["search_run_id"]))
+        window = f"{prisma_flow.month_name(run['date_start'])} to {prisma_flow.month_name(run['date_end'])}"
+        page = "/notebooks/" + paths.update_page(run["search_run_id"]).removesuffix(".ipynb")
+        items.append(
+            f"- {{doc}}`{role_title(run['label'])} <{page}>`: {escape(window)}; "
+            f"added {escape(render.value_text(added))} stud{'ies' if added != 1 else 'y'}."
+        )
+    return Markup("\n".join(items))
