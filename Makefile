@@ -101,8 +101,8 @@ test-fast: $(VENV)/.installed-test ## The tests that need no build or refresh of
 	$(BIN)/python -m pytest -m "not slow and not fuzz_long" tests
 
 # Every check runs, so one run lists every finding; fails if any check failed.
-lint: $(VENV)/.installed-test ## Check style, formatting, types and spelling (ruff, mypy, codespell)
-	@status=0; for check in "ruff check" "ruff format --check --output-format concise" "mypy" "codespell"; do \
+lint: $(VENV)/.installed-test ## Check style, formatting, types, the import contract and spelling
+	@status=0; for check in "ruff check" "ruff format --check --output-format concise" "mypy" "lint-imports" "codespell"; do \
 	  echo "== $$check"; $(BIN)/$$check || status=1; done; exit $$status
 
 refresh: $(STAMP) ## Re-execute the notebooks after a data change, store their outputs, print what changed
