@@ -1,7 +1,8 @@
 """The numbers of one search run's PRISMA 2020 flow diagram, from the data.
 
 Each box holds the run's own count, or the published figure it names, or nothing where
-the data say why the number is unknown. The studies and reports included are counted
+the data say why the number is unknown; a later run with a record ledger has its boxes
+counted from its records (:mod:`.ledger_flow`). The studies and reports included are counted
 from ``studies.csv`` and ``reports.csv``; for a later run, the studies and reports of the
 runs before it make the "previous version" box.
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from peerwork_review.derivation.ledger_flow import counted_flow
 from peerwork_review.model.review import Review, rows
 
 
@@ -31,6 +33,7 @@ class FlowNumbers:
     # column -> reasons full-text reports were excluded, each with its count (None: count not
     # reported); the column's value is None, or the column is absent, when no reasons are reported
     exclusion_reasons: dict[str, tuple[tuple[str, int | None], ...] | None] = field(default_factory=dict)
+    counted_from: int | None = None  # records the numbers are counted from; None where they are typed
 
     @property
     def updated(self) -> bool:
@@ -76,6 +79,9 @@ def flow_numbers(review: Review, run_id: str | None = None) -> FlowNumbers:
         previous_studies, previous_reports = _included(review, runs[:-1])
         previous = dict(previous_studies=previous_studies, previous_reports=previous_reports)
     reasons, reason_sources = _exclusion_reasons(review, run_id)
+    counted = counted_flow(review, run_id)
+    if counted is not None:
+        stages, sources, reasons, reason_sources = counted.stages, counted.sources, counted.exclusion_reasons, {}
     return FlowNumbers(
         run_id,
         databases,
@@ -85,6 +91,7 @@ def flow_numbers(review: Review, run_id: str | None = None) -> FlowNumbers:
         new_reports,
         sources={**sources, **reason_sources},
         exclusion_reasons=reasons,
+        counted_from=counted.records if counted else None,
         **previous,
     )
 

@@ -18,6 +18,7 @@ TABLES = {
     "search_databases": "databases",
     "prisma_flow": "flow",
     "prisma_exclusion_reasons": "exclusion_reasons",
+    "search_records": "records",
     "studies": "studies",
     "study_countries": "countries",
     "quality_appraisal": "quality",
@@ -54,6 +55,7 @@ class Review:
     databases: pd.DataFrame
     flow: pd.DataFrame
     exclusion_reasons: pd.DataFrame
+    records: pd.DataFrame  # the record ledger of later runs (search_records.csv)
     studies: pd.DataFrame
     countries: pd.DataFrame
     quality: pd.DataFrame
@@ -115,6 +117,7 @@ class Review:
             databases=self.databases[self.databases["search_run_id"].isin(keep)],
             flow=self.flow[self.flow["search_run_id"].isin(keep)],
             exclusion_reasons=self.exclusion_reasons[self.exclusion_reasons["search_run_id"].isin(keep)],
+            records=self.records[self.records["search_run_id"].isin(keep)],
             studies=studies,
             countries=self.countries[self.countries["study_id"].isin(ids)],
             quality=self.quality[self.quality["study_id"].isin(ids)],

@@ -53,6 +53,8 @@ CONTRACT = {
     "search_databases": "search_run_id database database_source records:integer records_source",
     "prisma_flow": "search_run_id column stage count:integer figure_id source",
     "prisma_exclusion_reasons": "search_run_id column reason count:integer source",
+    "search_records": "search_run_id record_id origin doi pmid title year:integer first_author journal record_source "
+    "duplicate_of duplicate_rule removed screening retrieved full_text exclusion_reason report_id decision_source",
     "studies": "study_id first_search_run_id design design_source methods methods_source setting setting_source "
     "sample_size:integer sample_size_source participants participants_source data_analysis "
     "data_analysis_source lived_experience_coauthorship lived_experience_coauthorship_source "

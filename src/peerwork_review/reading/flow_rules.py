@@ -1,7 +1,8 @@
 """The PRISMA 2020 flow of every run adds up wherever its parts are known, and its full-text exclusion reasons
 add up to the reports excluded.
 
-A box's number is its ``count`` or, for the article's run, the published figure it names.
+A box's number is its ``count`` or, for the article's run, the published figure it names;
+for a run with a record ledger it is counted from the records, and a typed number must agree.
 Where every part of a stage is known the stage must equal them; where some are unknown,
 no part can exceed the whole. Reports assessed minus reports excluded, over both columns,
 is the number of reports the run included (``reports.csv``, role main or additional).
@@ -9,12 +10,16 @@ is the number of reports the run included (``reports.csv``, role main or additio
 
 from __future__ import annotations
 
+from peerwork_review.domain import ledger
 from peerwork_review.domain.prisma import INCLUDED_ROLES, STAGES, sums
 from peerwork_review.errors import Problem
 from peerwork_review.reading.csvfile import INVALID, Table
 from peerwork_review.reading.integrity import usable
+from peerwork_review.reading.ledger_rules import FILE as LEDGER
+from peerwork_review.reading.ledger_rules import ledger_runs, run_databases
 from peerwork_review.reading.rules import rows_of
 
+COUNTED_FIX = "delete the run's rows here: its numbers are counted from its records"
 REASONS_FIX = (
     "add one row per reason with its count, or one row with reason and count empty and a source "
     "'not reported: …' saying where the report is silent"
@@ -27,7 +32,7 @@ class Flow:
     def __init__(self, t: dict[str, Table]):
         self.table = t["prisma_flow"]
         figures = {r["figure_id"]: r for r in t["published_figures"].records if usable(r["figure_id"])}
-        self.boxes: dict[tuple, tuple[int | None, int]] = {}
+        self.boxes: dict[tuple, tuple[int | None, int | None]] = {}
         self.problems: list[Problem] = []
         file = self.table.file
         for record, row in self.table.items():
@@ -64,6 +69,35 @@ class Flow:
             if value is None and count is not INVALID and figure is not None and usable(figure["value"]):
                 value = figure["value"]
             self.boxes[(run, column, stage)] = (value, row)
+        self.counted_runs = ledger_runs(t)
+        self.reasons: dict[str, dict] = {}
+        if not {"search_run_id", "origin", "duplicate_of", "duplicate_rule", *ledger.DECISION_FIELDS} & (
+            t["search_records"].invalid | t["search_databases"].invalid
+        ):
+            self._count(t)
+
+    def _count(self, t: dict[str, Table]) -> None:
+        """Each box of a run with records counted from them; a typed number that differs is a problem."""
+        databases = run_databases(t)
+        for run in sorted(self.counted_runs):
+            records = [r for r in t["search_records"].records if r["search_run_id"] == run]
+            stages, self.reasons[run] = ledger.count(records, databases)
+            for column, names in STAGES.items():
+                for stage in names:
+                    typed, row = self.boxes.get((run, column, stage), (None, None))
+                    counted = stages[(column, stage)]
+                    if row is not None and typed != counted:
+                        self.problems.append(
+                            Problem(
+                                self.table.file,
+                                row,
+                                "count",
+                                f"run {run!r}, {column}: {stage} is typed as {typed}, but the run's records "
+                                f"in {LEDGER} count {counted}",
+                                COUNTED_FIX,
+                            )
+                        )
+                    self.boxes[(run, column, stage)] = (counted, row)
 
     def value(self, run: str, column: str, stage: str) -> int | None:
         return self.boxes.get((run, column, stage), (None, None))[0]
@@ -206,7 +240,7 @@ def check_flow(t: dict[str, Table]) -> tuple[Flow, list[Problem]]:
     records = rows_of(databases, "search_run_id") if not ({"search_run_id", "records"} & databases.invalid) else None
     for run in runs:
         for column, stages in STAGES.items():
-            if keys_ok:
+            if keys_ok and run not in flow.counted_runs:
                 problems += [
                     Problem(
                         flow.table.file,
@@ -242,6 +276,9 @@ def check_exclusion_reasons(t: dict[str, Table], flow: Flow) -> list[Problem]:
             items = groups.get((run, column), [])
             excluded = flow.value(run, column, "excluded_full_text")
             where = f"run {run!r}, {column}"
+            if run in flow.counted_runs:
+                problems += _counted_reasons(table, items, dict(flow.reasons.get(run, {}).get(column, {})), where)
+                continue
             if not items:
                 if excluded != 0:
                     problems.append(
@@ -323,4 +360,38 @@ def check_exclusion_reasons(t: dict[str, Table], flow: Flow) -> list[Problem]:
                         f"{sum(known)}, more than the {excluded} reports excluded at full text",
                     )
                 )
+    return problems
+
+
+def _counted_reasons(table: Table, items: list, counted: dict[str, int], where: str) -> list[Problem]:
+    """Typed reasons of a run with records: each as its records count it, or none typed at all."""
+    typed = {record["reason"]: (record["count"], row) for record, row in items}
+    problems = []
+    for reason, (count, row) in typed.items():
+        if reason is None:
+            problems.append(
+                Problem(table.file, row, "reason", f"{where}: the reasons are counted from {LEDGER}", COUNTED_FIX)
+            )
+        elif count != counted.get(reason):
+            problems.append(
+                Problem(
+                    table.file,
+                    row,
+                    "count",
+                    f"{where}: {reason!r} is typed with {count}, but the run's records in {LEDGER} count "
+                    f"{counted.get(reason, 0)}",
+                    COUNTED_FIX,
+                )
+            )
+    missing = sorted(set(counted) - set(typed))
+    if typed and missing:
+        problems.append(
+            Problem(
+                table.file,
+                items[0][1],
+                "reason",
+                f"{where}: the records also give {', '.join(map(repr, missing))}",
+                COUNTED_FIX,
+            )
+        )
     return problems

@@ -10,7 +10,8 @@ Validation runs in this order and collects every problem into one :class:`DataEr
 3. ``references.bib`` (:mod:`.bibliography`);
 4. rules across rows: unique values, primary and foreign keys, provenance and the
    sources of later runs (:mod:`.checks`); the review's own rules (:mod:`.rules`) and
-   the PRISMA arithmetic (:mod:`.flow_checks`). Each rule runs only when the files it
+   the PRISMA arithmetic (:mod:`.flow_checks`) and the record ledger of later runs
+   (:mod:`.ledger_rules`). Each rule runs only when the files it
    reads could be read, and skips cells that failed their own check.
 """
 
@@ -32,9 +33,10 @@ from peerwork_review.reading.integrity import (
     check_provenance,
     check_unique,
 )
+from peerwork_review.reading.ledger_rules import check_ledger
 from peerwork_review.reading.rules import parse_expression  # noqa: F401 - re-exported for reproduction and consistency
 
-FLOW_TABLES = ("prisma_flow", "search_runs", "published_figures", "reports", "search_databases")
+FLOW_TABLES = ("prisma_flow", "search_runs", "published_figures", "reports", "search_databases", "search_records")
 
 
 def read_descriptor(data: Path) -> dict:
@@ -68,6 +70,8 @@ def _cross_file_rules(
         problems += found
         if readable("prisma_exclusion_reasons"):
             problems += check_exclusion_reasons(t, flow)
+    if readable("search_records", "search_runs", "search_databases", "reports"):
+        problems += check_ledger(t)
     if readable("figure_checks", "published_figures") and "figure_id" not in t["published_figures"].invalid:
         problems += rules.check_figure_checks(t)
     if readable("search_runs", "studies", "reports"):
