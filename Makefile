@@ -35,10 +35,10 @@ SUPPORTED_LIST := $(subst $(space),$(comma)$(space),$(wordlist 2,$(words $(oldes
 HOW_TO_CHOOSE = This project supports Python $(SUPPORTED_LIST). Install one, or point PYTHON at one, e.g. make $(or $(MAKECMDGOALS),venv) PYTHON=/path/to/python3.12
 
 .DEFAULT_GOAL := help
-.PHONY: help venv validate book pdf linkcheck test test-fast browser-tools lint refresh check workbook import bench lock clean FORCE
+.PHONY: help venv validate book pdf linkcheck test test-fast browser-tools lint refresh check workbook import import-records bench lock clean FORCE
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
 # Rewritten only when the chosen interpreter differs from the one .venv was made
 # with, so the installs below run again only then (or when a lock changes). The new
@@ -118,6 +118,10 @@ workbook: $(STAMP) ## Write the data as a spreadsheet to edit (WORKBOOK=path, de
 
 import: $(STAMP) ## Check an edited workbook and, only if it is valid, write it into data/ (WORKBOOK=path)
 	$(BIN)/peerwork-review import $(WORKBOOK)
+
+import-records: $(STAMP) ## Read a later run's search exports and decisions into data/ (RUN=id RECORDS=folder)
+	@test -n "$(RUN)" -a -n "$(RECORDS)" || { echo "Say which run and which folder: make import-records RUN=2026-05 RECORDS=path/to/exports"; exit 1; }
+	$(BIN)/peerwork-review import-records "$(RUN)" "$(RECORDS)"
 
 bench: $(VENV)/.installed-test ## Time the build, the refresh and the tests; print a table of figures
 	$(BIN)/python -m bench.run

@@ -6,7 +6,8 @@
 - ``build``: build the book strictly from the stored outputs; it refuses if they are out
   of date and says which command brings them up to date.
 - ``workbook``: write the data as a spreadsheet to edit; ``import``: check the edited
-  spreadsheet and, only if it is valid, write it back into ``data/``.
+  spreadsheet and, only if it is valid, write it back into ``data/``; ``import-records``:
+  read a later run's search exports and screening decisions into its record ledger.
 - ``check``: re-derive every published figure and say, in words, what differs from the
   stored outputs of the reproduction check; exit 1 if anything does.
 """
@@ -98,6 +99,22 @@ def _import(root: Path, args) -> int:
     return 0
 
 
+def _import_records(root: Path, args) -> int:
+    from peerwork_review.authoring.records import import_records
+
+    try:
+        lines = import_records(root, args.run, args.folder)
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        print("\nNothing was imported; data/ is unchanged. Fix the exports and import them again.", file=sys.stderr)
+        return 1
+    print(f"The records of run {args.run} are imported into data/search_records.csv. What was read:")
+    for line in lines:
+        print(line)
+    print("\nNext: make refresh (it prints every number in the book that changed), then make book and make test.")
+    return 0
+
+
 def _pdf(root: Path, args) -> int:
     from peerwork_review.pdf.printing import build
 
@@ -128,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("import", help="check an edited workbook and write it into data/").add_argument(
         "workbook", type=Path, help="the edited .xlsx file"
     )
+    records = sub.add_parser("import-records", help="read a later run's search exports and decisions into data/")
+    records.add_argument("run", help="the search run (search_run_id) the records belong to")
+    records.add_argument("folder", type=Path, help="the folder of exports, with its manifest.csv")
     sub.add_parser("check", help="re-derive every figure and say what differs from the stored outputs")
     sub.add_parser("pdf", help="build the whole book as one PDF (needs Chromium)")
     args = parser.parse_args(argv)
@@ -138,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         "build": _build,
         "workbook": _workbook,
         "import": _import,
+        "import-records": _import_records,
         "check": _check,
         "pdf": _pdf,
     }

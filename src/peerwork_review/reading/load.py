@@ -90,6 +90,15 @@ def _cross_file_rules(
 
 def read_and_validate(root: Path | None = None) -> tuple[dict[str, Table], dict[str, BibEntry], dict]:
     """Every resource, the bibliography and the descriptor; raise :class:`DataError` listing all problems."""
+    tables, bib, descriptor, problems = read_all(root)
+    if problems:
+        raise DataError(problems)
+    return tables, bib, descriptor
+
+
+def read_all(root: Path | None = None) -> tuple[dict[str, Table], dict[str, BibEntry], dict, list[Problem]]:
+    """Every resource, the bibliography, the descriptor and every problem; raise :class:`DataError` only
+    for a descriptor that cannot be read (an import reads data/ that a step of the update left incomplete)."""
     root = root or paths.project_root()
     data = paths.data_dir(root)
     descriptor, problems = datapackage.read_json(data)
@@ -110,6 +119,4 @@ def read_and_validate(root: Path | None = None) -> tuple[dict[str, Table], dict[
             problems += check_foreign_keys(table, resources[name], tables)
             problems += check_provenance(table)
     problems += _cross_file_rules(tables, bib, bib_readable, descriptor)
-    if problems:
-        raise DataError(problems)
-    return tables, bib, descriptor
+    return tables, bib, descriptor, problems
