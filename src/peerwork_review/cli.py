@@ -108,7 +108,7 @@ def _import_records(root: Path, args) -> int:
         print(exc, file=sys.stderr)
         print("\nNothing was imported; data/ is unchanged. Fix the exports and import them again.", file=sys.stderr)
         return 1
-    print(f"The records of run {args.run} are imported into data/search_records.csv. What was read:")
+    print(f"The records of run {args.run} are in data/search_records.csv (and counted per database). What was read:")
     for line in lines:
         print(line)
     print("\nNext: make refresh (it prints every number in the book that changed), then make book and make test.")

@@ -5,8 +5,9 @@ the database or other method whose records it holds (empty for a file of decisio
 ``stage``, ``title-abstract`` or ``full-text`` for a Rayyan export of decisions. Records are
 numbered by file and place (``pubmed-3``), deduplicated (:mod:`.deduplication`), given the
 decisions that match them (record_id, DOI, PMID, then title and year), and an included
-record the report of the run whose DOI or title it shares. The ledger is checked with every
-rule of ``make validate`` in a copy; only then is ``data/search_records.csv`` replaced.
+record the report of the run whose DOI or title it shares. The ledger, and the records of each
+database in ``search_databases.csv``, are checked with every rule of ``make validate`` in a
+copy; only then are the two files replaced.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from peerwork_review.reading.load import read_all, read_and_validate
 
 MANIFEST = "manifest.csv"
 LEDGER = "search_records.csv"
+DATABASES = "search_databases.csv"
 
 
 def _manifest(folder: Path) -> tuple[list[dict[str, str]], list[Problem]]:
@@ -214,23 +216,38 @@ def import_records(root: Path, run_id: str, folder: Path, write: bool = True) ->
     resource = next(r for r in descriptor["resources"] if r["name"] == "search_records")
     fields = [f["name"] for f in resource["schema"]["fields"]]
     data = paths.data_dir(root)
-    old = (data / LEDGER).read_bytes()
-    kept = [row for row in csv.reader(io.StringIO(old.decode("utf-8"), newline=""))][1:]
+    _, *kept = _csv_rows(data / LEDGER)
     kept = [row for row in kept if row[0] != run_id]
-    new_rows = ledger.rows(fields)
-    content = to_csv(fields, kept + new_rows)
+    files = {LEDGER: to_csv(fields, kept + ledger.rows(fields)), DATABASES: _database_counts(data, ledger, run_id)}
     with tempfile.TemporaryDirectory(prefix="peerwork-records-") as tmp:
         copy = Path(tmp)
         shutil.copytree(data, paths.data_dir(copy))
         shutil.copy2(paths.bibliography(root), paths.bibliography(copy))
-        (paths.data_dir(copy) / LEDGER).write_bytes(content)
+        for name, content in files.items():
+            (paths.data_dir(copy) / name).write_bytes(content)
         try:
             read_and_validate(copy)
         except DataError as exc:
             raise DataError([_locate(p, ledger.records, len(kept)) for p in exc.problems]) from None
-    if write and content != old:
-        _write_all({data / LEDGER: content})
+    if write:
+        _write_all({data / name: content for name, content in files.items() if (data / name).read_bytes() != content})
     return ledger.report + _flow_lines(root if write else None, run_id)
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def _database_counts(data: Path, ledger: Ledger, run_id: str) -> bytes:
+    """search_databases.csv with the records of each of the run's databases counted from the ledger."""
+    header, *rows = _csv_rows(data / DATABASES)
+    run, name, records, source = (header.index(c) for c in ("search_run_id", "database", "records", "records_source"))
+    counts = Counter(r["origin"] for r in ledger.records)
+    for row in rows:
+        if row[run] == run_id:
+            row[records] = str(counts[row[name]])
+            row[source] = f"extraction: counted from the run's records in data/{LEDGER}"
+    return to_csv(header, rows)
 
 
 def _locate(problem: Problem, records: list[dict], before: int) -> Problem:

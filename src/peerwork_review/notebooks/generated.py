@@ -42,7 +42,7 @@ def update_notebook(review: Review, run_id: str):
         ),
         _code(
             "from peerwork_review.notebooks import notebook, values\n"
-            "from peerwork_review.rendering import render, updates\n\n"
+            "from peerwork_review.rendering import records, render, updates\n\n"
             "review = notebook.setup()\n"
             f"RUN = {json.dumps(run_id)}\n"
             "values.glue_update(review, RUN)"
@@ -77,6 +77,7 @@ def update_notebook(review: Review, run_id: str):
             "    widths=[12, 30, 10, 48],\n"
             ")"
         ),
+        *_records_cells(review, run_id, name),
         _markdown("## Studies added\n\n{glue:md}`studies_added_sentence:myst`"),
         _code(f'updates.studies_added_table(\n    review,\n    RUN,\n    name="table-studies-added-{name}",\n)'),
         _markdown(
@@ -87,6 +88,36 @@ def update_notebook(review: Review, run_id: str):
         _code(f'updates.changes_table(\n    review,\n    RUN,\n    name="table-changes-{name}",\n)'),
     ]
     return _notebook(cells, f"update-{name}")
+
+
+def _records_cells(review: Review, run_id: str, name: str) -> list:
+    """The records section: a sentence, and for a run with a record ledger its sources and its merges to download."""
+    cells = [_markdown("## Records\n\n{glue:md}`records_sentence:myst`")]
+    if not (review.records["search_run_id"] == run_id).any():
+        return cells
+    return cells + [
+        _code(f'records.by_source_table(\n    review,\n    RUN,\n    name="table-records-{name}",\n)'),
+        _code(
+            "notebook.glue_download(\n"
+            f'    "merges_{name}",\n'
+            "    records.merges(review, RUN),\n"
+            '    "the duplicates this search removed, each beside the record kept and with its rule",\n'
+            ")\n"
+            "notebook.glue_download(\n"
+            f'    "records_{name}",\n'
+            '    review.records[review.records["search_run_id"] == RUN],\n'
+            '    "the records of this search",\n'
+            ")"
+        ),
+        _markdown(
+            "Downloads: {download}`the merges <../../_build/outputs/merges_"
+            f"{name}.csv>` (every duplicate beside the record kept, with the rule that matched them) and "
+            f"{{download}}`the records <../../_build/outputs/records_{name}.csv>` (this search's rows of "
+            "`search_records.csv`). To undo a merge, set its `duplicate_rule` to `kept apart by the author`; to "
+            "merge two records the rules missed, give `duplicate_of` and `marked by the author` (see "
+            "{doc}`Updating the review </book/updating>`)."
+        ),
+    ]
 
 
 def _notebook(cells: list, prefix: str):

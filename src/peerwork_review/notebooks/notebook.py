@@ -71,7 +71,9 @@ def glue_figure(name: str, figure, label: str, png: bool = False) -> None:
 
 def glue_download(name: str, frame, label: str) -> None:
     """Glue a table as CSV; the book build writes it out as ``<name>.csv`` for readers to download."""
-    text = frame.to_csv(index=False, lineterminator="\n")
+    # A spreadsheet runs a cell that starts like a formula: such text is quoted as text (OWASP's advice on CSV injection).
+    safe = frame.map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(("=", "+", "-", "@", "\t", "\r")) else v)
+    text = safe.to_csv(index=False, lineterminator="\n")
     _publish(
         name,
         {"text/csv": text, "text/plain": f"<table: {label}, {len(frame)} rows>"},

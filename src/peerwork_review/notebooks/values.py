@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from peerwork_review.model.review import Review
 from peerwork_review.notebooks import notebook
-from peerwork_review.rendering import render, tables
+from peerwork_review.rendering import records, render, tables
 from peerwork_review.rendering.render import Markup, escape
 from peerwork_review.rendering.statements import PROSE_FIGURES, article_search_values, current_state, published
 from peerwork_review.rendering.updates import new_studies, search_summary
@@ -32,6 +32,9 @@ def glue_published_figures(review: Review) -> None:
 def glue_update(review: Review, run_id: str) -> None:
     added = new_studies(review, run_id)
     notebook.glue_markdown("search_summary", search_summary(review, run_id), "what this search covered")
+    notebook.glue_markdown(
+        "records_sentence", records.records_sentence(review, run_id), "where the numbers of this search come from"
+    )
     if added:
         sentence = (
             f"This search added {escape(render.value_text(len(added)))} "

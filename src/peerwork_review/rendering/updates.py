@@ -42,7 +42,11 @@ def search_summary(review: Review, run_id: str) -> Markup:
 
 def flow_diagram(review: Review, run_id: str):
     prisma_flow.configure_matplotlib()
-    return prisma_flow.draw(flow_numbers(review, run_id))
+    flow = flow_numbers(review, run_id)
+    counted = (
+        f"Every number counted from the {flow.counted_from:,} records of this search" if flow.counted_from else None
+    )
+    return prisma_flow.draw(flow, counted)
 
 
 def flow_table(review: Review, run_id: str) -> pd.DataFrame:
