@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+RECORD_FILES = (".ris", ".nbib", ".txt", ".medline")  # search exports: a problem's row is a record's number
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -16,11 +18,12 @@ class Problem:
     fix: str | None = None
 
     def __str__(self) -> str:
-        # Tables (CSV files, workbook sheets) have rows and columns; text files lines and fields.
+        # Tables (CSV files, workbook sheets) have rows and columns; search exports records; text files lines and fields.
         table = not self.file.endswith((".bib", ".json"))
+        unit = "record" if self.file.endswith(RECORD_FILES) else "row" if table else "line"
         where = [self.file]
         if self.row is not None:
-            where.append(f"{'row' if table else 'line'} {self.row}")
+            where.append(f"{unit} {self.row}")
         if self.column is not None:
             where.append(f'{"column" if table else "field"} "{self.column}"')
         text = f"{', '.join(where)}: {self.message}"

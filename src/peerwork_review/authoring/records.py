@@ -65,7 +65,7 @@ class Ledger:
     def __init__(self, run_id: str, folder: Path):
         self.run_id, self.folder = run_id, folder
         self.records: list[dict] = []
-        self.index: dict[tuple, list[dict]] = {}
+        self.index: dict[tuple, dict[str, dict]] = {}  # what identifies a record -> the records kept it may be
         self.report: list[str] = []
         self.problems: list[Problem] = []
 
@@ -85,10 +85,11 @@ class Ledger:
         self.report.append(f"{entries[0].file if entries else '?'} ({kind}, {origin}): {len(entries):,} records")
 
     def deduplicate(self, previous: dict[str, dict], databases: set[str]) -> None:
-        overrides = {
+        ids = {r["record_id"] for r in self.records}
+        overrides = {  # the author's, kept while both records are still in the exports
             rid: (r["duplicate_of"], r["duplicate_rule"])
             for rid, r in previous.items()
-            if r["duplicate_rule"] in (MARKED_BY_AUTHOR, KEPT_APART)
+            if r["duplicate_rule"] in (MARKED_BY_AUTHOR, KEPT_APART) and {rid, r["duplicate_of"]} <= ids
         }
         found = find_duplicates([r for r in self.records if r["origin"] in databases], overrides)
         for record in self.records:
@@ -96,10 +97,16 @@ class Ledger:
         rules = Counter(rule for _, rule in found.values() if rule != KEPT_APART)
         said = "; ".join(f"{n:,} {rule}" for rule, n in rules.most_common())
         self.report.append(f"Duplicates: {sum(rules.values()):,} removed" + (f" ({said})" if said else ""))
-        kept = [r for r in self.records if r["duplicate_of"] is None or r["duplicate_rule"] == KEPT_APART]
-        for record in kept:
+        # A row of decisions about a duplicate is about the record kept.
+        by_id = {r["record_id"]: r for r in self.records}
+        for record in self.records:
+            kept = (
+                by_id[record["duplicate_of"]]
+                if found.get(record["record_id"], ("", KEPT_APART))[1] != KEPT_APART
+                else record
+            )
             for key in _keys(record):
-                self.index.setdefault(key, []).append(record)
+                self.index.setdefault(key, {})[kept["record_id"]] = kept
 
     def decide(self, entries: list[Entry], kind: str, name: str, other_methods: set[str]) -> None:
         tally: Counter = Counter()
@@ -129,7 +136,7 @@ class Ledger:
 
     def _find(self, entry: Entry) -> dict | None:
         for key in _keys(entry.values):
-            matches = self.index.get(key, [])
+            matches = list(self.index.get(key, {}).values())
             if len(matches) == 1:
                 return matches[0]
             if len(matches) > 1 and key[0] in ("record_id", "doi", "pmid"):
