@@ -77,3 +77,64 @@ def add_example_run(root: Path, databases: tuple[str, ...] = ("PubMed", "Scopus"
     append(root, "reports.csv", [REPORT, STUDY, "main", RUN, "", TEST])
     with open(root / "references.bib", "a", encoding="utf-8") as handle:
         handle.write(BIB)
+
+
+def large_exports(folder: Path, records: int = 10_491) -> Path:
+    """Exports of a run the size of the published review's search, for the benchmark: two databases of RIS, the
+    second repeating a fifth of the first (half by DOI, half by title only), ASReview's title and abstract decisions
+    and a spreadsheet of full-text ones; the example's included record stays the only one included."""
+    import csv
+    import random
+
+    words = random.Random(2099).choices(
+        "peer support worker lived experience recovery team ward service training supervision role clarity "
+        "leadership culture stigma policy practice community hospital manager survey interview trial".split(),
+        k=records * 9,
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    first = records * 3 // 5
+    repeated = (records - first) * 2 // 5
+
+    def record(i: int) -> dict:
+        if i == 0:
+            return {
+                "title": "Peer support workers in community mental health teams: a fictional test-data study",
+                "author": "Testauthor, Alex",
+                "year": "2099",
+                "doi": "10.5555/test.0001",
+            }
+        title = f"{' '.join(words[i * 9 : i * 9 + 8])} (fictional record {i})"
+        return {
+            "title": title,
+            "author": f"Author{i % 997}, A",
+            "year": str(1990 + i % 100),
+            "doi": f"10.5555/bench.{i}",
+        }
+
+    def ris(items: list[dict]) -> str:
+        doi = lambda r: f"DO  - {r['doi']}\n" if r.get("doi") else ""  # noqa: E731
+        return "".join(
+            f"TY  - JOUR\nTI  - {r['title']}\nAU  - {r['author']}\nPY  - {r['year']}\n{doi(r)}ER  - \n\n" for r in items
+        )
+
+    pubmed = [record(i) for i in range(first)]
+    scopus = [{**record(i), **({"doi": ""} if i % 2 else {})} for i in range(1, repeated + 1)]
+    scopus += [record(i) for i in range(first, first + records - first - repeated)]
+    (folder / "pubmed.ris").write_text(ris(pubmed), encoding="utf-8")
+    (folder / "scopus.ris").write_text(ris(scopus), encoding="utf-8")
+    kept = pubmed + scopus[repeated:]
+    with open(folder / "asreview.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id", "title", "authors", "year", "doi", "included"])
+        writer.writerows([i, r["title"], r["author"], r["year"], r["doi"], int(i <= 10)] for i, r in enumerate(kept))
+    with open(folder / "decisions.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["doi", "retrieved", "full_text", "exclusion_reason"])
+        writer.writerows(
+            [r["doi"], "yes", "included" if i == 0 else "excluded", "" if i == 0 else "wrong population"]
+            for i, r in enumerate(kept[:11])
+        )
+    (folder / "manifest.csv").write_text(
+        "file,origin,stage\npubmed.ris,PubMed,\nscopus.ris,Scopus,\nasreview.csv,,\ndecisions.csv,,\n", encoding="utf-8"
+    )
+    return folder

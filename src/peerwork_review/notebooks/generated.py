@@ -114,7 +114,7 @@ def _records_cells(review: Review, run_id: str, name: str) -> list:
             f"{name}.csv>` (every duplicate beside the record kept, with the rule that matched them) and "
             f"{{download}}`the records <../../_build/outputs/records_{name}.csv>` (this search's rows of "
             "`search_records.csv`). To undo a merge, set its `duplicate_rule` to `kept apart by the author`; to "
-            "merge two records the rules missed, give `duplicate_of` and `marked by the author` (see "
+            "merge records the rules missed, give `duplicate_of` and `marked by the author` (see "
             "{doc}`Updating the review </book/updating>`)."
         ),
     ]
