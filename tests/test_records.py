@@ -3,6 +3,8 @@ file, record and field, and leaves data/ as it was; the ledger's rules and the t
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from peerwork_review.derivation.flow import flow_numbers
 from peerwork_review.errors import DataError
 from peerwork_review.model.review import load
 from peerwork_review.reading.load import read_and_validate
-from tests.helpers import append, cli, copy_project, edit_rows, read_rows, set_cell, tree_hash
+from tests.helpers import append, build_book, cli, copy_project, edit_rows, read_rows, run_nbval, set_cell, tree_hash
 from tests.records import EXPORTS, FLOW, REASONS, REPORT, RUN, add_example_run
 
 
@@ -219,3 +221,31 @@ def test_covidence_lists_and_medline_continuations(tmp_path):
         == "Peer support workers in community mental health teams: a fictional test-data study."
     )
     assert (entries[0].values["first_author"], entries[2].get("doi")) == ("Testauthor, Alex", None)
+
+
+@pytest.mark.slow
+def test_the_runs_page_shows_its_records_and_the_counted_diagram(tmp_path):
+    root = copy_project(tmp_path / "project")
+    add_example_run(root)
+    assert cli(root, "import-records", RUN, str(EXPORTS)).returncode == 0
+    refreshed = cli(root, "refresh")
+    assert refreshed.returncode == 0, refreshed.stderr
+    built = build_book(root)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    page = (root / "_build" / "html" / "notebooks" / "updates" / f"{RUN}.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    assert "Every number of this search’s diagram is counted from its 11 records" in text
+    assert "reference lists of included articles 2 0 0 1 0" in text  # the records table, row by row
+    assert "counted from the 11 records of this search in data/search_records.csv" in text  # the flow table's sources
+    svg = (root / "_build" / "outputs" / f"prisma_flow_{RUN}.svg").read_text(encoding="utf-8")
+    assert "Every number counted from the 11 records of this search" in svg
+    for box in ("databases (n = 9)", "Records screened (n = 7)", "wrong population (n = 2)", "(n = 1)"):
+        assert box in svg
+    merges = (root / "_build" / "outputs" / f"merges_{RUN}.csv").read_text(encoding="utf-8").splitlines()
+    assert merges[1:] == [
+        "scopus-1,Peer Support Workers in Community Mental Health Teams: A Fictional Test-Data Study,pubmed-1,"
+        "Peer support workers in community mental health teams: a fictional test-data study.,same DOI",
+        "scopus-2,Organizational readiness for lived experience roles (fictional),pubmed-3,"
+        'Organisational readiness for lived experience roles (fictional).,"similar title, same year and first author"',
+    ]
+    assert run_nbval(root, f"updates/{RUN}.ipynb").returncode == 0
