@@ -31,7 +31,8 @@ class Package:
     resources: dict[str, dict]  # file name -> resource
 
     def csv_files(self) -> list[str]:
-        return sorted(self.resources)
+        """Files with rows to mutate (the shipped record ledger has only its header)."""
+        return sorted(f for f in self.resources if self.original[f"data/{f}"].count(b"\n") > 1)
 
     def rows(self, file: str) -> list[list[str]]:
         return list(csv.reader(io.StringIO(self.original[f"data/{file}"].decode("utf-8"), newline="")))
