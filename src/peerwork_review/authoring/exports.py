@@ -72,6 +72,7 @@ COVIDENCE_LISTS = {
 RAYYAN = re.compile(r"RAYYAN-INCLUSION:\s*\{(?P<votes>[^}]*)\}")
 RAYYAN_REASONS = re.compile(r"RAYYAN-EXCLUSION-REASONS:\s*(?P<reasons>[^|]*)")
 STAGES = ("title-abstract", "full-text")
+CHOICES = ("removed", "screening", "retrieved", "full_text")  # decision fields with a list of values
 
 
 @dataclass
@@ -282,6 +283,7 @@ def read_decisions(path: Path, name: str, stage: str | None) -> tuple[str, list[
                 decisions["exclusion_reason"] = reason.strip().rstrip(";").strip()
         else:
             decisions = {k: " ".join(row[k].split()) for k in DECISION_FIELDS if row.get(k, "").strip()}
+            decisions |= {k: v.lower() for k, v in decisions.items() if k in CHOICES}  # "Included" means included
         if problem:
             problems.append(Problem(name, number, None, problem))
             continue

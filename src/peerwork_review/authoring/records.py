@@ -25,7 +25,7 @@ from peerwork_review import paths
 from peerwork_review.authoring.deduplication import doi_key, find_duplicates
 from peerwork_review.authoring.exports import Entry, read_decisions, read_records
 from peerwork_review.authoring.importing import _write_all, to_csv
-from peerwork_review.domain.ledger import DECISION_FIELDS, KEPT_APART, MARKED_BY_AUTHOR, other_methods
+from peerwork_review.domain.ledger import DECISION_FIELDS, KEPT_APART, MARKED_BY_AUTHOR
 from peerwork_review.domain.prisma import INCLUDED_ROLES
 from peerwork_review.errors import DataError, Problem
 from peerwork_review.reading.load import read_all, read_and_validate
@@ -62,8 +62,8 @@ def _keys(values: dict) -> list[tuple]:
 class Ledger:
     """The run's records as they are built: their ids, duplicates, decisions and the lines of the report."""
 
-    def __init__(self, run_id: str, folder: Path):
-        self.run_id, self.folder = run_id, folder
+    def __init__(self, run_id: str):
+        self.run_id = run_id
         self.records: list[dict] = []
         self.index: dict[tuple, dict[str, dict]] = {}  # what identifies a record -> the records kept it may be
         self.report: list[str] = []
@@ -80,6 +80,7 @@ class Ledger:
                 **{k: entry.get(k) for k in ("doi", "pmid", "title", "year", "first_author", "journal")},
                 "record_source": f"extraction: {entry.file}, {unit} {entry.place}",
                 "sources": [],
+                "given": {},  # decision field -> the file and row that gave it
             }
             self.records.append(record)
         self.report.append(f"{entries[0].file if entries else '?'} ({kind}, {origin}): {len(entries):,} records")
@@ -108,27 +109,24 @@ class Ledger:
             for key in _keys(record):
                 self.index.setdefault(key, {})[kept["record_id"]] = kept
 
-    def decide(self, entries: list[Entry], kind: str, name: str, other_methods: set[str]) -> None:
+    def decide(self, entries: list[Entry], kind: str, name: str, databases: set[str]) -> None:
         tally: Counter = Counter()
         for entry in entries:
             record = self._find(entry)
             if record is None:
                 continue
             decisions = {k: v for k, v in entry.values.items() if k in DECISION_FIELDS}
-            if record["origin"] in other_methods and "screening" in decisions:
+            if record["origin"] not in databases and "screening" in decisions:
                 del decisions["screening"]  # PRISMA 2020 screens no record of other methods
                 tally["title-abstract decisions on records of other methods, not used"] += 1
             for field, value in decisions.items():
                 if record.get(field) not in (None, value):
+                    said = f"{record['given'][field]} says {record[field]!r}"
                     self.problems.append(
-                        Problem(
-                            name,
-                            entry.place,
-                            field,
-                            f"says {value!r}, but {record['sources'][0]} says {record[field]!r} for record {record['record_id']}",
-                        )
+                        Problem(name, entry.place, field, f"says {value!r}, but {said} ({record['record_id']})")
                     )
                 record[field] = value
+                record["given"][field] = f"{name}, row {entry.place}"
                 tally[f"{field.replace('_', ' ')} {value}" if field != "exclusion_reason" else "with a reason"] += 1
             record["sources"].append(f"{name}, row {entry.place}")
         said = "; ".join(f"{n:,} {what}" for what, n in sorted(tally.items()))
@@ -192,11 +190,10 @@ def import_records(root: Path, run_id: str, folder: Path, write: bool = True) ->
             ]
         )
     databases = {r["database"] for r in tables["search_databases"].records if r["search_run_id"] == run_id}
-    others = set(other_methods(runs[run_id]["other_methods"]))
     manifest, problems = _manifest(folder)
     if problems:
         raise DataError(problems)
-    ledger = Ledger(run_id, folder)
+    ledger = Ledger(run_id)
     deciding = []
     for row in manifest:
         name = row["file"]
@@ -210,7 +207,7 @@ def import_records(root: Path, run_id: str, folder: Path, write: bool = True) ->
     ledger.deduplicate(previous, databases)
     for name, kind, entries, found in deciding:
         problems += found
-        ledger.decide(entries, kind, name, others)
+        ledger.decide(entries, kind, name, databases)
     reports = [
         (r["report_id"], bib[r["report_id"]].doi, bib[r["report_id"]].title)
         for r in tables["reports"].records

@@ -32,6 +32,7 @@ def update_notebook(review: Review, run_id: str):
     # trailing comma keeps one argument a line, which ruff keeps whatever the run id's length.
     run = next(r for r in rows(review.runs) if r["search_run_id"] == run_id)
     name = paths.slug(run_id)
+    counted = bool((review.records["search_run_id"] == run_id).any())
     cells = [
         _markdown(
             f"# {escape(run['label'])}\n\n"
@@ -42,7 +43,7 @@ def update_notebook(review: Review, run_id: str):
         ),
         _code(
             "from peerwork_review.notebooks import notebook, values\n"
-            "from peerwork_review.rendering import records, render, updates\n\n"
+            f"from peerwork_review.rendering import {'records, ' if counted else ''}render, updates\n\n"
             "review = notebook.setup()\n"
             f"RUN = {json.dumps(run_id)}\n"
             "values.glue_update(review, RUN)"
@@ -77,7 +78,7 @@ def update_notebook(review: Review, run_id: str):
             "    widths=[12, 30, 10, 48],\n"
             ")"
         ),
-        *_records_cells(review, run_id, name),
+        *_records_cells(name, counted),
         _markdown("## Studies added\n\n{glue:md}`studies_added_sentence:myst`"),
         _code(f'updates.studies_added_table(\n    review,\n    RUN,\n    name="table-studies-added-{name}",\n)'),
         _markdown(
@@ -90,10 +91,10 @@ def update_notebook(review: Review, run_id: str):
     return _notebook(cells, f"update-{name}")
 
 
-def _records_cells(review: Review, run_id: str, name: str) -> list:
+def _records_cells(name: str, counted: bool) -> list:
     """The records section: a sentence, and for a run with a record ledger its sources and its merges to download."""
     cells = [_markdown("## Records\n\n{glue:md}`records_sentence:myst`")]
-    if not (review.records["search_run_id"] == run_id).any():
+    if not counted:
         return cells
     return cells + [
         _code(f'records.by_source_table(\n    review,\n    RUN,\n    name="table-records-{name}",\n)'),
