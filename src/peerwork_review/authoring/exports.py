@@ -237,33 +237,15 @@ def read_decisions(path: Path, name: str, stage: str | None) -> tuple[str, list[
     kind = kind_of(header, rows)
     entries, problems = [], []
     covidence = next((status for status in COVIDENCE_LISTS if status in path.stem.lower()), None)
+    refusal = None
     if kind == "Covidence" and covidence is None:
-        return (
-            kind,
-            [],
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    "a Covidence export's name must say its list: irrelevant, select, excluded or included",
-                    "keep the name Covidence gave it",
-                )
-            ],
+        refusal = (
+            "a Covidence export's name must say its list (irrelevant, select, excluded or included): keep its name"
         )
-    if kind == "Rayyan" and stage not in STAGES:
-        return (
-            kind,
-            [],
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    "say in the manifest's stage column whether these are title-abstract or full-text decisions",
-                )
-            ],
-        )
+    elif kind == "Rayyan" and stage not in STAGES:
+        refusal = "say in the manifest's stage column whether these are title-abstract or full-text decisions"
+    if refusal:
+        return kind, [], [Problem(name, None, None, refusal)]
     for number, row in rows:
         decisions: dict[str, str] = {}
         problem = None
