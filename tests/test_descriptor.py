@@ -126,7 +126,7 @@ def test_a_link_out_of_data_is_refused(minimal, tmp_path):
     (minimal / "data" / "linked.csv").symlink_to(outside)
     edit_descriptor(minimal, lambda d: resource(d, "themes").update(path="linked.csv"))
     assert problems(minimal) == [
-        "data/datapackage.json: resource 'themes': path 'linked.csv' leads outside data/ (through a link)"
+        "data/linked.csv: is a link to a file outside the project: copy the file into the project instead"
     ]
 
 

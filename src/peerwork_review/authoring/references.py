@@ -93,7 +93,7 @@ def check(rows: list[tuple[int, dict[str, str]]], existing_keys: set[str]) -> li
         for column in REQUIRED_BY_TYPE.get(kind, ()):
             if not values[column]:
                 problem(column, f"a value is required for entry type {kind!r}")
-        if key and not _KEY.match(key):
+        if key and not _KEY.fullmatch(key):
             problem(
                 "key",
                 f"{key!r} must be lower-case letters and digits, optionally joined by hyphens (for example smith2026peer)",
@@ -108,12 +108,12 @@ def check(rows: list[tuple[int, dict[str, str]]], existing_keys: set[str]) -> li
         seen.setdefault(key, row)
         if kind and kind not in ENTRY_TYPES:
             problem("entry type", f"{kind!r} is not an allowed value ({', '.join(ENTRY_TYPES)})")
-        if values["year"] and not _YEAR.match(values["year"]):
+        if values["year"] and not _YEAR.fullmatch(values["year"]):
             problem("year", f"{values['year']!r} is not a year written with four digits")
         doi = values["DOI"]
-        if doi and not _DOI.match(doi):
+        if doi and not _DOI.fullmatch(doi):
             fixed = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
-            hint = f"; write {fixed!r}" if _DOI.match(fixed) else ""
+            hint = f"; write {fixed!r}" if _DOI.fullmatch(fixed) else ""
             problem("DOI", f"{doi!r} is not a DOI starting 10.{hint}")
         if values["url"] and not re.match(r"^https?://\S+$", values["url"]):
             problem("url", f"{values['url']!r} is not a web address starting http:// or https://")

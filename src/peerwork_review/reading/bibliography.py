@@ -16,10 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from peerwork_review.errors import Problem
+from peerwork_review.reading.cells import WEB_ADDRESS
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
 YEAR = re.compile(r"^[0-9]{4}$")
-URL = re.compile(r"^https?://[^\s\"'<>`{}\\]+$")
 DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s\"'<>`{}\\]+$")
 
 # Fields the bibliography style ('plain', see _config.yml) needs for each entry type;
@@ -218,7 +218,7 @@ def _decode(path: Path, file: str) -> tuple[str | None, list[Problem]]:
 def _entry_problems(key: str, entry, line: int, file: str) -> list[Problem]:
     problems = []
     kind = entry.type.lower()
-    if not KEY.match(key):
+    if not KEY.fullmatch(key):
         problems.append(
             Problem(
                 file,
@@ -245,7 +245,7 @@ def _entry_problems(key: str, entry, line: int, file: str) -> list[Problem]:
         if not present & set(need.split("|")):
             problems.append(Problem(file, line, need.replace("|", " or "), f"@{kind} entry {key!r} needs this field"))
     fields = {name.lower(): value for name, value in entry.fields.items()}
-    if "year" in fields and not YEAR.match(fields["year"].strip()):
+    if "year" in fields and not YEAR.fullmatch(fields["year"].strip()):
         problems.append(
             Problem(
                 file,
@@ -255,7 +255,7 @@ def _entry_problems(key: str, entry, line: int, file: str) -> list[Problem]:
                 "write the year of publication, e.g. 2021",
             )
         )
-    if "url" in fields and not URL.match(fields["url"].strip()):
+    if "url" in fields and not WEB_ADDRESS.fullmatch(fields["url"].strip()):
         problems.append(
             Problem(
                 file,
@@ -265,7 +265,7 @@ def _entry_problems(key: str, entry, line: int, file: str) -> list[Problem]:
                 "only http:// and https:// links are allowed",
             )
         )
-    if "doi" in fields and not DOI.match(fields["doi"].strip()):
+    if "doi" in fields and not DOI.fullmatch(fields["doi"].strip()):
         problems.append(
             Problem(
                 file,
@@ -300,7 +300,21 @@ def _parse(text: str, file: str) -> tuple[dict[str, BibEntry], tuple[Problem, ..
     try:
         data = Parser().parse_string(text)
     except PybtexError as exc:
-        return {}, (Problem(file, getattr(exc, "lineno", None), None, f"cannot be read: {exc}"),), False
+        # Some errors (a field given twice) carry no line; they name the entry's key instead.
+        line = getattr(exc, "lineno", None) or next((n for key, n in lines.items() if f" {key} " in f" {exc} "), None)
+        return (
+            {},
+            (
+                Problem(
+                    file,
+                    line,
+                    None,
+                    f"cannot be read: {exc}",
+                    "give each field once per entry" if "duplicate" in str(exc) else None,
+                ),
+            ),
+            False,
+        )
     entries = {}
     for key, entry in data.entries.items():
         line = lines.get(key, 0)

@@ -36,8 +36,18 @@ PLACEHOLDERS = frozenset(
 )
 PLACEHOLDER_FIX = "leave it empty and say why in the source column ('not found: …' or 'not reported: …')"
 
-# Control characters other than tab and line break, and characters that print as nothing.
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
+# Characters a reader cannot see, or that reorder the text around them: control characters
+# other than tab and line break, zero-width and format characters (soft hyphen, joiners,
+# bidi embeddings and isolates, invisible operators, tags), variation selectors, fillers
+# that print blank (Hangul, Braille), and halves of surrogate pairs.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff\ud800-\udfff]"
+)
+# A web address a page can link to as it is: http(s) and no character that could end the
+# link's markup (quotes, angle brackets, backticks, braces, spaces).
+WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>`{}|\\^]+$")
 
 
 _LONGEST_PLACEHOLDER = max(map(len, PLACEHOLDERS))
@@ -48,7 +58,7 @@ def is_placeholder(value: str) -> bool:
 
 
 def invisible_character(value: str) -> str | None:
-    """'U+0007' for the first invisible character in ``value``, or None."""
+    """'U+0007' for the first invisible or direction-changing character in ``value``, or None."""
     found = _INVISIBLE.search(value)
     return f"U+{ord(found.group()):04X}" if found else None
 

@@ -177,13 +177,18 @@ def read_table(data: Path, resource: Resource) -> tuple[Table, list[Problem]]:
     try:
         lines = list(reader)
     except csv.Error as exc:
+        too_long = "field larger than field limit" in str(exc)
         return table, [
             Problem(
                 file,
                 reader.line_num,
                 None,
-                f"the file is not valid CSV: {exc}",
-                "a cell that starts with a double quote must end with one",
+                f"a cell is longer than {csv.field_size_limit():,} characters, more than any value needs"
+                if too_long
+                else f"the file is not valid CSV: {exc}",
+                "a quote may have been left open, taking in the rows below it"
+                if too_long
+                else "a cell that starts with a double quote must end with one",
             )
         ]
     header, body = lines[0], lines[1:]

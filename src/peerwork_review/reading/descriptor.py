@@ -9,18 +9,37 @@ with the types it expects. The checks of each field are :func:`schema.parse_fiel
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from peerwork_review.domain.provenance import NON_SOURCE_PROVENANCE
 from peerwork_review.errors import Problem
+from peerwork_review.reading import cells
 from peerwork_review.reading.fields import FieldSpec, parse_field
 
 DESCRIPTOR = "data/datapackage.json"
 RESOURCE_NAME = re.compile(r"^[a-z0-9_-]+$")
 FILE_NAME = re.compile(r"^[a-z0-9_-]+\.csv$")
 
+PACKAGE_KEYS = {
+    "$schema",
+    "profile",
+    "name",
+    "id",
+    "title",
+    "description",
+    "version",
+    "created",
+    "keywords",
+    "licenses",
+    "sources",
+    "contributors",
+    "bibliography",
+    "resources",
+}
+BIBLIOGRAPHY = "../references.bib"  # the one bibliography the book reads
 SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues"}
 RESOURCE_KEYS = {
     "name",
@@ -104,6 +123,49 @@ class Resource:
 # -- reading the descriptor ------------------------------------------------------------
 
 
+class _Refused(ValueError):
+    """JSON that parses, but not as a descriptor may be written."""
+
+
+def _object(pairs: list[tuple[str, object]]) -> dict:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) < len(keys):
+        twice = next(key for key in keys if keys.count(key) > 1)
+        raise _Refused(f"key {twice!r} appears twice in one object, so only one of them would count")
+    return dict(pairs)
+
+
+def _constant(name: str):
+    raise _Refused(f"{name} is not a number JSON allows")
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > 15:
+        raise _Refused(f"the number {text[:15]}… has more digits than any count or limit needs")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if not math.isfinite(value := float(text)):
+        raise _Refused(f"the number {text[:15]} is too large")
+    return value
+
+
+def _strings(value) -> list[tuple[str, str]]:
+    """(where, text) for every key and text value in a JSON document, without recursion."""
+    found, pending = [], [("", value)]
+    while pending:
+        where, item = pending.pop()
+        if isinstance(item, str):
+            found.append((where or "the package", item))
+        elif isinstance(item, dict):
+            found += [(f"{where}/{key}", key) for key in item]
+            pending += [(f"{where}/{key}", v) for key, v in item.items()]
+        elif isinstance(item, list):
+            pending += [(f"{where}/{i}", v) for i, v in enumerate(item)]
+    return found
+
+
 def read_json(data: Path) -> tuple[dict | None, list[Problem]]:
     path = data / "datapackage.json"
     if path.is_dir():
@@ -112,15 +174,38 @@ def read_json(data: Path) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(DESCRIPTOR, None, None, "file is missing")]
     raw = path.read_bytes()
     try:
-        descriptor = json.loads(raw.decode("utf-8"))
+        descriptor = json.loads(
+            raw.decode("utf-8"),
+            object_pairs_hook=_object,
+            parse_constant=_constant,
+            parse_int=_integer,
+            parse_float=_float,
+        )
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(DESCRIPTOR, line, None, "is not valid UTF-8", "save it as UTF-8")]
     except json.JSONDecodeError as exc:
         return None, [Problem(DESCRIPTOR, exc.lineno, None, f"is not valid JSON: {exc.msg} (column {exc.colno})")]
+    except _Refused as exc:
+        return None, [Problem(DESCRIPTOR, None, None, str(exc))]
+    except RecursionError:
+        return None, [Problem(DESCRIPTOR, None, None, "is nested too deeply to be a data package descriptor")]
     if not isinstance(descriptor, dict):
         return None, [Problem(DESCRIPTOR, None, None, "must hold one JSON object")]
-    return descriptor, []
+    hidden = [(where, found) for where, text in _strings(descriptor) if (found := cells.invisible_character(text))]
+    return (
+        (
+            None,
+            [
+                Problem(
+                    DESCRIPTOR, None, None, f"{where}: holds an invisible or unpaired character ({found})", "delete it"
+                )
+                for where, found in hidden
+            ],
+        )
+        if hidden
+        else (descriptor, [])
+    )
 
 
 def _names(value) -> list[str] | None:
@@ -139,7 +224,7 @@ def _path_problem(path, data: Path) -> str | None:
         return f"path {path!r} must be a file name relative to data/"
     if ".." in PurePosixPath(path).parts:
         return f"path {path!r} must not contain '..': every file lives in data/"
-    if not FILE_NAME.match(path):  # the data dictionary writes it into a download link
+    if not FILE_NAME.fullmatch(path):  # the data dictionary writes it into a download link
         return f"path {path!r} must be a .csv file name of lower-case letters, digits, '_' and '-'"
     if not (data / path).resolve().is_relative_to(data.resolve()):
         return f"path {path!r} leads outside data/ (through a link)"
@@ -159,7 +244,7 @@ def _parse_resource(raw, index: int, data: Path, report: _Collector) -> Resource
         report(f"resource {index + 1}", "must be a JSON object")
         return None
     name = raw.get("name")
-    if not isinstance(name, str) or not RESOURCE_NAME.match(name):
+    if not isinstance(name, str) or not RESOURCE_NAME.fullmatch(name):
         report(f"resource {index + 1}", f"name {name!r} must be lower-case letters, digits, '_' and '-' only")
         return None
     where = f"resource {name!r}"
@@ -253,9 +338,29 @@ def _parse_resource(raw, index: int, data: Path, report: _Collector) -> Resource
     return Resource(name, raw["path"], raw["title"], raw["description"], fields, primary, foreign, raw)
 
 
+def _check_package(descriptor: dict, report: _Collector) -> None:
+    """The package's own properties: known ones only; its links web addresses, its bibliography the book's."""
+    for key in sorted(set(descriptor) - PACKAGE_KEYS):
+        report("the package", f"property {key!r} is not supported by this package's loader", "remove it")
+    if descriptor.get("bibliography", BIBLIOGRAPHY) != BIBLIOGRAPHY:
+        report(
+            "the package",
+            f"bibliography {descriptor['bibliography']!r} must be {BIBLIOGRAPHY!r}, the file the book reads",
+        )
+    for key in ("licenses", "sources", "contributors"):
+        items = descriptor.get(key, [])
+        if not (isinstance(items, list) and all(isinstance(item, dict) for item in items)):
+            report("the package", f"{key!r} must be a list of JSON objects")
+            continue
+        for item in items:
+            if "path" in item and not (isinstance(item["path"], str) and cells.WEB_ADDRESS.fullmatch(item["path"])):
+                report("the package", f"{key} path {item['path']!r} must be a web address (https://…)")
+
+
 def parse(descriptor: dict, data: Path) -> tuple[dict[str, Resource], list[Problem]]:
     """The resources of a descriptor, checked against what the loader implements and the code needs."""
     report = _Collector()
+    _check_package(descriptor, report)
     raw_resources = descriptor.get("resources")
     if not isinstance(raw_resources, list) or not raw_resources:
         report("the package", "needs a non-empty list 'resources'")

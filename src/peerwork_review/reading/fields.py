@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import cast
 
+import re2
+
 from peerwork_review.reading import cells
 
 FIELD_NAME = re.compile(r"^[a-z0-9_]+$")
@@ -45,6 +47,11 @@ FIELD_KEYS = {
     "falseValues",
 }
 
+# Patterns run on RE2, whose time grows with the cell's length only: Python's backtracking
+# engine can take minutes on one cell for a pattern such as ^(a|aa)+$.
+_QUIET = re2.Options()
+_QUIET.log_errors = False  # a bad pattern is reported as a problem, not on stderr
+
 # Larger numbers count nothing in a review, and pandas' integer columns cannot hold 2**63.
 INTEGER_LIMIT = 10**15
 
@@ -54,6 +61,9 @@ PATTERN_HINTS = {
     "^[a-z0-9_]+$": "use lower-case letters, digits and underscores",
     "^[0-9A-Za-z]+(-[0-9A-Za-z]+)*$": "use letters and digits, with single hyphens between parts (e.g. 2026-05)",
 }
+
+
+FORMULA_FIX = "write it without the leading '='"
 
 
 class CellError(Exception):
@@ -74,7 +84,7 @@ def _cast(kind: str, text: str, spec: FieldSpec) -> object:
     if kind == "string":
         return text
     if kind == "integer":
-        if not _INTEGER.match(text):
+        if not _INTEGER.fullmatch(text):
             raise CellError(
                 f"{text!r} is not a whole number", "write digits only, without spaces, separators or decimals"
             )
@@ -82,7 +92,7 @@ def _cast(kind: str, text: str, spec: FieldSpec) -> object:
             raise CellError(f"{text} is too large for this column (the limit is {INTEGER_LIMIT:.0e})")
         return int(text)
     if kind == "number":
-        if not _NUMBER.match(text) or not math.isfinite(float(text)):
+        if not _NUMBER.fullmatch(text) or not math.isfinite(float(text)):
             raise CellError(f"{text!r} is not a number", "write digits with a decimal point, without separators")
         if abs(float(text)) >= INTEGER_LIMIT:
             raise CellError(f"{text} is too large for this column (the limit is {INTEGER_LIMIT:.0e})")
@@ -96,16 +106,16 @@ def _cast(kind: str, text: str, spec: FieldSpec) -> object:
             f"{text!r} is not a yes/no value", cells.allowed_values([*spec.true_values, *spec.false_values])
         )
     if kind == "year":
-        if not _YEAR.match(text):
+        if not _YEAR.fullmatch(text):
             raise CellError(f"{text!r} is not a year written with four digits")
         return int(text)
     if kind == "yearmonth":
-        if not _YEARMONTH.match(text):
+        if not _YEARMONTH.fullmatch(text):
             raise CellError(f"{text!r} is not a year and month written YYYY-MM")
         return text  # kept as 'YYYY-MM' text, the form the notebooks print
     if kind == "date":
         try:
-            if not _DATE.match(text):
+            if not _DATE.fullmatch(text):
                 raise ValueError
             return datetime.date.fromisoformat(text)
         except ValueError:
@@ -122,7 +132,7 @@ class FieldSpec:
     missing_values: frozenset
     true_values: tuple = ("true", "True", "TRUE", "1")
     false_values: tuple = ("false", "False", "FALSE", "0")
-    pattern: re.Pattern | None = None
+    pattern: re2._Regexp | None = None
     bounds: tuple = (None, None)  # typed minimum and maximum
     date_sensitive: bool = False  # an id, code or number: a date here is a spreadsheet's doing
     is_plain: bool = False  # set with date_sensitive, once the foreign keys are known
@@ -153,9 +163,11 @@ class FieldSpec:
             return None
         hidden = cells.invisible_character(text)
         if hidden:
-            raise CellError(f"{text!r} contains an invisible control character ({hidden})", "delete it")
+            raise CellError(f"{text!r} contains an invisible or direction-changing character ({hidden})", "delete it")
         if text[:1].isspace() or text[-1:].isspace():
             raise CellError(f"{text!r} has leading or trailing spaces", "delete them")
+        if text.startswith("="):
+            raise CellError(f"{text[:60]!r} starts with '=', so a spreadsheet would run it as a formula", FORMULA_FIX)
         if cells.is_placeholder(text) and not (self.enum and text in self.enum):
             raise CellError(f"{text!r} stands for a missing value", cells.PLACEHOLDER_FIX)
         if self.is_plain:
@@ -195,7 +207,7 @@ def parse_field(raw, where: str, missing: frozenset, report) -> FieldSpec | None
         report(where, "each field must be a JSON object")
         return None
     name = raw.get("name")
-    if not isinstance(name, str) or not FIELD_NAME.match(name):
+    if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
         report(where, f"field name {name!r} must be lower-case letters, digits and underscores")
         return None
     where = f"{where} field {name!r}"
@@ -244,9 +256,13 @@ def parse_field(raw, where: str, missing: frozenset, report) -> FieldSpec | None
             ok = False
     if "pattern" in constraints:
         try:
-            spec.pattern = re.compile(constraints["pattern"])
-        except (re.error, TypeError):
-            report(where, f"pattern {constraints['pattern']!r} is not a valid regular expression")
+            spec.pattern = re2.compile(constraints["pattern"], _QUIET)
+        except (re2.error, TypeError):
+            report(
+                where,
+                f"pattern {constraints['pattern']!r} is not a valid regular expression",
+                "Table Schema patterns have no back-references or look-arounds",
+            )
             ok = False
     if "minimum" in CONSTRAINTS[kind]:
         try:

@@ -30,6 +30,33 @@ def published(record: dict):
     return int(record["value"]) if is_numeric(record["value_type"]) else record["value_text"]
 
 
+NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+).split()
+_NUMERAL = re.compile(r"\d[\d,]*")
+
+
+def _against_quote(record: dict, row: int, file: str) -> list[Problem]:
+    """A count or percentage whose quote gives numbers in digits is one of them, or is in the quote in words."""
+    value, quote = record.get("value"), record.get("quote")
+    if not (is_numeric(record.get("value_type")) and isinstance(value, int) and isinstance(quote, str)):
+        return []
+    numerals = {n.replace(",", "").rstrip(",") for n in _NUMERAL.findall(quote)}
+    words = set(re.findall(r"[a-z]+", quote.lower()))
+    if not numerals or str(value) in numerals or (value < len(NUMBER_WORDS) and NUMBER_WORDS[value] in words):
+        return []
+    return [
+        Problem(
+            file,
+            row,
+            "value",
+            f"{value:,} is not among the numbers its quote gives ({', '.join(sorted(numerals))})",
+            "check the value against the article, or correct the quote",
+        )
+    ]
+
+
 def check_figure_values(tables: dict) -> list[Problem]:
     figures, checks = tables["published_figures"], tables["figure_checks"]
     problems = []
@@ -37,6 +64,7 @@ def check_figure_values(tables: dict) -> list[Problem]:
     for record, row in zip(figures.records, figures.rows):
         kind = record.get("value_type")
         kinds[record["figure_id"]] = kind
+        problems += _against_quote(record, row, figures.file)
         if kind is None or not isinstance(kind, str):
             continue  # missing or invalid: already reported by the schema checks
         number, text = record.get("value"), record.get("value_text")
@@ -68,7 +96,7 @@ def check_figure_values(tables: dict) -> list[Problem]:
             problems.append(
                 Problem(figures.file, row, "value_text", f"a figure of type {kind!r} needs its value in value_text")
             )
-        elif isinstance(text, str) and kind in TEXT_FORMS and not TEXT_FORMS[kind][0].match(text):
+        elif isinstance(text, str) and kind in TEXT_FORMS and not TEXT_FORMS[kind][0].fullmatch(text):
             problems.append(Problem(figures.file, row, "value_text", f"{text!r} is not {TEXT_FORMS[kind][1]}"))
     for record, row in zip(checks.records, checks.rows):
         if not isinstance(record["expression"], str) or not isinstance(record["figure_id"], str):

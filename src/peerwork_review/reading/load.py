@@ -26,6 +26,7 @@ from peerwork_review.reading import figure_values, reading_rules, rules, sources
 from peerwork_review.reading import findings_rules as findings_validation
 from peerwork_review.reading.bibliography import BibEntry, check_bibliography
 from peerwork_review.reading.csvfile import INVALID, Table, read_table  # noqa: F401 - re-exported
+from peerwork_review.reading.descriptor import Resource
 from peerwork_review.reading.flow_rules import check_exclusion_reasons, check_flow
 from peerwork_review.reading.integrity import (
     check_foreign_keys,
@@ -51,7 +52,7 @@ def read_descriptor(data: Path) -> dict:
 
 
 def _cross_file_rules(
-    t: dict[str, Table], bib: dict[str, BibEntry], bib_readable: bool, descriptor: dict
+    t: dict[str, Table], resources: dict[str, Resource], bib: dict[str, BibEntry], bib_readable: bool
 ) -> list[Problem]:
     def readable(*names: str) -> bool:
         return all(t[name].readable for name in names)
@@ -81,7 +82,7 @@ def _cross_file_rules(
     if readable("sources"):
         problems += sources.check_sources(t)
     if readable("readings", "reading_changes", "published_figures"):
-        problems += reading_rules.check_readings(t, {r["name"]: r for r in descriptor["resources"]})
+        problems += reading_rules.check_readings(t, resources)
     if readable("published_figures", "figure_checks"):
         problems += figure_values.check_figure_values(t)
     problems += rules.check_drawable(t, bib)
@@ -98,9 +99,14 @@ def read_and_validate(root: Path | None = None) -> tuple[dict[str, Table], dict[
 
 def read_all(root: Path | None = None) -> tuple[dict[str, Table], dict[str, BibEntry], dict, list[Problem]]:
     """Every resource, the bibliography, the descriptor and every problem; raise :class:`DataError` only
-    for a descriptor that cannot be read (an import reads data/ that a step of the update left incomplete)."""
+    for a link out of the project or a descriptor that cannot be read (an import reads data/ that a step
+    of the update left incomplete)."""
     root = root or paths.project_root()
     data = paths.data_dir(root)
+    # Nothing is read through a link that leaves the project: the book would publish it.
+    linked = [Problem(file, None, None, why) for file, why in paths.links_out(root, ("references.bib", "data"))]
+    if linked:
+        raise DataError(linked)
     descriptor, problems = datapackage.read_json(data)
     if descriptor is None:
         raise DataError(problems)
@@ -118,5 +124,5 @@ def read_all(root: Path | None = None) -> tuple[dict[str, Table], dict[str, BibE
             problems += check_unique(table, resources[name].primary_key)
             problems += check_foreign_keys(table, resources[name], tables)
             problems += check_provenance(table)
-    problems += _cross_file_rules(tables, bib, bib_readable, descriptor)
+    problems += _cross_file_rules(tables, resources, bib, bib_readable)
     return tables, bib, descriptor, problems

@@ -7,8 +7,9 @@ cells that exist, to values their columns allow.
 from __future__ import annotations
 
 from peerwork_review.errors import Problem
-from peerwork_review.reading.cells import suggestion
 from peerwork_review.reading.csvfile import INVALID
+from peerwork_review.reading.descriptor import Resource
+from peerwork_review.reading.fields import CellError
 
 JOIN = " | "  # joins the fields of a composite primary key in reading_changes.csv
 NOT_CHANGED = {"sources", "readings", "reading_changes", "published_figures", "figure_checks"}
@@ -18,19 +19,7 @@ def _key(record: dict, fields: list[str]) -> str:
     return JOIN.join("" if record[f] is None else str(record[f]) for f in fields)
 
 
-def _valid_value(value: str, spec: dict) -> str | None:
-    """Why ``value`` cannot go into a cell of ``spec``, or None."""
-    constraints = spec.get("constraints", {})
-    if value == "":
-        return "the column is required, so it cannot be made unknown" if constraints.get("required") else None
-    if spec.get("type") == "integer" and not value.lstrip("-").isdigit():
-        return f"{value!r} is not a whole number"
-    if "enum" in constraints and value not in constraints["enum"]:
-        return f"{value!r} is not an allowed value of {spec['name']}: {suggestion(value, constraints['enum'])}"
-    return None
-
-
-def check_readings(tables: dict, resources: dict) -> list[Problem]:
+def check_readings(tables: dict, resources: dict[str, Resource]) -> list[Problem]:
     readings, changes = tables.get("readings"), tables.get("reading_changes")
     if readings is None or changes is None or not (readings.readable and changes.readable):
         return []
@@ -104,6 +93,13 @@ def check_readings(tables: dict, resources: dict) -> list[Problem]:
                             f"{figure_id!r} is not a figure_id in data/published_figures.csv",
                         )
                     )
+    # Rows an alternative adds ('copy study') can be linked to by its other changes.
+    added: dict[tuple, set] = {}
+    for record, _ in edits:
+        if record["action"] == "copy study":
+            added.setdefault((record["reading_id"], record["alternative_id"], record["table"]), set()).add(
+                record["value"]
+            )
     changed = set()
     for record, row in edits:
         alternative = (record["reading_id"], record["alternative_id"])
@@ -117,7 +113,7 @@ def check_readings(tables: dict, resources: dict) -> list[Problem]:
                     "the chosen alternative is the data as stored; it has no changes",
                 )
             )
-        problems += _check_change(record, row, changes.file, tables, resources)
+        problems += _check_change(record, row, changes.file, tables, resources, added)
     complete = len(edits) == len(changes.records)  # with a broken change row, "changes nothing" may be untrue
     for record, row in alternatives:
         alternative = (record["reading_id"], record["alternative_id"])
@@ -133,17 +129,17 @@ def check_readings(tables: dict, resources: dict) -> list[Problem]:
     return problems
 
 
-def _check_change(record: dict, row: int, file: str, tables: dict, resources: dict) -> list[Problem]:
+def _check_change(
+    record: dict, row: int, file: str, tables: dict, resources: dict[str, Resource], added: dict[tuple, set]
+) -> list[Problem]:
     table_name = record["table"]
     if table_name not in resources or table_name in NOT_CHANGED:
         allowed = ", ".join(n for n in resources if n not in NOT_CHANGED)
         return [Problem(file, row, "table", f"{table_name!r} is not a table an alternative can change ({allowed})")]
-    target = tables[table_name]
+    target, resource = tables[table_name], resources[table_name]
     if not target.readable:
         return []
-    fields = {f["name"]: f for f in resources[table_name]["schema"]["fields"]}
-    key_fields = resources[table_name]["schema"].get("primaryKey", [])
-    keys = {_key(r, key_fields) for r in target.records}
+    keys = {_key(r, resource.primary_key) for r in target.records}
     if record["action"] == "copy study":
         problems = []
         if table_name != "studies":
@@ -159,11 +155,31 @@ def _check_change(record: dict, row: int, file: str, tables: dict, resources: di
             )
         return problems
     if record["key"] not in keys:
-        shown = JOIN.join(key_fields)
+        shown = JOIN.join(resource.primary_key)
         return [
             Problem(file, row, "key", f"no row of {target.file} has the key {record['key']!r} (written as {shown})")
         ]
-    if record["column"] not in fields:
-        return [Problem(file, row, "column", f"{record['column']!r} is not a column of {target.file}")]
-    why = _valid_value(record["value"] or "", fields[record["column"]])
-    return [Problem(file, row, "value", why)] if why else []
+    column = record["column"]
+    if column not in [spec.name for spec in resource.fields]:
+        return [Problem(file, row, "column", f"{column!r} is not a column of {target.file}")]
+    alternative = (record["reading_id"], record["alternative_id"])
+    return _check_value(record["value"] or "", row, file, column, resource, tables, alternative, added)
+
+
+def _check_value(
+    value: str, row: int, file: str, column: str, resource: Resource, tables: dict, alternative, added
+) -> list[Problem]:
+    """The value a change sets must be one the column itself could hold: its type, constraints and links."""
+    where = f"(the value it sets in column {column} of {resource.file})"
+    try:
+        typed = resource.field(column).read(value)
+    except CellError as error:
+        message = "the column is required, so it cannot be made unknown" if not value else error.message
+        return [Problem(file, row, "value", f"{message} {where}", error.fix)]
+    for fk in resource.foreign_keys:
+        target = tables.get(fk.resource)
+        if fk.fields != (column,) or typed is None or target is None or not target.readable:
+            continue
+        if typed not in {r[fk.reference[0]] for r in target.records} | added.get((*alternative, fk.resource), set()):
+            return [Problem(file, row, "value", f"{value!r} is not a {fk.reference[0]} in {target.file} {where}")]
+    return []

@@ -43,7 +43,7 @@ def _font_characters() -> frozenset[int]:
 
 def undrawable(text: str) -> str | None:
     """The first character of ``text`` the figures' font cannot draw, as 'x' (U+…), or None."""
-    if _LATIN.match(text):  # Latin-1 and Latin Extended-A: in every DejaVu font
+    if _LATIN.fullmatch(text):  # Latin-1 and Latin Extended-A: in every DejaVu font
         return None
     for c in text:
         if ord(c) not in _font_characters() or not c.isprintable():
@@ -212,7 +212,17 @@ def check_themes(t: dict[str, Table]) -> list[Problem]:
     problems = []
     themes = t["themes"]
     kinds = {r["theme_id"]: r["kind"] for r in themes.records if usable(r["theme_id"])}
+    first: dict[tuple, int] = {}  # themes and subthemes are each numbered 1, 2, 3, … and named once
     for record, row in themes.items():
+        for column, key in (("position", record["position"]), ("name", str(record["name"]).casefold())):
+            if not usable(record["kind"], record[column]):
+                continue
+            seen = first.setdefault((record["kind"], column, key), row)
+            if seen != row:
+                what = f"position {key}" if column == "position" else f"the name {record['name']!r} (in any case)"
+                problems.append(
+                    Problem(themes.file, row, column, f"{what} is taken by the {record['kind']} in row {seen}")
+                )
         parent, kind = record["parent_theme_id"], record["kind"]
         if kind == "theme" and parent is not None:
             problems.append(
