@@ -39,8 +39,30 @@ def test_a_data_edit_without_refresh_stops_the_build_and_says_what_to_run(tmp_pa
     assert result.returncode != 0
     assert "notebooks/02-study-characteristics.ipynb was executed with other inputs: data/studies.csv changed" in output
     assert "Run `make refresh`" in output
+    assert result.stderr.startswith("The stored notebook outputs are not up to date"), result.stderr[:500]
+    assert "Running Jupyter-Book" not in result.stdout  # refused before Sphinx printed anything
     assert not (root / "_build/html/notebooks/02-study-characteristics.html").exists()
     assert tree_hash(root / "data") == before
+
+
+def test_an_output_edited_by_hand_stops_the_build(tmp_path):
+    root = copy_project(tmp_path / "project")
+    notebook = root / "notebooks" / "01-search-and-selection.ipynb"
+    notebook.write_text(notebook.read_text(encoding="utf-8").replace("5,191", "5,192", 1), encoding="utf-8")
+    result = build_book(root)
+    assert result.returncode == 1
+    assert "notebooks/01-search-and-selection.ipynb: the stored output of cell" in result.stderr.splitlines()[1]
+
+
+def test_a_link_out_of_the_project_stops_the_build(tmp_path):
+    root = copy_project(tmp_path / "project")
+    (tmp_path / "secret.md").write_text("not for the book\n")
+    (root / "data" / "README.md").unlink()
+    (root / "data" / "README.md").symlink_to(tmp_path / "secret.md")
+    result = build_book(root)
+    assert result.returncode == 1
+    assert "data/README.md: is a link to a file outside the project" in result.stderr
+    assert not (root / "_build").exists() or not list((root / "_build").rglob("secret*"))
 
 
 def _start_build(root, **kwargs) -> subprocess.Popen:
@@ -84,10 +106,26 @@ def test_an_interrupted_build_leaves_nothing_a_later_build_trusts(interrupted):
     root, code, output, left, again = interrupted
     assert code == 130, output
     assert "the partial build was removed" in output
-    assert "html" not in left and ".doctrees" not in left
+    assert not {"html", ".doctrees-html", ".next-html"} & set(left), left
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    assert "building everything afresh" in again.stderr
     assert (root / "_build/html/searchindex.js").is_file()
+
+
+def test_a_failed_build_keeps_the_last_complete_book(interrupted):
+    root = interrupted[0]
+    assert build_book(root).returncode == 0  # complete, whatever ran before
+    before = tree_hash(root / "_build" / "html")
+    page = root / "book" / "limitations.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\nSee {ref}`no-such-label`.\n", encoding="utf-8")  # a warning: the strict build fails
+    try:
+        failed = build_book(root)
+    finally:
+        page.write_text(text, encoding="utf-8")
+    assert failed.returncode != 0
+    assert "the last complete book, if any, is as it was" in failed.stderr
+    assert tree_hash(root / "_build" / "html") == before
+    assert not (root / "_build" / ".next-html").exists()
 
 
 def test_two_clean_builds_of_one_commit_are_identical(interrupted, tmp_path):

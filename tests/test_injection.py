@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -154,3 +155,11 @@ def test_the_check_finds_live_markup_when_there_is_some():
         "<script>alert(2)",
         "bold 'not bold'",
     ]
+
+
+def test_the_search_index_holds_no_markup_from_the_data(hostile):
+    """Sphinx's search page inserts section titles as HTML: the index keeps them escaped."""
+    text = (hostile[0] / "_build" / "html" / "searchindex.js").read_text(encoding="utf-8")
+    titles = json.loads(text.removeprefix("Search.setIndex(").removesuffix(")"))["alltitles"]
+    assert [t for t in titles if "<" in t or ">" in t] == []
+    assert any("&lt;b&gt;raw&lt;/b&gt;" in t for t in titles), "the theme name with markup is not in the index"

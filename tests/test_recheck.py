@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from peerwork_review.derivation import reproduction
 from peerwork_review.notebooks import recheck
 from tests.audit_helpers import TEST, set_by_key
@@ -35,3 +37,34 @@ def test_differences_name_figures_missing_from_the_stored_outputs(review):
     found = recheck.differences(figures, checks, {"status_retired_figure": "reproduced"})
     assert any(line.startswith("retired_figure: in the stored outputs") for line in found)
     assert any("not in the stored outputs; now derived" in line for line in found)
+
+
+def test_a_killed_refresh_leaves_no_kernel_folder_for_the_next(tmp_path, monkeypatch):
+    """SIGKILL leaves the kernels' folder (and its connection files, with their keys) behind;
+    the next refresh removes those of processes that are gone, and no one else's."""
+    import subprocess
+    import tempfile
+
+    from peerwork_review.notebooks import refresh
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = tmp_path / f"{refresh.KERNELS}{gone.pid}-abc"
+    alive = tmp_path / f"{refresh.KERNELS}{os.getpid()}-def"
+    for folder in (dead, alive):
+        folder.mkdir()
+        (folder / "kernel-0.json").write_text("{}")
+    refresh._remove_leftovers()
+    assert not dead.exists() and alive.exists()
+
+
+def test_check_names_an_output_edited_by_hand(tmp_path):
+    root = copy_project(tmp_path / "project", ["data", "notebooks", "references.bib"])
+    notebook = root / "notebooks" / "01-search-and-selection.ipynb"
+    text = notebook.read_text(encoding="utf-8")
+    assert "5,191" in text
+    notebook.write_text(text.replace("5,191", "5,192", 1), encoding="utf-8")
+    result = cli(root, "check")
+    assert result.returncode == 1
+    assert "notebooks/01-search-and-selection.ipynb: the stored output of cell" in result.stdout, result.stdout

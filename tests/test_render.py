@@ -21,3 +21,16 @@ def test_a_table_parses_with_or_without_rows(rows):
     myst = render.list_table(pd.DataFrame(rows, columns=["Study", "Country"]), "Studies", "tbl-studies")
     assert _problems(str(myst)) == []
     assert ("* - none" in myst) == (not rows)
+
+
+@pytest.mark.parametrize(
+    "url, markup",
+    [
+        ("https://a.example/><script>alert(1)</script>", "<https://a.example/%3E%3Cscript%3Ealert(1)%3C/script%3E>"),
+        ("https://a.example/x y`{z}", "<https://a.example/x%20y%60%7Bz%7D>"),
+        ("https://a.example/p?a=1&b=2#c", "<https://a.example/p?a=1&b=2#c>"),
+        ("javascript:alert(1)", "javascript\\:alert\\(1\\)"),
+    ],
+)
+def test_a_web_address_becomes_a_link_that_cannot_end_early(url, markup):
+    assert render.web_link(url) == markup

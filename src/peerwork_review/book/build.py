@@ -1,12 +1,13 @@
-"""``make book``: the strict Jupyter Book build, one at a time, never leaving a half-built book behind.
+"""``make book``: the strict Jupyter Book build, one at a time, swapped in whole or not at all.
 
-Sphinx builds incrementally: it trusts the pages and the environment a previous build
-left. A build that is killed while writing leaves pages and a search index that the next
-build would trust, so a marker file is kept while a build runs: if a build finds it, the
-previous one did not finish and everything is built afresh. An interrupted build
-removes what it had written at once. Builds and refreshes of one checkout take turns
-(``peerwork_review.process.lock``). Dates come from the last commit (``SOURCE_DATE_EPOCH``), so
-two builds of one commit are identical.
+Sphinx builds into a staging folder that starts as a copy of the last complete book (so
+it builds incrementally), and the result replaces ``_build/<builder>`` only when the
+build succeeded: after a failed, interrupted or killed build, ``_build/<builder>`` is
+the previous complete book, or nothing if there was none. Before Sphinx starts, the
+build refuses, with its reason first, when a notebook's stored outputs are not current
+or a file the build would read is a link out of the project. Builds and refreshes of
+one checkout take turns (``peerwork_review.process.lock``). Dates come from the last
+commit (``SOURCE_DATE_EPOCH``), so two builds of one commit are identical.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from peerwork_review.process.interrupt import Interrupted, interruptible
+from peerwork_review.book.guard import CHECKED, refusal
+from peerwork_review.process.interrupt import Interrupted, blocked_signals, interruptible
 from peerwork_review.process.lock import project_lock
 
 STRICT = ["-W", "-n", "--keep-going"]
@@ -29,10 +31,6 @@ def _source_date_epoch(root: Path) -> str | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     return out.stdout.strip() or None
-
-
-def _outputs(root: Path, builder: str) -> list[Path]:
-    return [root / "_build" / builder, root / "_build" / ".doctrees"]
 
 
 def _jupyter_book(args: list[str]) -> int:
@@ -51,32 +49,68 @@ def _jupyter_book(args: list[str]) -> int:
     return 0
 
 
+class _Stage:
+    """``_build/<builder>`` and its doctrees, built in a copy and swapped in whole."""
+
+    def __init__(self, root: Path, builder: str):
+        build = root / "_build"
+        self.folder = build / f".next-{builder}"  # jupyter-book's --path-output
+        self.pairs = [  # (published, staged)
+            (build / builder, self.folder / "_build" / builder),
+            (build / f".doctrees-{builder}", self.folder / "_build" / ".doctrees"),
+        ]
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def prepare(self) -> None:
+        """A copy of the last complete book, so that Sphinx rebuilds only what changed."""
+        self.discard()  # what a killed build left
+        for published, staged in self.pairs:
+            shutil.rmtree(published.with_name(f".old{published.name}"), ignore_errors=True)
+            if all(p.is_dir() for p, _ in self.pairs):
+                shutil.copytree(published, staged, symlinks=True)
+
+    def swap_in(self) -> None:
+        with blocked_signals():
+            for published, staged in self.pairs:
+                aside = published.with_name(f".old{published.name}")
+                if published.exists():
+                    published.rename(aside)
+                staged.rename(published)
+                shutil.rmtree(aside, ignore_errors=True)
+        self.discard()
+
+
 def build(root: Path, builder: str = "html", extra: list[str] | None = None) -> int:
     """Build the book strictly into ``_build/<builder>``; returns the exit status."""
     root = Path(root).resolve()
     if "SOURCE_DATE_EPOCH" not in os.environ and (epoch := _source_date_epoch(root)):
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     os.environ["PEERWORK_REVIEW_ROOT"] = str(root)
-    marker = root / "_build" / f".{builder}-build-incomplete"
+    stage = _Stage(root, builder)
 
-    def remove_outputs():
-        for path in _outputs(root, builder):
-            shutil.rmtree(path, ignore_errors=True)
-        print("\nInterrupted: the partial build was removed; the next build starts afresh.", file=sys.stderr)
+    def stop():
+        stage.discard()
+        print("\nInterrupted: the partial build was removed; the last complete book is as it was.", file=sys.stderr)
 
-    with project_lock(root, "book build"), interruptible(last_resort=remove_outputs) as interrupted:
-        if marker.exists():
-            print("The previous build did not finish; building everything afresh.", file=sys.stderr)
-            for path in _outputs(root, builder):
-                shutil.rmtree(path, ignore_errors=True)
-        marker.touch()
+    with project_lock(root, "book build"), interruptible(last_resort=stop) as interrupted:
+        if why := refusal(root):
+            print(why, file=sys.stderr)
+            return 1
+        CHECKED.add(root)  # Sphinx need not check again
+        stage.prepare()
         try:
-            status = _jupyter_book(["build", str(root), "--builder", builder, *STRICT, *(extra or [])])
+            args = ["build", str(root), "--path-output", str(stage.folder), "--builder", builder]
+            status = _jupyter_book([*args, *STRICT, *(extra or [])])
             if interrupted:  # Sphinx caught the interruption somewhere and went on, or reported a failure
                 raise Interrupted()
         except Interrupted:
-            remove_outputs()
+            stop()
             return 130
         if status == 0:
-            marker.unlink()
+            stage.swap_in()
+        else:
+            stage.discard()
+            print("The build failed: the last complete book, if any, is as it was.", file=sys.stderr)
         return status

@@ -155,13 +155,13 @@ class SourceRegister(_MystDirective):
     def markup(self) -> str:
         from peerwork_review.reading.load import read_and_validate
         from peerwork_review.reading.sources import register_table
-        from peerwork_review.rendering.render import Markup, list_table
+        from peerwork_review.rendering.render import list_table, web_link
 
         root = paths.project_root(Path(self.state.document.settings.env.srcdir))
         self.state.document.settings.env.note_dependency(str(paths.data_dir(root) / "sources.csv"))
         tables, _, _ = read_and_validate(root)
         frame = register_table(tables)
-        frame["Address"] = [Markup(f"<{url}>") for url in frame["Address"]]
+        frame["Address"] = [web_link(url) for url in frame["Address"]]
         return list_table(
             frame,
             "Register of the public sources this edition read values from (data/sources.csv).",

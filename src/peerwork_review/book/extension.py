@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 
 from peerwork_review import paths
+from peerwork_review.book import search_index
 from peerwork_review.book.directives import (
     Colophon,
     DataDictionary,
@@ -27,6 +28,7 @@ from peerwork_review.book.directives import (
     SourceRegister,
     colophon_facts,
 )
+from peerwork_review.book.guard import CHECKED, refusal
 
 
 def _root(app) -> Path:
@@ -38,18 +40,12 @@ def _notebook_files(root: Path) -> list[Path]:
 
 
 def _refuse_outdated_outputs(app) -> None:
+    """For a build started without `peerwork-review build` (``jupyter-book build .``)."""
     from sphinx.errors import ExtensionError
 
-    from peerwork_review.notebooks.plan import outdated_notebooks
-
-    problems = outdated_notebooks(_root(app))
-    if problems:
-        lines = "\n".join(f"  - {p}" for p in problems)
-        raise ExtensionError(
-            "The stored notebook outputs are not up to date with data/, references.bib and the code, "
-            f"so the book would show stale numbers:\n{lines}\n"
-            "Run `make refresh` to re-execute the notebooks (it prints what changed), then build again."
-        )
+    root = _root(app).resolve()
+    if root not in CHECKED and (why := refusal(root)):
+        raise ExtensionError(why)
 
 
 def _write_downloads(app) -> None:
@@ -147,6 +143,7 @@ def setup(app):
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-get-outdated", _reread_when_notebooks_change)
     app.connect("env-get-outdated", _reread_colophon_when_its_facts_change)
+    app.connect("build-finished", search_index.escape_section_titles)
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("colophon", Colophon)
     app.add_directive("glued-markdown", GluedMarkdown)

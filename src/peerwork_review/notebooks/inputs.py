@@ -1,12 +1,14 @@
 """What a notebook's stored outputs were computed from, and whether that is still current.
 
 The book shows the outputs stored in the notebooks, the same outputs nbval verifies, so
-a notebook must never be shown after the data or code it read has changed. ``make
-refresh`` records in each notebook's metadata a digest of every input it read: the data
+a notebook must never be shown after the data or code it read has changed, nor with an
+output edited by hand. ``make refresh`` records in each notebook's metadata a digest of
+every output it stored and of every input it read: the data
 files, the bibliography, its own code cells and the modules of this package that its
 code imports (found by following the imports, so a change to a command-line tool does
 not make every notebook stale). The book build compares the record with the current
-files and refuses to build from outdated outputs, naming the notebook and the files.
+files and outputs, and refuses to build from outdated or edited outputs, naming the
+notebook and the files or cells.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,12 +124,34 @@ def current_inputs(notebook, root: Path) -> dict[str, str]:
     return dict(sorted(record.items()))
 
 
+def output_digests(notebook) -> dict[str, str]:
+    """Digest of the stored outputs of every code cell that has any, by the cell's number (from 1)."""
+    return {
+        str(number): _digest(json.dumps(cell.outputs, sort_keys=True).encode("utf-8"))
+        for number, cell in enumerate(notebook.cells, start=1)
+        if cell.cell_type == "code" and cell.get("outputs")
+    }
+
+
 def recorded_inputs(notebook) -> dict[str, str] | None:
     return notebook.metadata.get(METADATA_KEY, {}).get("inputs")
 
 
 def record_inputs(notebook, root: Path) -> None:
-    notebook.metadata[METADATA_KEY] = {"inputs": current_inputs(notebook, root)}
+    """Record the inputs and the outputs as they will be stored (read back as the build reads them)."""
+    import nbformat
+
+    stored = nbformat.reads(nbformat.writes(notebook), as_version=4)
+    notebook.metadata[METADATA_KEY] = {"inputs": current_inputs(notebook, root), "outputs": output_digests(stored)}
+
+
+def edited_outputs(notebook) -> list[str]:
+    """The numbers of the cells whose stored outputs differ from what `make refresh` wrote."""
+    recorded = notebook.metadata.get(METADATA_KEY, {}).get("outputs")
+    current = output_digests(notebook)
+    if recorded is None:
+        return sorted(current, key=int)
+    return sorted((k for k in recorded.keys() | current.keys() if recorded.get(k) != current.get(k)), key=int)
 
 
 @dataclass(frozen=True)
@@ -135,8 +160,15 @@ class Outdated:
 
     notebook: str  # path relative to the project
     changed: tuple[str, ...]  # inputs added, removed or changed since it was executed
+    edited: tuple[str, ...] = ()  # cells whose stored outputs are not the ones it computed
 
     def __str__(self) -> str:
+        if self.edited:
+            cells = ", ".join(self.edited)
+            return (
+                f"{self.notebook}: the stored output of cell{'s' if len(self.edited) > 1 else ''} {cells} "
+                "is not what `make refresh` computed (edited by hand?)"
+            )
         if not self.changed:
             return f"{self.notebook} has no record of its inputs (it was not executed by `make refresh`)"
         shown = ", ".join(self.changed[:6]) + (f" and {len(self.changed) - 6} more" if len(self.changed) > 6 else "")
@@ -150,4 +182,18 @@ def outdated(notebook, path: Path, root: Path) -> Outdated | None:
         return Outdated(relative, ())
     current = current_inputs(notebook, root)
     changed = tuple(sorted(k for k in recorded.keys() | current.keys() if recorded.get(k) != current.get(k)))
-    return Outdated(relative, changed) if changed else None
+    if changed:
+        return Outdated(relative, changed)
+    edited = tuple(edited_outputs(notebook))
+    return Outdated(relative, (), edited) if edited else None
+
+
+def edited_notebooks(root: Path) -> list[str]:
+    """A sentence for every notebook of ``root`` with a stored output that `make refresh` did not write."""
+    import nbformat
+
+    found = []
+    for path in sorted((root / "notebooks").rglob("*.ipynb")):
+        if ".ipynb_checkpoints" not in path.parts and (cells := edited_outputs(nbformat.read(path, as_version=4))):
+            found.append(str(Outdated(path.relative_to(root).as_posix(), (), tuple(cells))))
+    return found

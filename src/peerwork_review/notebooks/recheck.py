@@ -128,6 +128,7 @@ def run(root: Path) -> int:
     from peerwork_review.derivation import reproduction
     from peerwork_review.errors import DataError
     from peerwork_review.model.review import load
+    from peerwork_review.notebooks.inputs import edited_notebooks
 
     try:
         review = load(root)
@@ -140,11 +141,17 @@ def run(root: Path) -> int:
         return 1
     figures, checks = reproduction.figure_table(review), reproduction.check_table(review)
     found = differences(figures, checks, stored(root))
-    if not found:
+    if edited := edited_notebooks(root):
+        print("Stored outputs that `make refresh` did not write:")
+        print("\n".join(f"  - {line}" for line in edited))
+    if not found and not edited:
         print(
             f"No difference: all {len(figures)} published figures and {len(checks)} stated sums derive as stored in {NOTEBOOK}."
         )
         return 0
+    if not found:
+        print(f"The published figures and stated sums derive as stored in {NOTEBOOK}; run `make refresh`.")
+        return 1
     print(
         f"{len(found)} difference{'s' if len(found) != 1 else ''} from the stored outputs of {NOTEBOOK} "
         "(stored value first, fresh derivation second):"

@@ -14,6 +14,7 @@ import asyncio
 import atexit
 import os
 import re
+import shutil
 import signal
 import sys
 import traceback
@@ -121,7 +122,12 @@ class _Run:
             if self.interrupted or self.failed:
                 return Executed(path, notebook, "not started", "not started", stopped=True)
             # Unix sockets, not TCP: no port for two kernels (or two checkouts) to collide on.
-            manager = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=f"{self.sockets}/kernel-{index}")
+            manager = AsyncKernelManager(
+                kernel_name="python3",
+                transport="ipc",
+                ip=f"{self.sockets}/kernel-{index}",
+                connection_file=f"{self.sockets}/kernel-{index}.json",  # its session key stays in our folder
+            )
             self.managers.append(manager)
             client = NotebookClient(
                 notebook,
@@ -175,9 +181,11 @@ def execute(plan: dict[Path, object], workers: int | None = None) -> list[Execut
 
     workers = max(1, min(len(plan), workers or os.cpu_count() or 1))
     previous = {s: signal.getsignal(s) for s in SIGNALS}
+    _remove_leftovers()
     try:
         with (
-            tempfile.TemporaryDirectory(prefix="peerwork-kernels-") as sockets,
+            # readable by its owner only (mkdtemp): the connection files hold the kernels' keys
+            tempfile.TemporaryDirectory(prefix=f"{KERNELS}{os.getpid()}-") as sockets,
             asyncio.Runner(loop_factory=_Loop) as runner,
         ):
             run = _Run(workers, sockets)
@@ -188,6 +196,25 @@ def execute(plan: dict[Path, object], workers: int | None = None) -> list[Execut
     if run.interrupted:
         raise Interrupted("signal")
     return results
+
+
+KERNELS = "peerwork-kernels-"  # then the refresh's process id
+
+
+def _remove_leftovers() -> None:
+    """The kernels' folders of refreshes that were killed (SIGKILL leaves them, and their keys, behind)."""
+    import tempfile
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{KERNELS}*-*"):
+        pid = folder.name.removeprefix(KERNELS).split("-")[0]
+        if not pid.isdigit() or folder.stat().st_uid != os.getuid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # another user's process with that id: alive
 
 
 def _write_all(root: Path, runs: list[Executed], written: list[bool]) -> None:

@@ -1,8 +1,12 @@
 """One build or refresh at a time in a checkout: a second one waits for the first.
 
 Two at once would write the same notebooks, the same ``_build`` and start kernels that
-can collide on ports. The lock is an ``flock`` on ``_build/.lock``, released by the
-operating system when the process ends, however it ends (POSIX only).
+can collide on ports. The lock is an ``flock`` on ``.peerwork-review.lock`` at the top of
+the checkout, released by the operating system when the process ends, however it ends
+(POSIX only). It is not in ``_build/``: ``make clean`` during a build would delete it, and
+the next build would lock a new file while the first still runs. The file also says who
+holds it, for the message of the one that waits (``filelock`` truncates its lock file on
+every attempt, so it cannot).
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+LOCK_FILE = ".peerwork-review.lock"
+
 
 @contextmanager
 def project_lock(root: Path, what: str):
-    path = Path(root) / "_build" / ".lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(root) / LOCK_FILE
     with path.open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import numbers
 import re
+import urllib.parse
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -75,6 +76,15 @@ def role_title(value: object) -> Markup:
     return Markup(re.sub(r"[`<>]", "", " ".join(str(value).split())))
 
 
+def web_link(url: str) -> Markup:
+    """A web address as a link: an http(s) address as an autolink in which every character
+    that could end it or start markup is percent-encoded; anything else as plain text."""
+    if not re.match(r"^https?://", url):
+        return escape(url)
+    return Markup(f"<{urllib.parse.quote(url, safe=_URL_SAFE)}>")
+
+
+_URL_SAFE = "/:?#[]@!$&'()*+,;=%-._~"
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_:.-]+$")
 
 
@@ -83,7 +93,7 @@ def cite(keys: Iterable[str], kind: str = "p") -> Markup:
     if not keys:
         return Markup("")
     for key in keys:  # a key is written into a role, so it must not be able to end it
-        if not _SAFE_KEY.match(key):
+        if not _SAFE_KEY.fullmatch(key):
             raise ValueError(f"bibliography key {key!r} cannot be cited safely")
     return Markup(f"{{cite:{kind}}}`{','.join(keys)}`")
 
