@@ -106,7 +106,7 @@ def test_an_interrupted_build_leaves_nothing_a_later_build_trusts(interrupted):
     root, code, output, left, again = interrupted
     assert code == 130, output
     assert "the partial build was removed" in output
-    assert not {"html", ".doctrees-html", ".next-html"} & set(left), left
+    assert not {"html", ".html-state", ".next-html"} & set(left), left
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert (root / "_build/html/searchindex.js").is_file()
 

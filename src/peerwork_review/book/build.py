@@ -50,25 +50,25 @@ def _jupyter_book(args: list[str]) -> int:
 
 
 class _Stage:
-    """``_build/<builder>`` and its doctrees, built in a copy and swapped in whole."""
+    """``_build/<builder>`` and Sphinx's state (doctrees, notebook outputs) built in a copy, swapped in whole."""
 
     def __init__(self, root: Path, builder: str):
         build = root / "_build"
         self.folder = build / f".next-{builder}"  # jupyter-book's --path-output
-        self.pairs = [  # (published, staged)
-            (build / builder, self.folder / "_build" / builder),
-            (build / f".doctrees-{builder}", self.folder / "_build" / ".doctrees"),
-        ]
+        staged = self.folder / "_build"  # where jupyter-book builds: <builder>/, .doctrees/, jupyter_execute/
+        # (published, staged): the book first, then what is left beside it
+        self.pairs = [(build / builder, staged / builder), (build / f".{builder}-state", staged)]
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def prepare(self) -> None:
-        """A copy of the last complete book, so that Sphinx rebuilds only what changed."""
+        """A copy of the last complete book and its state, so that Sphinx rebuilds only what changed."""
         self.discard()  # what a killed build left
-        for published, staged in self.pairs:
+        for published, _ in self.pairs:
             shutil.rmtree(published.with_name(f".old{published.name}"), ignore_errors=True)
-            if all(p.is_dir() for p, _ in self.pairs):
+        if all(published.is_dir() for published, _ in self.pairs):
+            for published, staged in reversed(self.pairs):
                 shutil.copytree(published, staged, symlinks=True)
 
     def swap_in(self) -> None:
@@ -110,6 +110,7 @@ def build(root: Path, builder: str = "html", extra: list[str] | None = None) -> 
             return 130
         if status == 0:
             stage.swap_in()
+            print(f"The book is in {stage.pairs[0][0].relative_to(root)}.")
         else:
             stage.discard()
             print("The build failed: the last complete book, if any, is as it was.", file=sys.stderr)
