@@ -212,17 +212,18 @@ def check_themes(t: dict[str, Table]) -> list[Problem]:
     problems = []
     themes = t["themes"]
     kinds = {r["theme_id"]: r["kind"] for r in themes.records if usable(r["theme_id"])}
-    first: dict[tuple, int] = {}  # themes and subthemes are each numbered 1, 2, 3, … and named once
+    first: dict[tuple, int] = {}  # themes and subthemes are each numbered 1, 2, 3, …; every name is used once
     for record, row in themes.items():
         for column, key in (("position", record["position"]), ("name", str(record["name"]).casefold())):
             if not usable(record["kind"], record[column]):
                 continue
-            seen = first.setdefault((record["kind"], column, key), row)
+            # positions count within each kind; a name may not repeat in any case
+            seen = first.setdefault((record["kind"] if column == "position" else "", column, key), row)
             if seen != row:
-                what = f"position {key}" if column == "position" else f"the name {record['name']!r} (in any case)"
-                problems.append(
-                    Problem(themes.file, row, column, f"{what} is taken by the {record['kind']} in row {seen}")
+                what = (
+                    f"position {key} of a {record['kind']}" if column == "position" else f"the name {record['name']!r}"
                 )
+                problems.append(Problem(themes.file, row, column, f"{what} is taken (in row {seen})"))
         parent, kind = record["parent_theme_id"], record["kind"]
         if kind == "theme" and parent is not None:
             problems.append(
