@@ -567,10 +567,12 @@ def _themes(rng, pkg, change):
 
 
 def _same_position(rng, rows, index):
-    kind = rng.choice(["theme", "subtheme"])
-    a, b = rng.sample([r for r in rows[1:] if r[index["kind"]] == kind], 2)
+    """Two themes, or two subthemes of one theme, at one position."""
+    parents = [r[index["parent_theme_id"]] for r in rows[1:]]
+    parent = rng.choice(sorted({p for p in parents if parents.count(p) > 1}))
+    a, b = rng.sample([r for r in rows[1:] if r[index["parent_theme_id"]] == parent], 2)
     a[index["position"]] = b[index["position"]]
-    return f"two {kind}s at position {b[index['position']]}"
+    return f"two {'subthemes of ' + parent if parent else 'themes'} at position {b[index['position']]}"
 
 
 def _same_name_in_other_case(rng, rows, index):

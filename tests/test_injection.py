@@ -62,7 +62,11 @@ def _inject(root: Path) -> list[str]:
     used = []
     for (file, column, prefix), payload in zip(FIELDS, itertools.cycle(PAYLOADS)):
         value = prefix + payload if column != "name" else payload.replace("\n", " ")  # names are one line
-        set_cell(root, file, _first_row(root, file, column, prefix), column, value)
+        row = _first_row(root, file, column, prefix)
+        if column == "quote":  # a quote keeps the figure it gives, which validation compares with the value
+            rows = read_rows(root / "data" / file)
+            value = f"{rows[row - 1][rows[0].index(column)]} {value}"
+        set_cell(root, file, row, column, value)
         used.append(value)
     bib = (root / "references.bib").read_text(encoding="utf-8")
     hostile = re.sub(r"(\n\s*title\s*=\s*\{)", lambda m: m.group(1) + BIB_PAYLOADS[0] + " ", bib, count=1)

@@ -68,14 +68,26 @@ def test_the_2023_scorecard(review):
 
 
 def test_a_published_count_the_data_exclude_is_outside_range(project_copy):
-    set_by_key(project_copy, "published_figures.csv", {"figure_id": "studies_united_states"}, value="9")
+    set_by_key(
+        project_copy,
+        "published_figures.csv",
+        {"figure_id": "studies_united_states"},
+        value="9",
+        quote="United States (n = 9)",
+    )
     table = reproduction.figure_table(load(project_copy)).set_index("figure_id")
     assert table.loc["studies_united_states", "status"] == OUTSIDE_RANGE
     assert "gates2010" in table.loc["studies_united_states", "explanation"]
 
 
 def test_a_figure_whose_every_stated_sum_fails_is_inconsistent(project_copy):
-    set_by_key(project_copy, "published_figures.csv", {"figure_id": "duplicates_removed"}, value="5000")
+    set_by_key(
+        project_copy,
+        "published_figures.csv",
+        {"figure_id": "duplicates_removed"},
+        value="5000",
+        quote="After exclusion of duplicates (5000)",
+    )
     table = reproduction.figure_table(load(project_copy)).set_index("figure_id")
     assert table.loc["records_screened", "status"] == INCONSISTENT
     assert table.loc["records_screened", "explanation"].startswith("The article disagrees with itself")

@@ -13,7 +13,7 @@ from functools import lru_cache
 from peerwork_review.domain.prisma import INCLUDED_ROLES
 from peerwork_review.errors import Problem
 from peerwork_review.reading.bibliography import BibEntry
-from peerwork_review.reading.csvfile import Table
+from peerwork_review.reading.csvfile import INVALID, Table
 from peerwork_review.reading.integrity import usable
 
 
@@ -212,18 +212,21 @@ def check_themes(t: dict[str, Table]) -> list[Problem]:
     problems = []
     themes = t["themes"]
     kinds = {r["theme_id"]: r["kind"] for r in themes.records if usable(r["theme_id"])}
-    first: dict[tuple, int] = {}  # themes and subthemes are each numbered 1, 2, 3, …; every name is used once
+    # Themes, and the subthemes of each theme, are put in order by position; a name is used once, in any case.
+    first: dict[tuple, int] = {}
     for record, row in themes.items():
-        for column, key in (("position", record["position"]), ("name", str(record["name"]).casefold())):
-            if not usable(record["kind"], record[column]):
+        parent = record["parent_theme_id"]
+        for column, group, key in (
+            ("position", parent, record["position"]),
+            ("name", "", str(record["name"]).casefold()),
+        ):
+            if not usable(record[column]) or group is INVALID:
                 continue
-            # positions count within each kind; a name may not repeat in any case
-            seen = first.setdefault((record["kind"] if column == "position" else "", column, key), row)
+            seen = first.setdefault((column, group, key), row)
             if seen != row:
-                what = (
-                    f"position {key} of a {record['kind']}" if column == "position" else f"the name {record['name']!r}"
-                )
-                problems.append(Problem(themes.file, row, column, f"{what} is taken (in row {seen})"))
+                what = f"the name {record['name']!r}" if column == "name" else f"position {key}"
+                among = "" if column == "name" else f" among the {f'subthemes of {parent}' if parent else 'themes'}"
+                problems.append(Problem(themes.file, row, column, f"{what} is taken{among} (in row {seen})"))
         parent, kind = record["parent_theme_id"], record["kind"]
         if kind == "theme" and parent is not None:
             problems.append(
