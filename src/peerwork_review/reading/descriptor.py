@@ -9,7 +9,6 @@ with the types it expects. The checks of each field are :func:`schema.parse_fiel
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -17,9 +16,9 @@ from pathlib import Path, PurePosixPath
 from peerwork_review.domain.provenance import NON_SOURCE_PROVENANCE
 from peerwork_review.errors import Problem
 from peerwork_review.reading import cells
+from peerwork_review.reading.descriptor_json import DESCRIPTOR
 from peerwork_review.reading.fields import FieldSpec, parse_field
 
-DESCRIPTOR = "data/datapackage.json"
 RESOURCE_NAME = re.compile(r"^[a-z0-9_-]+$")
 FILE_NAME = re.compile(r"^[a-z0-9_-]+\.csv$")
 
@@ -121,91 +120,6 @@ class Resource:
 
 
 # -- reading the descriptor ------------------------------------------------------------
-
-
-class _Refused(ValueError):
-    """JSON that parses, but not as a descriptor may be written."""
-
-
-def _object(pairs: list[tuple[str, object]]) -> dict:
-    keys = [key for key, _ in pairs]
-    if len(set(keys)) < len(keys):
-        twice = next(key for key in keys if keys.count(key) > 1)
-        raise _Refused(f"key {twice!r} appears twice in one object, so only one of them would count")
-    return dict(pairs)
-
-
-def _constant(name: str):
-    raise _Refused(f"{name} is not a number JSON allows")
-
-
-def _integer(text: str) -> int:
-    if len(text.lstrip("-")) > 15:
-        raise _Refused(f"the number {text[:15]}… has more digits than any count or limit needs")
-    return int(text)
-
-
-def _float(text: str) -> float:
-    if not math.isfinite(value := float(text)):
-        raise _Refused(f"the number {text[:15]} is too large")
-    return value
-
-
-def _strings(value) -> list[tuple[str, str]]:
-    """(where, text) for every key and text value in a JSON document, without recursion."""
-    found, pending = [], [("", value)]
-    while pending:
-        where, item = pending.pop()
-        if isinstance(item, str):
-            found.append((where or "the package", item))
-        elif isinstance(item, dict):
-            found += [(f"{where}/{key}", key) for key in item]
-            pending += [(f"{where}/{key}", v) for key, v in item.items()]
-        elif isinstance(item, list):
-            pending += [(f"{where}/{i}", v) for i, v in enumerate(item)]
-    return found
-
-
-def read_json(data: Path) -> tuple[dict | None, list[Problem]]:
-    path = data / "datapackage.json"
-    if path.is_dir():
-        return None, [Problem(DESCRIPTOR, None, None, "is a folder, not a file")]
-    if not path.is_file():
-        return None, [Problem(DESCRIPTOR, None, None, "file is missing")]
-    raw = path.read_bytes()
-    try:
-        descriptor = json.loads(
-            raw.decode("utf-8"),
-            object_pairs_hook=_object,
-            parse_constant=_constant,
-            parse_int=_integer,
-            parse_float=_float,
-        )
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(DESCRIPTOR, line, None, "is not valid UTF-8", "save it as UTF-8")]
-    except json.JSONDecodeError as exc:
-        return None, [Problem(DESCRIPTOR, exc.lineno, None, f"is not valid JSON: {exc.msg} (column {exc.colno})")]
-    except _Refused as exc:
-        return None, [Problem(DESCRIPTOR, None, None, str(exc))]
-    except RecursionError:
-        return None, [Problem(DESCRIPTOR, None, None, "is nested too deeply to be a data package descriptor")]
-    if not isinstance(descriptor, dict):
-        return None, [Problem(DESCRIPTOR, None, None, "must hold one JSON object")]
-    hidden = [(where, found) for where, text in _strings(descriptor) if (found := cells.invisible_character(text))]
-    return (
-        (
-            None,
-            [
-                Problem(
-                    DESCRIPTOR, None, None, f"{where}: holds an invisible or unpaired character ({found})", "delete it"
-                )
-                for where, found in hidden
-            ],
-        )
-        if hidden
-        else (descriptor, [])
-    )
 
 
 def _names(value) -> list[str] | None:

@@ -2,9 +2,11 @@
 
 Validation runs in this order and collects every problem into one :class:`DataError`:
 
-1. the descriptor (:mod:`.descriptor`, :mod:`.schema`): only what this loader implements, every file inside
-   ``data/``, the resources and fields the code reads; a broken descriptor stops here,
-   since every file read through it would give follow-on errors;
+0. nothing is read through a link that leaves the project, or loops (``paths.links_out``);
+1. the descriptor (:mod:`.descriptor_json`, :mod:`.descriptor`, :mod:`.fields`): strict JSON,
+   only what this loader implements, every file inside ``data/``, the resources and fields
+   the code reads; a broken descriptor stops here, since every file read through it would
+   give follow-on errors;
 2. each CSV file (:mod:`.csvfile`): encoding, shape, and every cell by its field's type,
    constraints and missing values;
 3. ``references.bib`` (:mod:`.bibliography`);
@@ -27,6 +29,7 @@ from peerwork_review.reading import findings_rules as findings_validation
 from peerwork_review.reading.bibliography import BibEntry, check_bibliography
 from peerwork_review.reading.csvfile import INVALID, Table, read_table  # noqa: F401 - re-exported
 from peerwork_review.reading.descriptor import Resource
+from peerwork_review.reading.descriptor_json import read_json
 from peerwork_review.reading.flow_rules import check_exclusion_reasons, check_flow
 from peerwork_review.reading.integrity import (
     check_foreign_keys,
@@ -42,7 +45,7 @@ FLOW_TABLES = ("prisma_flow", "search_runs", "published_figures", "reports", "se
 
 def read_descriptor(data: Path) -> dict:
     """The descriptor as JSON, once it has passed the checks of :mod:`.schema`."""
-    descriptor, problems = datapackage.read_json(data)
+    descriptor, problems = read_json(data)
     if descriptor is not None:
         _, problems = datapackage.parse(descriptor, data)
     if problems:
@@ -107,7 +110,7 @@ def read_all(root: Path | None = None) -> tuple[dict[str, Table], dict[str, BibE
     linked = [Problem(file, None, None, why) for file, why in paths.links_out(root, ("references.bib", "data"))]
     if linked:
         raise DataError(linked)
-    descriptor, problems = datapackage.read_json(data)
+    descriptor, problems = read_json(data)
     if descriptor is None:
         raise DataError(problems)
     resources, problems = datapackage.parse(descriptor, data)
