@@ -442,20 +442,30 @@ HOSTILE_CELLS = {
 }
 
 
-def _reading_change_value(rng, pkg):
-    """A change of an alternative reading that sets a strict column to what it cannot hold."""
-    file = "reading_changes.csv"
+def _one_row(rng, pkg, file: str, eligible, change) -> tuple[str, str, str]:
+    """Change one row of ``file``, picked among those ``eligible(row, index)`` accepts; ``change`` says what it did."""
     rows = pkg.rows(file)
     index = {name: i for i, name in enumerate(rows[0])}
-    strict = [
-        r
-        for r in range(1, len(rows))
-        if rows[r][index["column"]] and pkg.is_strict(f"{rows[r][index['table']]}.csv", rows[r][index["column"]])
-    ]
-    r = rng.choice(strict)
-    rows[r][index["value"]] = value = rng.choice(NOT_A_VALUE)
+    r = rng.choice([r for r in range(1, len(rows)) if eligible(rows[r], index)])
+    what = change(rows[r], index)
     write_rows(pkg.root / "data" / file, rows)
-    return f"data/{file}", f"row {r + 1} sets {rows[r][index['column']]} to {value!r}", REJECT
+    return f"data/{file}", f"row {r + 1} {what}", REJECT
+
+
+def _set_value(rng, row, index):
+    row[index["value"]] = value = rng.choice(NOT_A_VALUE)
+    return f"sets {row[index['column']]} to {value!r}"
+
+
+def _reading_change_value(rng, pkg):
+    """A change of an alternative reading that sets a strict column to what it cannot hold."""
+    return _one_row(
+        rng,
+        pkg,
+        "reading_changes.csv",
+        lambda row, i: row[i["column"]] and pkg.is_strict(f"{row[i['table']]}.csv", row[i["column"]]),
+        partial(_set_value, rng),
+    )
 
 
 def _raw_descriptor(rng, pkg, change):
@@ -581,21 +591,19 @@ def _same_name_in_other_case(rng, rows, index):
     return f"name {a[index['name']]!r} twice, in other case"
 
 
+def _quoted(row, index) -> bool:
+    numerals = [n.replace(",", "") for n in re.findall(r"\d[\d,]*", row[index["quote"]])]
+    return bool(row[index["value"]]) and row[index["value"]] in numerals
+
+
+def _one_more(row, index):
+    row[index["value"]] = str(int(row[index["value"]]) + 1)
+    return f"value {row[index['value']]} against its quote"
+
+
 def _figure_against_quote(rng, pkg):
     """A count whose quote gives it in digits, changed by one."""
-    file = "published_figures.csv"
-    rows = pkg.rows(file)
-    index = {name: i for i, name in enumerate(rows[0])}
-    quoted = [
-        r
-        for r in range(1, len(rows))
-        if rows[r][index["value"]]
-        and rows[r][index["value"]] in [n.replace(",", "") for n in re.findall(r"\d[\d,]*", rows[r][index["quote"]])]
-    ]
-    r = rng.choice(quoted)
-    rows[r][index["value"]] = str(int(rows[r][index["value"]]) + 1)
-    write_rows(pkg.root / "data" / file, rows)
-    return f"data/{file}", f"row {r + 1} value {rows[r][index['value']]} against its quote", REJECT
+    return _one_row(rng, pkg, "published_figures.csv", _quoted, _one_more)
 
 
 def _bib_duplicate_field(rng, raw, entry):
