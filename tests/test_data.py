@@ -45,11 +45,12 @@ def test_the_article_run_includes_the_published_number_of_studies(review):
 
 
 def test_the_article_gives_no_full_text_exclusion_reasons(review):
-    """Run 2023: one row per column, reason and count empty, and a source saying they are not reported."""
+    """Run 2023: one row per column, reason and count empty, and a source saying they were not found
+    (the article's text gives none; its flow diagram, an image, was not read)."""
     rows = review.exclusion_reasons[review.exclusion_reasons["search_run_id"] == "2023"]
     assert sorted(rows["column"]) == ["databases", "other_methods"]
     assert rows["reason"].isna().all() and rows["count"].isna().all()
-    assert rows["source"].str.startswith("not reported:").all()
+    assert rows["source"].str.startswith("not found:").all()
 
 
 def test_every_field_declares_its_provenance():

@@ -50,15 +50,16 @@ def test_recorded_reasons_for_figures_that_cannot_be_derived(review):
     assert "no mmat_rating in data/quality_appraisal.csv" in table.loc["quality_good", "explanation"]
     assert "gates2010" in table.loc["studies_united_states", "explanation"]
     assert "Table 3" in table.loc["prevalence_education_training", "explanation"]
-    assert "per-database record counts are not reported" in table.loc["records_identified_databases", "explanation"]
+    assert "per-database record counts are not known" in table.loc["records_identified_databases", "explanation"]
 
 
-def test_exactly_derivable_figures_are_reproduced(review):
+def test_exactly_derivable_figures_are_reproduced_or_restated(review):
+    """Restated where the data take the value from the article's own text; reproduced otherwise."""
     table = reproduction.figure_table(review)
-    reproduced = set(table.loc[table["status"] == reproduction.REPRODUCED, "figure_id"])
-    assert reproduced == {
+    status = table.set_index("figure_id")["status"]
+    assert set(status[status == reproduction.REPRODUCED].index) == {"studies_included"}
+    assert set(status[status == reproduction.RESTATED].index) == {
         "databases_searched",
-        "studies_included",
         "themes",
         "subthemes",
         "search_window_start",
@@ -75,8 +76,9 @@ def test_article_sums_are_rechecked(review):
     )
     assert checks.loc["screening_single_flow", "sum_of_parts"] == expected
     assert checks.loc["screening_single_flow", "status"] == reproduction.INCONSISTENT
-    assert checks.loc["screening_databases_only", "status"] == reproduction.REPRODUCED
-    assert checks.loc["location_breakdown", "status"] == reproduction.REPRODUCED
+    # parts and total are the article's own numbers: a sum that holds is restated, never reproduced
+    assert checks.loc["screening_databases_only", "status"] == reproduction.RESTATED
+    assert checks.loc["location_breakdown", "status"] == reproduction.RESTATED
 
 
 def test_theme_coding_never_exceeds_what_the_article_reports(review):
@@ -110,7 +112,8 @@ def test_prisma_diagram_shows_exactly_those_numbers(review, flow, tmp_path):
     figure = prisma_flow.draw(flow)
     drawn = " ".join(t.get_text() for t in figure.axes[0].texts).replace("\n", " ")
     for (column, stage), value in flow.stages.items():
-        assert (f"{value:,}" if value is not None else prisma_flow.NOT_REPORTED) in drawn, (column, stage)
+        shown = f"{value:,}" if value is not None else f"n {prisma_flow.missing(flow.sources[(column, stage)])}"
+        assert shown in drawn, (column, stage)
     for value in (flow.new_studies, flow.new_reports):
         assert f"n = {value:,}" in drawn
     svg, png = prisma_flow.save(figure, tmp_path / "prisma")
@@ -208,11 +211,17 @@ def test_exclusion_reasons_are_drawn_with_their_counts_or_said_to_be_missing(flo
         "Not about integrating peer workers into an existing mental health service team (n = 61)"
         in texts["db_excluded_full"]
     )
-    assert "Review or protocol (not reported)" in texts["db_excluded_full"]
-    assert "reasons not reported" in texts["om_excluded_full"]
-    # the article gives no reasons for its run: said so, per column, from data/prisma_exclusion_reasons.csv
+    # a missing count or reason says "not reported" only where its source says so, else "not found"
+    assert "Review or protocol (n not found)" in texts["db_excluded_full"]
+    assert "reasons not found" in texts["om_excluded_full"]
+    # the article's text gives no reasons for its run: said so, per column, from data/prisma_exclusion_reasons.csv
     assert flow.exclusion_reasons == {"databases": None, "other_methods": None}
-    assert "reasons not reported" in prisma_flow.box_texts(flow)["db_excluded_full"]
+    assert (
+        f"reasons {prisma_flow.missing(flow.sources[('databases', 'exclusion reasons')])}"
+        in (prisma_flow.box_texts(flow)["db_excluded_full"])
+    )
+    assert prisma_flow.missing("not reported: the report says it did not count them") == "not reported"
+    assert prisma_flow.missing("not found: the article's text does not give it") == "not found"
 
 
 def test_svg_output_is_deterministic(flow, tmp_path):
@@ -231,10 +240,15 @@ def test_table_3_lists_each_theme_once_with_the_studies_cited_for_it(review):
     for row, theme in zip(table.to_dict("records"), rows(themes)):
         links = support[support["theme_id"] == theme["theme_id"]]
         assert row["Studies cited (with its subthemes)"] == str(links["study_id"].nunique())
-        # exactly the included reports the findings of this section cite, no more
-        coded = set(review.coding.loc[review.coding["theme_id"] == theme["theme_id"], "report_id"]) & included
-        cited = re.findall(r"\{cite:p\}`([^`]*)`", row["References cited in its own section"])
-        assert set(",".join(cited).split(",")) - {""} == coded, theme["theme_id"]
+        # exactly the reports the findings of this section cite, those of no included study said so
+        coded = set(review.coding.loc[review.coding["theme_id"] == theme["theme_id"], "report_id"])
+        cell = row["References cited in its own section"]
+        included_part, _, others = cell.partition(";")
+        cited = re.findall(r"\{cite:p\}`([^`]*)`", included_part if coded & included else "")
+        assert set(",".join(cited).split(",")) - {""} == coded & included, theme["theme_id"]
+        if coded - included:
+            assert "not an included study" in cell or "not included studies" in cell, theme["theme_id"]
+            assert set(",".join(re.findall(r"\{cite:p\}`([^`]*)`", others or cell)).split(",")) == coded - included
         assert (row["Subtheme"] == "") == (theme["kind"] == "theme")
 
 

@@ -1,4 +1,4 @@
-"""The five statuses: each is reached by the data that should reach it, and the scorecard counts them."""
+"""The six statuses: each is reached by the data that should reach it, and the scorecard counts them."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from peerwork_review.derivation.reproduction import (
     NOT_DERIVABLE,
     OUTSIDE_RANGE,
     REPRODUCED,
+    RESTATED,
     STATUSES,
     WITHIN_RANGE,
     NotDerivable,
@@ -55,9 +56,9 @@ def test_scorecard_counts_every_figure_once(review):
 def test_the_2023_scorecard(review):
     table = reproduction.figure_table(review)
     counts = table.set_index("figure_id")["status"]
-    assert set(counts[counts == REPRODUCED].index) == {
+    assert set(counts[counts == REPRODUCED].index) == {"studies_included"}
+    assert set(counts[counts == RESTATED].index) == {
         "databases_searched",
-        "studies_included",
         "themes",
         "subthemes",
         "search_window_start",
@@ -65,6 +66,24 @@ def test_the_2023_scorecard(review):
     }
     assert not (counts.isin([OUTSIDE_RANGE, INCONSISTENT])).any()
     assert counts["studies_united_states"] == WITHIN_RANGE and counts["prospero_registration"] == NOT_DERIVABLE
+
+
+def test_a_value_read_only_in_the_article_is_restated_and_one_read_elsewhere_reproduced(project_copy):
+    table = reproduction.figure_table(load(project_copy)).set_index("figure_id")
+    assert table.loc["search_window_end", "status"] == RESTATED
+    assert "data/search_runs.csv, column date_end_source" in table.loc["search_window_end", "explanation"]
+    set_by_key(project_copy, "search_runs.csv", {"search_run_id": "2023"}, date_end_source=TEST)
+    table = reproduction.figure_table(load(project_copy)).set_index("figure_id")
+    assert table.loc["search_window_end", "status"] == REPRODUCED
+    assert table.loc["search_window_start", "status"] == RESTATED
+
+
+def test_every_figure_the_data_can_give_exactly_says_where_its_values_come_from(review):
+    """Else its status could not tell reproduced from restated."""
+    scoped = review.as_of(review.article_run)
+    for figure_id in review.figures["figure_id"]:
+        if not isinstance(reproduction.derivation_for(figure_id)(scoped), NotDerivable):
+            assert reproduction.reads_for(figure_id), figure_id
 
 
 def test_a_published_count_the_data_exclude_is_outside_range(project_copy):

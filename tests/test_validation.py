@@ -317,7 +317,7 @@ def test_reasons_either_listed_or_not_reported(minimal):
     append(minimal, "prisma_exclusion_reasons.csv", ["2020", "databases", "wrong setting", 7, TEST])
     assert problems(minimal) == [
         "data/prisma_exclusion_reasons.csv, row 2, column \"reason\": run '2020', databases: "
-        "give either reasons or one row saying they are not reported, not both"
+        "give either reasons or one row saying why they are not known, not both"
     ]
 
 

@@ -48,7 +48,8 @@ def add_guide(wb, flow_layout) -> None:
         f"Enter the flow on sheet '{sheet}', one row per box below.",
         "Each box shows the row's column · stage; search_run_id is the new run.",
         "The number goes in count, and source says where it comes from.",
-        "A number that is not reported: leave count empty; source says 'not reported: <why>'.",
+        "A number you cannot give: leave count empty; source says 'not found: <what you looked at>', or "
+        "'not reported: <where>' if the report says it was not counted.",
         "Leave figure_id empty: it points to the article's numbers, for the published run only.",
         "Studies and reports included are counted from the sheets studies and reports.",
     ]

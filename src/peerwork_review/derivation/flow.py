@@ -19,7 +19,7 @@ from peerwork_review.model.review import Review, rows
 
 @dataclass(frozen=True)
 class FlowNumbers:
-    """Every number of one run's diagram; None where the data say 'not reported'."""
+    """Every number of one run's diagram; None where the data do not give it (its source says why)."""
 
     run_id: str
     databases: tuple[str, ...]

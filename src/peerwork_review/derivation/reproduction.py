@@ -3,11 +3,15 @@
 Each published figure is checked against the review *as of its own search run*, so
 the 2023 figures keep being checked against the 2023 run after the search is updated.
 
-A figure gets one of five statuses: *reproduced* (the data give exactly the published
-value); *within range* (values the data would need are missing, and the range they
-allow contains the published value); *outside range* (that range excludes it);
-*inconsistent* (the article disagrees with itself: every sum it states with this figure
-as the total fails); *not derivable* (the dataset holds nothing to derive it from).
+A figure gets one of six statuses: *reproduced* (data read from other sources than the
+article give exactly the published value); *restated* (the data give it, but every value
+they derive it from was read in the article itself, so agreement shows only that the
+article agrees with itself); *within range* (values the data would need are missing, and
+the range they allow contains the published value); *outside range* (that range excludes
+it); *inconsistent* (the article disagrees with itself: every sum it states with this
+figure as the total fails); *not derivable* (the dataset holds nothing to derive it
+from). A stated sum is *restated* when its parts add up to its total and *inconsistent*
+when they do not: both are the article's own numbers.
 """
 
 from __future__ import annotations
@@ -20,16 +24,18 @@ import pandas as pd
 
 from peerwork_review.derivation import derive
 from peerwork_review.derivation.derive import Range
+from peerwork_review.domain.provenance import ARTICLE_PREFIX
 from peerwork_review.model.review import Review, rows
 from peerwork_review.reading.figure_values import published
 from peerwork_review.reading.load import parse_expression
 
 REPRODUCED = "reproduced"
+RESTATED = "restated"
 WITHIN_RANGE = "within range"
 OUTSIDE_RANGE = "outside range"
 INCONSISTENT = "inconsistent"
 NOT_DERIVABLE = "not derivable"
-STATUSES = (REPRODUCED, WITHIN_RANGE, OUTSIDE_RANGE, INCONSISTENT, NOT_DERIVABLE)
+STATUSES = (REPRODUCED, RESTATED, WITHIN_RANGE, OUTSIDE_RANGE, INCONSISTENT, NOT_DERIVABLE)
 
 
 @dataclass(frozen=True)
@@ -52,12 +58,20 @@ class Text:
 Derived: TypeAlias = "Range | Text | NotDerivable"
 Derivation = Callable[[Review], Derived]
 
-RECORDS_NOT_PUBLIC = NotDerivable(
-    "the review's record-level search and screening data are not published, so this stage can only be taken as reported"
+NO_RECORDS = NotDerivable(
+    "no record-level search or screening data were found: the article's text gives only this total, and its "
+    "PRISMA diagram (Fig. 1) is an image whose numbers are not in the text, so this stage can only be taken as reported"
 )
 REGISTRATION = NotDerivable(
     "this dataset holds no copy of the PROSPERO record, so the registration can only be taken as the article prints it"
 )
+
+
+def _no_records(what: str) -> Derivation:
+    return lambda r: NotDerivable(
+        f"no {what} records were found: the article's text describes the process but gives no record of it"
+    )
+
 
 STUDIES = "data/studies.csv"
 QUALITY = "data/quality_appraisal.csv"
@@ -96,7 +110,7 @@ def _count(n: int) -> Range:
 def _records_from_databases(r: Review) -> Range | NotDerivable:
     records = r.databases.loc[r.databases["search_run_id"] == r.scope, "records"]
     missing = int(records.isna().sum())
-    note = f"{missing} of {len(records)} per-database record counts are not reported (data/search_databases.csv, column records)"
+    note = f"{missing} of {len(records)} per-database record counts are not known (data/search_databases.csv, column records)"
     if missing == len(records):
         return NotDerivable(note)
     known = int(records.dropna().sum())
@@ -125,18 +139,22 @@ DERIVATIONS: dict[str, Derivation] = {
     "databases_searched": lambda r: _count(int((r.databases["search_run_id"] == r.scope).sum())),
     "records_identified_databases": _records_from_databases,
     "records_identified_other": lambda r: NotDerivable(
-        "the records found by each other method (conference proceedings, grey literature, reference lists) are not reported"
+        "the records found by each other method (conference proceedings, grey literature, reference lists) "
+        "are not in the article's text"
     ),
-    "duplicates_removed": lambda r: RECORDS_NOT_PUBLIC,
-    "records_screened": lambda r: RECORDS_NOT_PUBLIC,
-    "full_texts_assessed": lambda r: RECORDS_NOT_PUBLIC,
+    "duplicates_removed": lambda r: NO_RECORDS,
+    "records_screened": lambda r: NO_RECORDS,
+    "full_texts_assessed": lambda r: NO_RECORDS,
     "studies_included": lambda r: _count(len(r.studies)),
-    "screening_reviewers": lambda r: NotDerivable("the screening records are not published"),
-    "screening_agreement_percent": lambda r: NotDerivable("the screening records are not published"),
-    "appraisal_reviewers": lambda r: NotDerivable("the appraisal records are not published"),
-    "extraction_reviewers": lambda r: NotDerivable("the extraction records are not published"),
+    "screening_reviewers": _no_records("screening"),
+    "screening_agreement_percent": _no_records("screening"),
+    "appraisal_reviewers": _no_records("appraisal"),
+    "extraction_reviewers": _no_records("extraction"),
     "prospero_registration": lambda r: REGISTRATION,
     "prospero_registration_date": lambda r: REGISTRATION,
+    "ethics_approval_id": lambda r: NotDerivable(
+        "this dataset holds no copy of the ethics committee's record, so the approval can only be taken as the article prints it"
+    ),
     "search_window_start": _window("date_start"),
     "search_window_end": _window("date_end"),
     "main_countries": derive.single_country_range,
@@ -145,6 +163,64 @@ DERIVATIONS: dict[str, Derivation] = {
     "subthemes": lambda r: _count(int((r.themes["kind"] == "subtheme").sum())),
     **{figure_id: _category(*spec) for figure_id, spec in CATEGORY_FIGURES.items()},
 }
+
+
+# Where each derivation takes its values from: (the file and source column, the sources
+# of the rows it reads). A figure the data give exactly is *restated*, not reproduced,
+# when every one of those rows was read in the article itself.
+Reads = Callable[[Review], tuple[str, pd.Series]]
+Rows = Callable[[pd.DataFrame, Review], pd.Series]
+
+
+def _in_run(table: pd.DataFrame, r: Review) -> pd.Series:
+    return table["search_run_id"] == r.scope
+
+
+def _reads(file: str, frame: str, column: str, where: Rows | None = None) -> Reads:
+    def read(r: Review) -> tuple[str, pd.Series]:
+        table = getattr(r, frame)
+        return f"data/{file}, column {column}", (table[where(table, r)] if where else table)[column]
+
+    return read
+
+
+def _kind(kind: str) -> Rows:
+    return lambda table, r: table["kind"] == kind
+
+
+COUNTRY_SOURCES = _reads("study_countries.csv", "countries", "source")
+CATEGORY_SOURCES = {
+    "location": COUNTRY_SOURCES,
+    "design": _reads("studies.csv", "studies", "design_source"),
+    "quality": _reads("quality_appraisal.csv", "quality", "mmat_rating_source"),
+}
+READS: dict[str, Reads] = {
+    "databases_searched": _reads("search_databases.csv", "databases", "database_source", _in_run),
+    "records_identified_databases": _reads("search_databases.csv", "databases", "records_source", _in_run),
+    "studies_included": _reads("reports.csv", "reports", "source", lambda table, r: table["study_id"].notna()),
+    "search_window_start": _reads("search_runs.csv", "runs", "date_start_source", _in_run),
+    "search_window_end": _reads("search_runs.csv", "runs", "date_end_source", _in_run),
+    "themes": _reads("themes.csv", "themes", "name_source", _kind("theme")),
+    "subthemes": _reads("themes.csv", "themes", "name_source", _kind("subtheme")),
+    **{figure_id: COUNTRY_SOURCES for figure_id in DISTINCT_COUNTRY_FIGURES},
+    **{figure_id: CATEGORY_SOURCES[family] for figure_id, (family, _) in CATEGORY_FIGURES.items()},
+}
+THEME_CODING = _reads("findings.csv", "findings", "locator")
+
+
+def reads_for(figure_id: str) -> Reads | None:
+    """Where the derivation of ``figure_id`` takes its values from (None: it derives nothing)."""
+    return READS.get(figure_id) or (THEME_CODING if prevalence_theme(figure_id) else None)
+
+
+def from_the_article_only(review: Review, figure_id: str) -> str | None:
+    """Where the values a figure is derived from were read, when every one was read in the article itself."""
+    reads = reads_for(figure_id)
+    if reads is None:
+        return None
+    where, sources = reads(review)
+    known = sources.dropna()
+    return where if len(known) and known.str.startswith(ARTICLE_PREFIX).all() else None
 
 
 def derivation_for(figure_id: str) -> Derivation:
@@ -187,6 +263,12 @@ def figure_table(review: Review) -> pd.DataFrame:
         derived = derivation_for(fig["figure_id"])(scoped)
         value = published(fig)
         status, why = judge(value, derived)
+        if status == REPRODUCED and (where := from_the_article_only(scoped, fig["figure_id"])):
+            status = RESTATED
+            why = (
+                f"The dataset gives the published value, but every value it is derived from was read in the article "
+                f"itself ({where}): this shows that the article agrees with itself, not that other sources confirm it."
+            )
         own = sums[sums["figure_id"] == fig["figure_id"]]
         failed = own[own["status"] == INCONSISTENT]
         if len(failed):
@@ -222,7 +304,7 @@ def check_table(review: Review) -> pd.DataFrame:
         terms = parse_expression(check["expression"])
         total = sum(sign * values[name] for sign, name in terms)
         value = values[check["figure_id"]]
-        status = REPRODUCED if total == value else INCONSISTENT
+        status = RESTATED if total == value else INCONSISTENT
         shown = " ".join(f"{'+' if sign > 0 else '−'} {values[name]:,}" for sign, name in terms).lstrip("+ ")
         out.append(
             {

@@ -170,7 +170,7 @@ def themes_notebook(review: Review):
     cells += [
         _markdown(
             "## Themes, studies and findings\n\n"
-            "The tables regenerate the review's Table 3, as far as the Results' citations show it, and its Table 4; "
+            "The tables rebuild the review's Table 3, as far as the Results' citations show it, and its Table 4; "
             "the maps show which studies each theme's findings cite."
         ),
         _code(
@@ -180,7 +180,8 @@ def themes_notebook(review: Review):
             "    article_number=3,\n"
             "    widths=[15, 15, 11, 11, 10, 38],\n"
             '    caption="Summary of themes and references, as far as the citations in the article\'s Results show it: "\n'
-            '    "for each theme, the studies cited in its section. A study cited under a subtheme also counts for its theme.",\n'
+            '    "for each theme, the studies cited in its section. A study cited under a subtheme also counts for its theme. "\n'
+            '    "A cited reference that reports no included study is listed and said so. † placement inferred.",\n'
             ")"
         ),
         _code(
@@ -189,7 +190,8 @@ def themes_notebook(review: Review):
             '    name="table-themes",\n'
             "    article_number=4,\n"
             "    widths=[25, 20, 55],\n"
-            '    caption="Themes and subthemes, as in the article; descriptions in this edition\'s words.",\n'
+            "    caption=\"Themes and subthemes as the article's Results and the readable part of the review's Table 4 give them; \"\n"
+            '    "descriptions in this edition\'s words. † placement inferred (see data/themes.csv).",\n'
             ")"
         ),
         _code(

@@ -1,6 +1,6 @@
 """What every notebook does first, and how it hands values to the book.
 
-Values the prose takes are glued as finished text ("10,491", "not reported"), so a page
+Values the prose takes are glued as finished text ("10,491", "not available"), so a page
 never formats a number itself and a value the data do not give reads as such instead of
 breaking the build. Each glued value carries a label in words, which ``make refresh``
 uses to say what changed. Figures are glued as SVG (what the book shows; compared by
@@ -38,7 +38,7 @@ def _publish(name: str, bundle: Mapping[str, object], label: str, extra: dict | 
 
 
 def glue(name: str, value: object, label: str) -> None:
-    """Glue ``value`` as plain text for ``{glue:text}`` (None reads "not reported")."""
+    """Glue ``value`` as plain text for ``{glue:text}`` (None reads "not available")."""
     from peerwork_review.rendering.render import plain_text
 
     _publish(name, {"text/plain": plain_text(value)}, label)

@@ -21,8 +21,8 @@ from peerwork_review.reading.rules import rows_of
 
 COUNTED_FIX = "delete the run's rows here: its numbers are counted from its records"
 REASONS_FIX = (
-    "add one row per reason with its count, or one row with reason and count empty and a source "
-    "'not reported: …' saying where the report is silent"
+    "add one row per reason with its count, or one row with reason and count empty and a source saying why: "
+    "'not found: …' and what was looked at, or 'not reported: …' where the report says they were not counted"
 )
 
 
@@ -301,7 +301,7 @@ def check_exclusion_reasons(t: dict[str, Table], flow: Flow) -> list[Problem]:
                         table.file,
                         silent[0][1],
                         "reason",
-                        f"{where}: give either reasons or one row saying they are not reported, not both",
+                        f"{where}: give either reasons or one row saying why they are not known, not both",
                     )
                 )
             elif len(silent) > 1:
@@ -310,7 +310,7 @@ def check_exclusion_reasons(t: dict[str, Table], flow: Flow) -> list[Problem]:
                         table.file,
                         silent[1][1],
                         "reason",
-                        f"{where}: only one row can say the reasons are not reported",
+                        f"{where}: only one row can say why the reasons are not known",
                     )
                 )
             for record, row in silent:

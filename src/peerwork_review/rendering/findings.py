@@ -17,7 +17,11 @@ from peerwork_review.model.review import Review, rows
 from peerwork_review.rendering.render import Markup, cite, escape, value_text
 from peerwork_review.rendering.tables import study_citation
 
-TABLE_3_MISSING = "the rest are in the review's Table 3, of which no public copy was found"
+# Where the article points for the studies behind each theme; a figure's own note says where its sentence points.
+TABLE_3_MISSING = (
+    "the Results do not name the others; the article's Methods point to its Table 3 for the themes of each study, "
+    "and no public copy of that table was found"
+)
 STUDIES_INCLUDED = "studies_included"
 
 

@@ -34,7 +34,7 @@ EDGE = "#333333"
 FILLS = {"box": "#ffffff", "included": "#eef5e9", "total": "#dcecd2", "header": "#f6d77b", "band": "#cfe2f3"}
 EDGES = {"header": "#b8962e", "band": "#5b7fa6"}
 
-_UNBREAKABLE = re.compile(r"\((?:n = [^)]*|not reported)\)|\S+")
+_UNBREAKABLE = re.compile(r"\(n [^)]*\)|\S+")
 
 
 @dataclass

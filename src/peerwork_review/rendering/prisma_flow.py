@@ -18,23 +18,32 @@ import pandas as pd
 from peerwork_review.derivation.flow import FlowNumbers
 from peerwork_review.domain.prisma import COLUMN_NAMES, LABELS, STAGES
 
-NOT_REPORTED = "not reported"  # a box whose number the data do not give
+NOT_REPORTED = "not reported"
+NOT_FOUND = "not found"
 
 
-def n(value: int | None) -> str:
-    return f"(n = {value:,})" if value is not None else f"({NOT_REPORTED})"
+def missing(source: str | None) -> str:
+    """What a box says for a number the data do not give: "not reported" only where its source
+    says the number was not reported, otherwise "not found" (see domain.provenance)."""
+    return NOT_REPORTED if (source or "").lower().startswith(f"{NOT_REPORTED}:") else NOT_FOUND
+
+
+def n(value: int | None, source: str | None = None) -> str:
+    return f"(n = {value:,})" if value is not None else f"(n {missing(source)})"
 
 
 def _excluded_full_text(flow: FlowNumbers, column: str) -> str:
-    """'Reports excluded (n = 9)' and one line per reason, or a line saying the reasons are not reported."""
+    """'Reports excluded (n = 9)' and one line per reason, or a line saying the reasons are not known."""
     count = flow.stages.get((column, "excluded_full_text"))
-    text = f"{LABELS['excluded_full_text']} {n(count)}"
+    text = f"{LABELS['excluded_full_text']} {n(count, flow.sources.get((column, 'excluded_full_text')))}"
     if count == 0:
         return text
     reasons = flow.exclusion_reasons.get(column)
     if not reasons:
-        return f"{text}\n  reasons {NOT_REPORTED}"
-    return text + "".join(f"\n  {reason} {n(value)}" for reason, value in reasons)
+        return f"{text}\n  reasons {missing(flow.sources.get((column, 'exclusion reasons')))}"
+    return text + "".join(
+        f"\n  {reason} {n(value, flow.sources.get((column, f'excluded: {reason}')))}" for reason, value in reasons
+    )
 
 
 # box name (after its column's prefix) -> the stage whose label and number it shows
@@ -56,17 +65,19 @@ def box_texts(flow: FlowNumbers) -> dict[str, str]:
     new = "new " if flow.updated else ""
 
     def box(column: str, stage: str) -> str:
-        return f"{LABELS[stage]} {n(s((column, stage)))}"
+        return f"{LABELS[stage]} {n(s((column, stage)), flow.sources.get((column, stage)))}"
 
     texts = {
-        "db_identified": f"{LABELS['identified']} from {len(flow.databases)} databases {n(s(('databases', 'identified')))}",
+        "db_identified": f"{LABELS['identified']} from {len(flow.databases)} databases "
+        f"{n(s(('databases', 'identified')), flow.sources.get(('databases', 'identified')))}",
         "db_removed": "Records removed before screening:\n"
         + "\n".join(
             f"  {box('databases', stage)}" for stage in ("removed_duplicates", "removed_automation", "removed_other")
         ),
         **{f"db_{key}": box("databases", stage) for key, stage in SIMPLE_BOXES["databases"].items()},
         "db_excluded_full": _excluded_full_text(flow, "databases"),
-        "om_identified": f"{LABELS['identified']} from other methods {n(s(('other_methods', 'identified')))}",
+        "om_identified": f"{LABELS['identified']} from other methods "
+        f"{n(s(('other_methods', 'identified')), flow.sources.get(('other_methods', 'identified')))}",
         **{f"om_{key}": box("other_methods", stage) for key, stage in SIMPLE_BOXES["other_methods"].items()},
         "om_excluded_full": _excluded_full_text(flow, "other_methods"),
         "included": f"{'New studies' if flow.updated else 'Studies'} included in review {n(flow.new_studies)}\n"
@@ -135,13 +146,13 @@ def flow_table(flow: FlowNumbers) -> pd.DataFrame:
     out = []
     for column, stages in STAGES.items():
         for stage in stages:
-            value = flow.stages.get((column, stage))
+            value, source = flow.stages.get((column, stage)), flow.sources.get((column, stage), "")
             out.append(
                 {
                     "Column": COLUMN_NAMES[column],
                     "Box": LABELS[stage],
-                    "Number": f"{value:,}" if value is not None else NOT_REPORTED,
-                    "Source": flow.sources.get((column, stage), ""),
+                    "Number": f"{value:,}" if value is not None else missing(source),
+                    "Source": source,
                 }
             )
             if stage == "excluded_full_text":
@@ -178,23 +189,27 @@ def flow_table(flow: FlowNumbers) -> pd.DataFrame:
 def _reason_rows(flow: FlowNumbers, column: str) -> list[dict]:
     reasons = flow.exclusion_reasons.get(column, ())
     if reasons is None:
+        source = flow.sources.get((column, "exclusion reasons"), "")
         return [
             {
                 "Column": COLUMN_NAMES[column],
                 "Box": "Reasons for excluding reports",
-                "Number": NOT_REPORTED,
-                "Source": flow.sources.get((column, "exclusion reasons"), ""),
+                "Number": missing(source),
+                "Source": source,
             }
         ]
-    return [
-        {
-            "Column": COLUMN_NAMES[column],
-            "Box": f"Excluded: {reason}",
-            "Number": f"{count:,}" if count is not None else NOT_REPORTED,
-            "Source": flow.sources.get((column, f"excluded: {reason}"), ""),
-        }
-        for reason, count in reasons
-    ]
+    rows = []
+    for reason, count in reasons:
+        source = flow.sources.get((column, f"excluded: {reason}"), "")
+        rows.append(
+            {
+                "Column": COLUMN_NAMES[column],
+                "Box": f"Excluded: {reason}",
+                "Number": f"{count:,}" if count is not None else missing(source),
+                "Source": source,
+            }
+        )
+    return rows
 
 
 def month_name(yearmonth: str) -> str:

@@ -11,7 +11,7 @@ import html
 import numbers
 import re
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -43,16 +43,16 @@ def escape(value: object) -> Markup:
     return Markup(_PUNCTUATION.sub(r"\\\1", text))
 
 
-NOT_REPORTED = "not reported"
+NOT_AVAILABLE = "not available"  # a value no source available to this edition gives
 
 
 def value_text(value: object) -> str:
-    """How a value reads in prose: whole numbers with thousands separators, None as "not reported".
+    """How a value reads in prose: whole numbers with thousands separators, None as "not available".
 
     Years and identifiers are passed as strings, so they are never given separators.
     """
     if value is None:
-        return NOT_REPORTED
+        return NOT_AVAILABLE
     if isinstance(value, bool):
         raise TypeError("say what a true/false value means in words")
     if isinstance(value, numbers.Integral):  # numpy integers too
@@ -106,11 +106,14 @@ def article_class(number: int) -> str:
     return f"article-number-{number}"
 
 
+Widths = Sequence[int] | Mapping[str, int]
+
+
 def list_table(
     frame: pd.DataFrame,
     caption: str,
     name: str | None,
-    widths: Sequence[int] | None = None,
+    widths: Widths | None = None,
     sortable: bool = True,
     article_number: int | None = None,
 ) -> Markup:
@@ -118,9 +121,11 @@ def list_table(
 
     Numbered when it has a ``name``: as the article's Table ``article_number`` when it
     regenerates that table, otherwise in the edition's own series. Without a name it
-    is not numbered.
+    is not numbered. ``widths`` by column name fits a table whose columns depend on the data.
     """
     lines = [f"```{{list-table}} {escape(caption)}"] + ([f":name: {name}"] if name else []) + [":header-rows: 1"]
+    if isinstance(widths, Mapping):
+        widths = [widths[column] for column in frame.columns]
     if widths:
         lines.append(f":widths: {' '.join(map(str, widths))}")
     classes = (
@@ -168,7 +173,7 @@ def table(
     frame: pd.DataFrame,
     caption: str,
     name: str | None,
-    widths: Sequence[int] | None = None,
+    widths: Widths | None = None,
     preview: pd.DataFrame | None = None,
     sortable: bool = True,
     article_number: int | None = None,

@@ -4,7 +4,7 @@ The published review's account (its search, its selection, its figures) stays bo
 the article's run, the earliest, whatever later runs add; ``article_*`` values come
 from that run or from the article's published figures. The current state of the
 evidence, across every run, is glued as ``current_*`` and always says so. Every value is
-glued as finished text, so a value the data do not give reads "not reported".
+glued as finished text, so a value the data do not give reads "not available".
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def theme_list(review: Review) -> Markup:
 
 
 # Published figures the prose pages state. They are glued whether or not the dataset holds
-# them, so a page reads "not reported" instead of failing when one is missing.
+# them, so a page reads "not available" instead of failing when one is missing.
 PROSE_FIGURES = (
     "studies_included",
     "databases_searched",

@@ -11,19 +11,23 @@ import re
 import pandas as pd
 
 from peerwork_review.derivation import derive
+from peerwork_review.domain.provenance import INFERRED_PREFIX
 from peerwork_review.model.review import Review, rows
-from peerwork_review.rendering.render import Markup, cite, escape
+from peerwork_review.rendering.render import NOT_AVAILABLE, Markup, cite, escape
 
-NOT_AVAILABLE = "not available"
 INFERRED_MARK = " †"
+
+
+def marked(text: str, source: str | None) -> str:
+    """``text`` with the dagger every table puts after a value its source says was inferred."""
+    return text + (INFERRED_MARK if (source or "").startswith(INFERRED_PREFIX) else "")
 
 
 def _value(record: dict, column: str, source_column: str | None = None, fmt=str) -> str:
     value = record[column]
     if value is None:
         return NOT_AVAILABLE
-    source = record[source_column or f"{column}_source"] or ""
-    return fmt(value) + (INFERRED_MARK if source.startswith("inferred:") else "")
+    return marked(fmt(value), record[source_column or f"{column}_source"])
 
 
 def study_citation(review: Review, study_id: str) -> Markup:
@@ -40,9 +44,8 @@ def location_text(review: Review, study_id: str) -> str:
     known = sorted(c for c in countries["country"] if c is not None)
     if not known:
         return NOT_AVAILABLE
-    inferred = any((s or "").startswith("inferred:") for s in countries["source"])
-    text = known[0] if len(known) == 1 else f"{derive.MULTIPLE}: {', '.join(known)}"
-    return text + (INFERRED_MARK if inferred else "")
+    inferred = next((s for s in countries["source"] if (s or "").startswith(INFERRED_PREFIX)), None)
+    return marked(known[0] if len(known) == 1 else f"{derive.MULTIPLE}: {', '.join(known)}", inferred)
 
 
 # "unknown" is the review's own entry (its Table 1 says so); a study no source covers is
@@ -55,8 +58,22 @@ def coauthorship_labels(review: Review) -> pd.Series:
     return derive.coauthorship_values(review).map(COAUTHORSHIP.get, na_action="ignore")
 
 
+FOUND_BY = "Found by search"
+CHARACTERISTICS_WIDTHS = {
+    "Study": 12,
+    FOUND_BY: 6,
+    "Location": 10,
+    "Setting": 11,
+    "Lived experience co-authorship": 8,
+    "Design and methods": 13,
+    "Sample": 13,
+    "Data analysis": 9,
+    "Key findings (this edition's summary)": 18,
+}
+
+
 def study_characteristics(review: Review) -> pd.DataFrame:
-    """Table 1: one row per study."""
+    """Table 1: one row per study. The search that found each study is shown once there is more than one."""
     records = {r["study_id"]: r for r in rows(review.studies)}
     out = []
     for sid in review.study_order():
@@ -70,17 +87,18 @@ def study_characteristics(review: Review) -> pd.DataFrame:
         out.append(
             {
                 "Study": study_citation(review, sid),
-                "Found by search": r["first_search_run_id"],
+                FOUND_BY: r["first_search_run_id"],
                 "Location": location_text(review, sid),
                 "Setting": _value(r, "setting"),
                 "Lived experience co-authorship": _value(r, "lived_experience_coauthorship", fmt=COAUTHORSHIP.get),
                 "Design and methods": design,
                 "Sample": sample,
                 "Data analysis": _value(r, "data_analysis"),
-                "Key findings (this edition's summary)": r["key_findings"],
+                "Key findings (this edition's summary)": _value(r, "key_findings"),
             }
         )
-    return pd.DataFrame(out)
+    table = pd.DataFrame(out)
+    return table if table[FOUND_BY].nunique() > 1 else table.drop(columns=FOUND_BY)
 
 
 def _reason(source: str) -> str:
@@ -125,15 +143,15 @@ def quality_appraisal(review: Review) -> pd.DataFrame:
     """Table 2: the MMAT rating of each study. The source column appears once any rating is
     known; why the others are missing is said once, by :func:`rating_note`."""
     ratings = {r["study_id"]: r for r in rows(review.quality)}
-    designs = review.studies.set_index("study_id")["design"]
+    studies = {r["study_id"]: r for r in rows(review.studies)}
     any_known = any(r["mmat_rating"] is not None for r in ratings.values())
     out = []
     for sid in review.study_order():
         r = ratings[sid]
         row = {
             "Study": study_citation(review, sid),
-            "Design category": designs[sid].capitalize() if designs[sid] else NOT_AVAILABLE,
-            "MMAT rating": r["mmat_rating"].capitalize() if r["mmat_rating"] else NOT_AVAILABLE,
+            "Design category": _value(studies[sid], "design", fmt=str.capitalize),
+            "MMAT rating": _value(r, "mmat_rating", fmt=str.capitalize),
         }
         if any_known:
             row["Source of the rating"] = (
@@ -156,6 +174,28 @@ def _report_keys(support: pd.DataFrame) -> list[str]:
     return [k for keys in support["reports"] for k in keys]
 
 
+def _theme_columns(theme: dict, names: dict[str, str]) -> dict[str, str]:
+    """A row's Theme and Subtheme cells; a subtheme's theme carries † where its placement is inferred."""
+    name = marked(theme["name"], theme["name_source"])
+    if theme["kind"] == "theme":
+        return {"Theme": name, "Subtheme": ""}
+    parent = theme["parent_theme_id"]
+    placed = marked(names[parent], theme["placement_source"]) if parent is not None else NOT_AVAILABLE
+    return {"Theme": placed, "Subtheme": name}
+
+
+def _references(review: Review, theme_id: str, direct: pd.DataFrame) -> Markup | str:
+    """The reports a section cites: those of included studies, then any that report no included study, said so."""
+    included = cite(_report_keys(direct))
+    study = dict(zip(review.reports["report_id"], review.reports["study_id"]))
+    coded = review.coding.loc[review.coding["theme_id"] == theme_id, "report_id"]
+    others = sorted({r for r in coded if study.get(r) is None})
+    if not others:
+        return included or "none"
+    note = Markup(f"{cite(others)} ({'not an included study' if len(others) == 1 else 'not included studies'})")
+    return Markup(f"{included}; {note}") if included else note
+
+
 def themes_and_references(review: Review) -> pd.DataFrame:
     """Table 3 ("Summary of themes and references"): per theme and subtheme, the studies its section cites and its findings.
 
@@ -170,16 +210,15 @@ def themes_and_references(review: Review) -> pd.DataFrame:
     out = []
     for t in rows(themes):
         links = support[t["theme_id"]]
-        direct = links[links["how"] == "cited"]
-        is_theme = t["kind"] == "theme"
         out.append(
             {
-                "Theme": t["name"] if is_theme else names[t["parent_theme_id"]],
-                "Subtheme": "" if is_theme else t["name"],
+                **_theme_columns(t, names),
                 "Studies cited (with its subthemes)": str(len(links)),
                 "Studies reported by the article": str(published.get(t["theme_id"], "not stated")),
                 "Findings in its own section": str(findings[t["theme_id"]]),
-                "References cited in its own section": cite(_report_keys(direct)) or "none",
+                "References cited in its own section": _references(
+                    review, t["theme_id"], links[links["how"] == "cited"]
+                ),
             }
         )
     return pd.DataFrame(out)
@@ -198,14 +237,9 @@ def themes_and_subthemes(review: Review) -> pd.DataFrame:
     """Table 4: themes with their subthemes and descriptions."""
     themes = derive.ordered_themes(review)
     names = dict(zip(themes["theme_id"], themes["name"]))
-    out = []
-    for t in rows(themes):
-        is_theme = t["kind"] == "theme"
-        out.append(
-            {
-                "Theme": t["name"] if is_theme else names[t["parent_theme_id"]],
-                "Subtheme": "" if is_theme else t["name"],
-                "Description (this edition's words)": t["description"],
-            }
-        )
-    return pd.DataFrame(out)
+    return pd.DataFrame(
+        [
+            {**_theme_columns(t, names), "Description (this edition's words)": _value(t, "description")}
+            for t in rows(themes)
+        ]
+    )

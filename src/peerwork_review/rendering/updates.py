@@ -32,7 +32,7 @@ def search_summary(review: Review, run_id: str) -> Markup:
     run = next(r for r in rows(review.runs) if r["search_run_id"] == run_id)
     databases = list(review.databases.loc[review.databases["search_run_id"] == run_id, "database"])
     window = f"{prisma_flow.month_name(run['date_start'])} to {prisma_flow.month_name(run['date_end'])}"
-    other = escape(run["other_methods"]) if run["other_methods"] else "not reported"
+    other = escape(render.value_text(run["other_methods"]))
     return Markup(
         f"The search covered {escape(window)} in {escape(render.value_text(len(databases)))} "
         f"database{'s' if len(databases) != 1 else ''} ({escape(prisma_flow.join_names(databases))}); other sources: {other}. "
