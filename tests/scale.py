@@ -225,7 +225,7 @@ def with_unknowns(review, factor: int):
 
     import pandas as pd
 
-    from peerwork_review.derivation.reproduction import CATEGORY_FIGURES, prevalence_theme
+    from peerwork_review.derivation.figure_inputs import CATEGORY_FIGURES, prevalence_theme
 
     originals = list(review.studies["study_id"][: len(review.studies) // factor])
     template = {

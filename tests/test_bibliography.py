@@ -63,3 +63,15 @@ def test_citation_labels_are_unique_and_lettered_only_where_two_would_clash():
         assert positions == list(range(positions[0], positions[0] + len(positions)))
         if len(positions) > 1:
             assert [labels[i][-1] for i in positions] == list("abcdefghijklmnopqrstuvwxyz"[: len(positions)])
+
+
+def test_figures_and_tables_label_studies_as_the_citations_do(review):
+    """ "Byrne et al. 2019a" in a chart or a table wherever the text cites "Byrne et al., 2019a"."""
+    from pybtex.database import parse_file
+
+    from peerwork_review.book.citation_style import sort_key, unique_labels
+
+    entries = sorted(parse_file(str(ROOT / "references.bib")).entries.values(), key=sort_key)
+    cited = {e.key: " ".join(label.rsplit(", ", 1)) for e, label in zip(entries, unique_labels(entries))}
+    for study in review.studies["study_id"]:
+        assert review.study_label(study) == cited[review.main_report(study)], study

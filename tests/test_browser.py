@@ -1,8 +1,9 @@
 """Browser check of the built book: what a reader sees, not just what Sphinx wrote.
 
 One headless Chromium visits every page twice (module fixture `crawl`): at 1,400 px
-(links, images, citations, accessibility with axe-core, layout, the PRISMA diagram's
-text size, sorting) and at 390 px, a phone (layout). Each test then asserts one
+(links, images, citations, sorting) and at 390 px, a phone; at both, accessibility with
+axe-core, layout (cut-off text, words split, sideways scrolling) and the smallest text of
+every diagram as shown. Each test then asserts one
 category of problems, listing every offending page at once. Screenshots of every page
 at both widths go to artifacts/screenshots. The book is served from 127.0.0.1 only and
 every other request is aborted, so the check is offline and reproducible; external
@@ -48,15 +49,17 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402  (only needed once Chromium exists)
 
 from peerwork_review.pdf.printing import PDF_NAME  # noqa: E402
-from peerwork_review.rendering.prisma_diagram import DISPLAY_WIDTH_PX  # noqa: E402
+from peerwork_review.rendering.prisma_layout import DISPLAY_WIDTH_PX, PHONE_WIDTH_PX  # noqa: E402
 
 DESKTOP, PHONE = 1400, 390
-# axe-core impacts that fail the check
+# axe-core findings that fail the check: these impacts, and content outside any landmark
 BLOCKING_IMPACTS = {"critical", "serious"}
+BLOCKING_RULES = {"region"}
 # No preload: axe would fetch every stylesheet again (and resolve the theme's @import
 # against the page, a false 404) only for its orientation-lock rule; we lock no orientation.
 AXE_OPTIONS = {"resultTypes": ["violations"], "preload": False}
-MIN_DIAGRAM_TEXT_PX = 11
+MIN_PRISMA_TEXT_PX = 11  # on a desktop
+MIN_DIAGRAM_TEXT_PX = 9  # any diagram, at either width
 
 SKIPPED_DIRS = {"_static", "_sources", "_modules"}
 SKIPPED_PAGES = {"genindex.html", "search.html"}
@@ -64,6 +67,12 @@ NO_ANCHOR_CHECK = ("_sources/", "_downloads/")  # raw files: existence matters, 
 # Console noise produced by the external requests we abort on purpose; local
 # failures are caught separately through the `response`/`requestfailed` events.
 ABORT_NOISE = ("net::ERR_FAILED", "Failed to load resource")
+# Markup a reader should never see: MyST escapes and backticks in text, a label with nothing after it.
+RAW_MARKUP = (
+    (r"\S*\\[!-/:-@\[-`{-~]\S*", "a backslash escape shown as text"),
+    (r"\S*`\S*", "a backtick shown as text"),
+    (r"\b[Kk]eys?: \.", "a key named without a value"),
+)
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="\d+;\s*url=([^"]+)"', re.I)
 
 # Gathered in the browser in one round trip. Text excludes code so that a page
@@ -91,7 +100,7 @@ PAGE_FACTS = """() => {
 # the page itself scrolls sideways, and which tables scroll inside their box.
 LAYOUT = """() => {
   const width = document.documentElement.clientWidth;
-  const out = {page_overflow: document.documentElement.scrollWidth - width, clipped: [], scrolling: []};
+  const out = {page_overflow: document.documentElement.scrollWidth - width, clipped: [], scrolling: [], split: []};
   const label = (cell) => {
     const block = cell.closest('.table-block');
     const caption = block && block.querySelector('.table-caption');
@@ -107,10 +116,27 @@ LAYOUT = """() => {
     return null;
   };
   const seen = new Set();
+  // a word whose letters run onto two lines: split without a hyphen
+  const splitWords = (cell) => {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    const found = [];
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      for (const m of node.nodeValue.matchAll(/[\\p{L}\\p{N}]{2,}/gu)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set(Array.from(range.getClientRects(), r => Math.round(r.top)));
+        if (lines.size > 1) found.push(m[0]);
+      }
+    }
+    return found;
+  };
   document.querySelectorAll('.bd-article td, .bd-article th').forEach(cell => {
     if (!cell.getClientRects().length) return;  // not displayed
     const r = cell.getBoundingClientRect();
     if (cell.scrollWidth > cell.clientWidth + 1) out.clipped.push(`${label(cell)}: text wider than its cell`);
+    out.split.push(...splitWords(cell).map(word => `${label(cell)}: "${word}" split across lines`));
     const owner = overflowBox(cell);
     let bounds = {left: 0, right: width};
     if (owner && owner.scrolls) {
@@ -129,16 +155,26 @@ LAYOUT = """() => {
   return out;
 }"""
 
-# The PRISMA diagram's smallest text as shown: its SVG's font sizes scaled to the displayed width.
+# Every diagram's smallest text as shown: the font sizes of the SVG the browser chose
+# (a narrow screen gets a narrow rendering) scaled to the width it is shown at.
 DIAGRAM_TEXT = """async () => {
-  const img = document.querySelector('#fig-prisma-flow img');
-  if (!img) return null;
-  const svg = await (await fetch(img.currentSrc || img.src)).text();
-  const viewBox = svg.match(/viewBox="[\\d.\\s-]*?([\\d.]+)\\s+[\\d.]+"/);
-  const sizes = Array.from(svg.matchAll(/font-size:\\s*([\\d.]+)px/g), m => parseFloat(m[1]));
-  const shown = img.getBoundingClientRect().width;
-  const linked = !!img.closest('a[href$=".svg"]');
-  return {shown, view_width: viewBox ? parseFloat(viewBox[1]) : null, min_size: Math.min(...sizes), linked};
+  const out = [];
+  for (const img of document.querySelectorAll('.bd-article figure img')) {
+    const src = img.currentSrc || img.src;
+    if (!src.endsWith('.svg') || !img.getClientRects().length) continue;
+    const svg = await (await fetch(src)).text();
+    const viewBox = svg.match(/viewBox="[\\d.\\s-]*?([\\d.]+)\\s+[\\d.]+"/);
+    const sizes = Array.from(svg.matchAll(/font-size:\\s*([\\d.]+)px/g), m => parseFloat(m[1]));
+    const shown = img.getBoundingClientRect().width;
+    out.push({
+      figure: img.closest('figure').id,
+      file: src.split('/').pop(),
+      shown,
+      smallest_px: Math.min(...sizes) * shown / (viewBox ? parseFloat(viewBox[1]) : shown),
+      linked: !!img.closest('a[href$=".svg"]'),
+    });
+  }
+  return out;
 }"""
 
 
@@ -195,37 +231,46 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 SORT_PAGE = "notebooks/02-study-characteristics.html"
-SORT_COLUMN = "Sample"
+SORT_COLUMN = "Sample"  # numbers after a few letters ("N = 13; 7 male")
+TEXT_COLUMN = "Location"  # text, and "not available"
 
 
-def _first_numbers(page, column: str) -> list[float | None]:
+def _cells(page, column: str) -> list[str]:
     return page.evaluate(
         """(name) => {
       const table = Array.from(document.querySelectorAll('table.sortable'))
         .find(t => Array.from(t.tHead.rows[0].cells).some(c => c.textContent.trim().startsWith(name)));
       const column = Array.from(table.tHead.rows[0].cells).findIndex(c => c.textContent.trim().startsWith(name));
-      return Array.from(table.tBodies[0].rows, r => {
-        const text = r.cells[column].textContent.trim();
-        if (/^not available\\b/i.test(text)) return null;  // the value is missing; any number after it is a detail
-        const m = text.replace(/,/g, '').match(/\\d+(\\.\\d+)?/);
-        return m ? parseFloat(m[0]) : null;
-      });
+      return Array.from(table.tBodies[0].rows, r => r.cells[column].textContent.replace(/\\s+/g, ' ').trim());
     }""",
         column,
     )
 
 
+def _first_number(text: str) -> float | None:
+    if re.match(r"not available\b", text, re.I):
+        return None  # the value is missing; any number after it is a detail
+    found = re.search(r"\d+(\.\d+)?", text.replace(",", ""))
+    return float(found[0]) if found else None
+
+
 def _check_sorting(page) -> dict:
-    """Press the sort button of SORT_COLUMN twice (mouse, then keyboard); the rows' first numbers in order."""
-    header = page.locator("th", has=page.get_by_role("button", name=re.compile(f"^{SORT_COLUMN}"))).first
-    button = header.get_by_role("button")
-    before = header.get_attribute("aria-sort")
-    button.click()
-    ascending = (_first_numbers(page, SORT_COLUMN), header.get_attribute("aria-sort"))
-    button.focus()
-    page.keyboard.press("Enter")
-    descending = (_first_numbers(page, SORT_COLUMN), header.get_attribute("aria-sort"))
-    return {"before": before, "ascending": ascending, "descending": descending}
+    """Press the sort buttons (mouse and keyboard) of SORT_COLUMN three times and of TEXT_COLUMN twice:
+    each column's cells, and the header's aria-sort, after each press."""
+    out: dict = {"original": _cells(page, "Study")}
+    for column, presses in ((SORT_COLUMN, 3), (TEXT_COLUMN, 2)):
+        header = page.locator("th", has=page.get_by_role("button", name=re.compile(f"^{column}"))).first
+        button = header.get_by_role("button")
+        out[column] = [(None, header.get_attribute("aria-sort"))]
+        for press in range(presses):
+            if press % 2:
+                button.focus()
+                page.keyboard.press("Enter")
+            else:
+                button.click()
+            out[column].append((_cells(page, column), header.get_attribute("aria-sort")))
+        out[f"{column} rows"] = _cells(page, "Study")
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -255,7 +300,9 @@ def crawl(built_book):
             found["js"].append(f"{current[0]}: HTTP {response.status} for {response.url[len(base) :]}")
 
     def on_failed(request):
-        if request.url.startswith(base):
+        # An abort is the crawl's doing: leaving a page, or a narrower window switching a
+        # diagram to its narrow rendering, cancels what was still loading. A missing file is a 404.
+        if request.url.startswith(base) and "ERR_ABORTED" not in (request.failure or ""):
             found["js"].append(f"{current[0]}: request failed ({request.failure}) {request.url[len(base) :]}")
 
     def visit(page, rel: str) -> bool:
@@ -274,13 +321,23 @@ def crawl(built_book):
             page.wait_for_load_state("load")
         return False
 
-    def layout(page, rel: str, width: int) -> None:
+    def at_width(page, rel: str, width: int) -> None:
+        """What depends on the width: layout, accessibility, the diagrams' text; and a screenshot."""
         facts = page.evaluate(LAYOUT)
         if facts["page_overflow"] > 0:
             found["layout"].append(f"{rel} at {width} px: the page scrolls sideways by {facts['page_overflow']} px")
         found["layout"] += [f"{rel} at {width} px: {problem}" for problem in facts["clipped"]]
+        found["split_words"] += [f"{rel} at {width} px: {problem}" for problem in facts["split"]]
         if width == DESKTOP:
             found["scrolls_at_desktop"] += [f"{rel}: {caption}" for caption in facts["scrolling"]]
+        for violation in axe.run(page, options=AXE_OPTIONS).response["violations"]:
+            if violation["impact"] in BLOCKING_IMPACTS or violation["id"] in BLOCKING_RULES:
+                targets = ", ".join(str(n["target"][0]) for n in violation["nodes"][:3])
+                found["axe"].append(
+                    f"{rel} at {width} px: {violation['id']} ({violation['impact']}, {len(violation['nodes'])} "
+                    f"element(s), e.g. {targets}): {violation['help']}"
+                )
+        found["diagrams"] += [(rel, width, diagram) for diagram in page.evaluate(DIAGRAM_TEXT)]
         # JPEG: a third cheaper to encode than PNG, and as good to look at. The first screen of each
         # page by default; PEERWORK_FULL_SCREENSHOTS=1 takes whole pages (ten times the time) to review.
         page.screenshot(
@@ -330,22 +387,15 @@ def crawl(built_book):
                 ):
                     if marker in facts["text"]:
                         found["roles"].append(f"{rel}: {meaning}")
-                for violation in axe.run(tab, options=AXE_OPTIONS).response["violations"]:
-                    if violation["impact"] in BLOCKING_IMPACTS:
-                        targets = ", ".join(str(n["target"][0]) for n in violation["nodes"][:3])
-                        found["axe"].append(
-                            f"{rel}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])} "
-                            f"element(s), e.g. {targets}): {violation['help']}"
-                        )
-                if (diagram := tab.evaluate(DIAGRAM_TEXT)) is not None:
-                    found["diagram"].append((rel, diagram))
-                layout(tab, rel, DESKTOP)
+                for pattern, meaning in RAW_MARKUP:
+                    found["roles"] += [f"{rel}: {meaning}: …{m[0]}…" for m in re.finditer(pattern, facts["text"])]
+                at_width(tab, rel, DESKTOP)
                 if rel == SORT_PAGE:
                     found["sorting"].append(_check_sorting(tab))
                 # reloaded, not just narrowed: the theme sets its sidebars up for the width it loads at
                 tab.set_viewport_size({"width": PHONE, "height": 844})
                 tab.reload(wait_until="load")
-                layout(tab, rel, PHONE)
+                at_width(tab, rel, PHONE)
             browser.close()
     finally:
         server.shutdown()
@@ -378,7 +428,7 @@ def test_internal_links_and_anchors_resolve(crawl):
 
 
 def test_citations_and_roles_rendered(crawl):
-    _assert_none(crawl["roles"], "unresolved citations or unrendered roles")
+    _assert_none(crawl["roles"], "unresolved citations, unrendered roles or raw markup")
 
 
 def test_images_load_and_have_alt_text(crawl):
@@ -399,26 +449,64 @@ def test_tables_fit_the_desktop_width(crawl):
     _assert_none(crawl["scrolls_at_desktop"], "tables that scroll sideways at 1,400 px")
 
 
-def test_no_critical_or_serious_accessibility_violations(crawl):
-    _assert_none(crawl["axe"], "critical or serious axe-core violations")
+def test_no_word_in_a_table_is_split_across_lines(crawl):
+    """At both widths: a column too narrow for its words makes the table scroll, never split a word."""
+    _assert_none(crawl["split_words"], "words split without a hyphen")
+
+
+def test_no_critical_serious_or_landmark_accessibility_violations_at_either_width(crawl):
+    _assert_none(crawl["axe"], "critical, serious or landmark (region) axe-core violations")
+
+
+def test_every_diagram_text_is_legible_at_both_widths(crawl):
+    """At least 9 px as shown, on a phone as on a desktop: phones get each diagram's narrow rendering."""
+    print("\nsmallest diagram text as shown (px):")
+    for _, width, d in crawl["diagrams"]:
+        print(f"  {d['figure']} at {width} px: {d['smallest_px']:.1f} ({d['file']}, shown {d['shown']:.0f} px wide)")
+    small = [
+        f"{rel} at {width} px: {d['figure']} ({d['file']}) shows its smallest text at {d['smallest_px']:.1f} px"
+        for rel, width, d in crawl["diagrams"]
+        if d["smallest_px"] < MIN_DIAGRAM_TEXT_PX
+    ]
+    _assert_none(small, "diagrams with text below 9 px")
+    on_phone = {d["figure"]: d for _, width, d in crawl["diagrams"] if width == PHONE}
+    assert on_phone["fig-prisma-flow"]["file"] == "prisma_flow_narrow.svg"  # served by <picture>
+    assert round(on_phone["fig-prisma-flow"]["shown"]) == PHONE_WIDTH_PX
 
 
 def test_prisma_diagram_text_is_legible_and_links_to_its_svg(crawl):
-    ((rel, diagram),) = crawl["diagram"]
+    ((rel, _, diagram),) = [
+        (r, w, d) for r, w, d in crawl["diagrams"] if d["figure"] == "fig-prisma-flow" and w == DESKTOP
+    ]
     assert diagram["linked"], f"{rel}: the diagram is not a link to its SVG"
     assert diagram["shown"] >= DISPLAY_WIDTH_PX - 5, f"{rel}: the diagram shows {diagram['shown']:.0f} px wide"
-    shown_px = diagram["min_size"] * diagram["shown"] / diagram["view_width"]
-    assert shown_px >= MIN_DIAGRAM_TEXT_PX, f"{rel}: smallest diagram text shows at {shown_px:.1f} px"
+    assert diagram["smallest_px"] >= MIN_PRISMA_TEXT_PX, (
+        f"{rel}: smallest text shows at {diagram['smallest_px']:.1f} px"
+    )
 
 
-def test_sort_button_sorts_on_the_first_number(crawl):
+def test_sort_button_sorts_on_the_first_number_and_a_third_press_restores_the_order(crawl):
     """The Sample column ("N = 4; 2 peer workers…", "N = 13", "N = 132"): numbers in numeric order,
-    cells without a number last; aria-sort on the sorted header."""
+    cells without a number last in both directions; aria-sort on the sorted header; the third press
+    gives the table its own order back."""
     (result,) = crawl["sorting"]
-    assert result["before"] is None
-    numbers, state = result["ascending"]
+    (_, before), (ascending, up), (descending, down), (_, after) = result[SORT_COLUMN]
+    assert before is None and up == "ascending" and down == "descending" and after is None
+    numbers = [_first_number(c) for c in ascending]
     known = [n for n in numbers if n is not None]
-    assert state == "ascending" and known == sorted(known) and len(set(known)) > 2
+    assert known == sorted(known) and len(set(known)) > 2
     assert numbers[: len(known)] == known, "cells without a number must come last"
-    numbers, state = result["descending"]
-    assert state == "descending" and [n for n in numbers if n is not None] == sorted(known, reverse=True)
+    numbers = [_first_number(c) for c in descending]
+    assert numbers[: len(known)] == sorted(known, reverse=True), "and last when sorted the other way too"
+    assert result[f"{SORT_COLUMN} rows"] == result["original"]
+
+
+def test_text_columns_sort_blanks_and_not_available_last_both_ways(crawl):
+    (result,) = crawl["sorting"]
+    (_, _), (ascending, up), (descending, down) = result[TEXT_COLUMN]
+    assert (up, down) == ("ascending", "descending")
+    for cells, reverse in ((ascending, False), (descending, True)):
+        missing = [c for c in cells if not c or c.lower().startswith("not available")]
+        known = cells[: len(cells) - len(missing)]
+        assert cells[len(known) :] == missing, "missing values must come last"
+        assert [c.lower() for c in known] == sorted((c.lower() for c in known), reverse=reverse)

@@ -145,18 +145,25 @@ def _layouts(flow):
     return {"new": flow, "updated": updated}
 
 
-def _drawn(flow):
+def _drawn(flow, narrow: bool = False):
     prisma_flow.configure_matplotlib()
-    figure = prisma_flow.draw(flow)
+    figure = prisma_flow.draw(flow, narrow=narrow)
     figure.canvas.draw()
     return figure, figure.canvas.get_renderer()
+
+
+def _every_drawing(flow):
+    """(name, flow, figure, renderer) of both layouts of both flows: wide for desktops and paper, narrow for phones."""
+    for name, layout in _layouts(flow).items():
+        for narrow in (False, True):
+            figure, renderer = _drawn(layout, narrow)
+            yield f"{name}, {'narrow' if narrow else 'wide'}", layout, figure, renderer
 
 
 def test_every_label_lies_inside_its_box_and_boxes_do_not_overlap(flow):
     import matplotlib.pyplot as plt
 
-    for name, layout in _layouts(flow).items():
-        figure, renderer = _drawn(layout)
+    for name, layout, figure, renderer in _every_drawing(flow):
         ax = figure.axes[0]
         frames = {
             p.get_gid().removeprefix("frame-"): p.get_window_extent(renderer)
@@ -181,8 +188,7 @@ def test_every_label_lies_inside_its_box_and_boxes_do_not_overlap(flow):
 def test_counts_are_never_broken_across_lines(flow):
     import matplotlib.pyplot as plt
 
-    for name, layout in _layouts(flow).items():
-        figure, _ = _drawn(layout)
+    for name, _, figure, _ in _every_drawing(flow):
         for text in figure.axes[0].texts:
             for line in text.get_text().split("\n"):
                 assert line.count("(n =") == len(re.findall(r"\(n = [\d,]+\)", line)), (name, line)
@@ -191,17 +197,35 @@ def test_counts_are_never_broken_across_lines(flow):
 
 
 def test_diagram_text_shows_at_least_11_px_on_a_desktop(flow):
-    """As the book shows it (prisma_diagram.DISPLAY_WIDTH_PX wide at 1,400 px; the browser check
+    """As the book shows it (prisma_layout.DISPLAY_WIDTH_PX wide at 1,400 px; the browser check
     measures the shipped one): smallest font size scaled by the displayed width."""
     import matplotlib.pyplot as plt
 
-    from peerwork_review.rendering import prisma_diagram
+    from peerwork_review.rendering import prisma_layout
 
     for name, layout in _layouts(flow).items():
         figure, renderer = _drawn(layout)
         width_pt = figure.get_tightbbox(renderer).width * 72  # inches to points
         smallest = min(t.get_fontsize() for t in figure.axes[0].texts)
-        assert smallest * prisma_diagram.DISPLAY_WIDTH_PX / width_pt >= 11, (name, smallest, width_pt)
+        assert smallest * prisma_layout.DISPLAY_WIDTH_PX / width_pt >= 11, (name, smallest, width_pt)
+        plt.close(figure)
+
+
+def test_narrow_diagram_text_shows_at_least_9_px_on_a_phone(flow):
+    """The narrow layout, as a 390 px screen shows it (prisma_layout.PHONE_WIDTH_PX wide)."""
+    import matplotlib.pyplot as plt
+
+    from peerwork_review.rendering import prisma_layout
+
+    for name, layout in _layouts(flow).items():
+        figure, renderer = _drawn(layout, narrow=True)
+        width_pt = figure.get_tightbbox(renderer).width * 72
+        smallest = min(t.get_fontsize() for t in figure.axes[0].texts)
+        assert smallest * prisma_layout.PHONE_WIDTH_PX / width_pt >= 9, (name, smallest, width_pt)
+        # every box of the wide layout is in the narrow one, with the same text
+        assert {t.get_gid(): t.get_text() for t in figure.axes[0].texts if "band" not in t.get_gid()}.keys() >= {
+            f"box-{b}" for b in prisma_flow.box_texts(layout)
+        }
         plt.close(figure)
 
 
@@ -276,3 +300,41 @@ def test_evidence_map_labels_rows_only_while_they_fit():
     figures._label_axis(ax, "x", ["Leadership", "Championing"], "themes")
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Leadership", "Championing"]
     plt.close(fig)
+
+
+def _smallest_text_as_shown(figure, width_px: float) -> float:
+    """The smallest font size of ``figure`` in px once saved as the book saves it and shown ``width_px`` wide."""
+    import io
+
+    svg = io.BytesIO()
+    figure.savefig(svg, format="svg", bbox_inches="tight")
+    text = svg.getvalue().decode()
+    width_pt = float(re.search(r'viewBox="0 0 ([\d.]+)', text)[1])
+    return min(float(size) for size in re.findall(r"font-size:\s*([\d.]+)px", text)) * width_px / width_pt
+
+
+def test_narrow_charts_show_text_at_least_9_px_on_a_phone(review):
+    """Figures E1 to E3 as a 390 px screen shows their narrow renderings, and what they show."""
+    import matplotlib.pyplot as plt
+
+    from peerwork_review.rendering import prisma_layout
+
+    prisma_flow.configure_matplotlib()
+    locations = derive.location_counts(review)
+    panels = {
+        "Location": (locations, "Location"),
+        "Year": (derive.count_table(derive.publication_years(review)), "Category"),
+    }
+    drawn = {
+        "characteristics": figures.characteristics_figure(panels, narrow=True),
+        "evidence map": figures.evidence_map(review, narrow=True),
+        "findings map": figures.evidence_map(review, by="findings", narrow=True),
+    }
+    for name, figure in drawn.items():
+        assert _smallest_text_as_shown(figure, prisma_layout.PHONE_WIDTH_PX) >= 9, name
+    # the narrow maps have the themes as rows and the studies, lettered as cited, as columns
+    ax = drawn["evidence map"].axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [review.study_label(s) for s in review.study_order()]
+    assert len(ax.get_yticklabels()) == len(review.themes)
+    for figure in drawn.values():
+        plt.close(figure)

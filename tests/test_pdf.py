@@ -109,7 +109,48 @@ def test_citations_resolve_and_every_bibliography_label_is_printed(edition, revi
 def test_wide_tables_print_every_column(edition, review):
     """The last column of the widest tables is on paper, not cut off at the page edge."""
     _, text, _ = edition
-    flat = _flat(text)
+    flat = _flat(text).replace("’", "'")  # the book prints apostrophes curly
     characteristics = tables.study_characteristics(review)
     for finding in characteristics.iloc[:, -1]:
         assert " ".join(finding.split()[:6]) in flat, finding[:60]
+
+
+def test_a_table_that_runs_onto_more_pages_repeats_its_header_row_on_each(edition, review):
+    """Table 1, the widest: every page holding one of its rows also holds its column names
+    (Chromium once repeated the header row as an empty band: sort buttons print no text there)."""
+    path, _, pages = edition
+    table = tables.study_characteristics(review)
+    ends = [" ".join(text.replace("-", "").split()[-5:]) for text in table.iloc[:, -1]]  # each row, by its last words
+
+    def words(page: int) -> str:  # pdftotext joins a word it finds hyphenated at a line end: so do we
+        return _flat(_text(path, page)).replace("’", "'").replace("-", "")
+
+    holding = [page for page in range(1, pages + 1) if any(end in words(page) for end in ends)]
+    assert len(holding) > 1, "Table 1 should run over more than one page"
+    names = {word.replace("-", "") for column in table.columns for word in column.split()}
+    for page in holding:
+        assert names <= set(words(page).split()), (page, names - set(words(page).split()))
+
+
+def test_bookmarks_read_as_the_headings_do(edition):
+    """No title twice over ("BackgroundBackground"), none with words run together where its heading wraps."""
+    import html
+
+    from pypdf import PdfReader
+
+    path, _, _ = edition
+    titles: list[str] = []
+
+    def walk(items) -> None:
+        for item in items:
+            walk(item) if isinstance(item, list) else titles.append(item.title)
+
+    walk(PdfReader(path).outline)
+    page = (ROOT / "_build" / "singlehtml" / "book" / "index.html").read_text(encoding="utf-8")
+    page = re.sub(r'<a class="headerlink".*?</a>', "", page, flags=re.S)
+    headings = {
+        " ".join(html.unescape(re.sub(r"<[^>]+>", "", h)).split())
+        for h in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", page, re.S)
+    } | {"Contents"}  # the PDF's own contents page
+    assert len(titles) > 20
+    assert [t for t in titles if t not in headings] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from peerwork_review.derivation import reproduction
+from peerwork_review.derivation import figure_inputs, reproduction
 from peerwork_review.derivation.derive import Range
 from peerwork_review.derivation.reproduction import (
     INCONSISTENT,
@@ -83,7 +83,7 @@ def test_every_figure_the_data_can_give_exactly_says_where_its_values_come_from(
     scoped = review.as_of(review.article_run)
     for figure_id in review.figures["figure_id"]:
         if not isinstance(reproduction.derivation_for(figure_id)(scoped), NotDerivable):
-            assert reproduction.reads_for(figure_id), figure_id
+            assert figure_inputs.reads_for(figure_id), figure_id
 
 
 def test_a_published_count_the_data_exclude_is_outside_range(project_copy):

@@ -194,7 +194,7 @@ def test_refresh_says_in_words_what_changed(updated):
     assert (
         f"Studies in the current evidence, across every search: {len(old.studies)} → {len(old.studies) + 1}" in report
     )
-    assert "Table “Study characteristics, as in the article" in report and "1 row added" in report
+    assert "Table “Study characteristics under the columns" in report and "1 row added" in report
 
 
 def _month(yearmonth: str) -> str:

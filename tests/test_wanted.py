@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from peerwork_review.derivation import consistency, derive, reproduction, wanted
+from peerwork_review.derivation import consistency, derive, figure_inputs, reproduction, wanted
 from peerwork_review.model.review import load
 from tests.audit_helpers import TEST, set_by_key
 
@@ -22,7 +22,7 @@ def test_each_missing_value_is_listed_once(review, cells):
     article = review.as_of(review.article_run)  # the published prevalences count the article's studies
     support = derive.theme_support(article)
     for figure_id in ("prevalence_education_training", "prevalence_leadership"):
-        theme = reproduction.prevalence_theme(figure_id)
+        theme = figure_inputs.prevalence_theme(figure_id)
         uncited = len(article.studies) - int((support["theme_id"] == theme).sum())
         assert (
             int(table_3["bears_on_figures"].str.split().map(lambda ids, figure_id=figure_id: figure_id in ids).sum())
@@ -43,7 +43,7 @@ def test_the_2023_figures_want_gates_country_first(cells):
     assert (top["file"], top["key"], top["column"]) == ("data/study_countries.csv", "gates2010", "country")
     assert top["implied"] == "United States (forced)"
     assert set(top["settles_figures"].split()) == {
-        f for f, (family, _) in reproduction.CATEGORY_FIGURES.items() if family == "location"
+        f for f, (family, _) in figure_inputs.CATEGORY_FIGURES.items() if family == "location"
     } | {"main_countries", "multi_country_countries"}
 
 

@@ -1,7 +1,10 @@
 // Layout behaviour of the edition's pages:
 // 1. a visible cue on tables wider than their box (on a phone): a line saying the table
-//    scrolls sideways, and a shadow at the edge that still has columns to show;
-// 2. wide tables and figures (class "wide") use the margin beside the text on wide
+//    scrolls sideways, and a shadow at the edge that still has columns to show; long
+//    addresses and identifiers in tables may break after their punctuation, so that no
+//    word is ever split;
+// 2. the book's title in a landmark;
+// 3. wide tables and figures (class "wide") use the margin beside the text on wide
 //    screens, so the page's contents list (secondary sidebar) folds away while one is
 //    in view, as sphinx-book-theme does for its own "full-width" content (whose script
 //    fails on pages without that sidebar, hence our own class).
@@ -24,6 +27,25 @@
     box.addEventListener("scroll", function () { update(block, box); }, { passive: true });
     if (window.ResizeObserver) new ResizeObserver(function () { update(block, box); }).observe(box);
     update(block, box);
+  }
+  // A <wbr> after each "/", "_", ".", "=", "&", "?" or ":" inside a run of 16 or more
+  // characters without a space (addresses, file names, identifiers), never between letters.
+  var LONG = /\S{16,}/;
+  var AFTER_PUNCTUATION = /(?<=[\/_.=&?:])(?=\S)/;
+  function markBreaks(cell) {
+    var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    var texts = [];
+    while (walker.nextNode()) if (LONG.test(walker.currentNode.nodeValue)) texts.push(walker.currentNode);
+    texts.forEach(function (node) {
+      var parts = node.nodeValue.split(AFTER_PUNCTUATION);
+      if (parts.length < 2) return;
+      var fragment = document.createDocumentFragment();
+      parts.forEach(function (part, i) {
+        if (i) fragment.appendChild(document.createElement("wbr"));
+        fragment.appendChild(document.createTextNode(part));
+      });
+      node.parentNode.replaceChild(fragment, node);
+    });
   }
   function foldContentsBesideWideBlocks() {
     var sidebar = document.querySelector("div.bd-sidebar-secondary");
@@ -49,7 +71,18 @@
       }
     });
   }
+  // The theme puts the book's title at the top of the sidebar, outside any landmark; as the
+  // link home it is navigation, so it gets a landmark of its own.
+  function giveTheTitleALandmark() {
+    var title = document.querySelector(".bd-sidebar-primary .navbar-brand");
+    var item = title && title.closest(".sidebar-primary-item");
+    if (!item || item.closest("nav, header, main, aside, footer, [role]")) return;
+    item.setAttribute("role", "navigation");
+    item.setAttribute("aria-label", "Book");
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    giveTheTitleALandmark();
+    Array.prototype.forEach.call(document.querySelectorAll(".table-scroll th, .table-scroll td"), markBreaks);
     Array.prototype.forEach.call(document.querySelectorAll(".table-block"), init);
     foldContentsBesideWideBlocks();
     dropEmptyNavigationToggles();

@@ -16,9 +16,7 @@ first followed by "et al.".
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from string import ascii_lowercase
 
 from pybtex.richtext import Text
 from pybtex.style.formatting.plain import Style as PlainStyle
@@ -34,6 +32,8 @@ from sphinxcontrib.bibtex.style.referencing.extra_author import ExtraAuthorRefer
 from sphinxcontrib.bibtex.style.referencing.extra_empty import ExtraEmptyReferenceStyle
 from sphinxcontrib.bibtex.style.referencing.extra_label import ExtraLabelReferenceStyle
 from sphinxcontrib.bibtex.style.template import join2, post_text, pre_text, reference
+
+from peerwork_review.reading.bibliography import year_letters
 
 NAME = "author_year_unique"
 LABEL_SEPARATOR = ", "
@@ -58,16 +58,7 @@ def author_part(entry) -> str:
 def unique_labels(entries) -> list[str]:
     """'Author, Year' for each entry, in the given order, with a, b, … where two would be equal."""
     bases = [(author_part(e), e.fields.get("year", "n.d.")) for e in entries]
-    totals = Counter(bases)
-    used: Counter[tuple[str, str]] = Counter()
-    labels = []
-    for base in bases:
-        suffix = ""
-        if totals[base] > 1:
-            suffix = ascii_lowercase[used[base]] if used[base] < 26 else str(used[base] + 1)
-            used[base] += 1
-        labels.append(f"{base[0]}{LABEL_SEPARATOR}{base[1]}{suffix}")
-    return labels
+    return [f"{who}{LABEL_SEPARATOR}{year}{letter}" for (who, year), letter in zip(bases, year_letters(bases))]
 
 
 def sort_key(entry) -> tuple[str, str, str]:

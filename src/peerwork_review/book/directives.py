@@ -43,7 +43,7 @@ class DataDictionary(_MystDirective):
         import pandas as pd
 
         from peerwork_review.reading.load import read_descriptor
-        from peerwork_review.rendering.render import escape, list_table
+        from peerwork_review.rendering.render import escape, list_table, role_title
 
         env = self.state.document.settings.env
         root = _root(env.app)
@@ -96,15 +96,16 @@ class DataDictionary(_MystDirective):
             )
             anchor = "data-" + "".join(ch if ch.isalnum() else "-" for ch in resource["name"])
             path = resource["path"]
-            # The path goes into a role; validation confines it to a plain file name in data/.
-            download = f"{{download}}`{escape(path)} <../data/{path}>`" if _plain_path(path) else escape(path)
+            # The path goes into a role, whose title is raw text; validation confines it to a plain file name in data/.
+            download = f"{{download}}`{role_title(path)} <../data/{path}>`" if _plain_path(path) else escape(path)
+            key = f" Primary key: {escape(', '.join(keys))}." if keys else ""
             out += [
                 f"```{{rubric}} {escape(resource['title'])}",
                 f":name: {anchor}",
                 "```",
                 "",
-                f"{escape(resource.get('description', ''))} Download {download}. "
-                f"Primary key: {escape(', '.join(keys))}." + (f" Links: {escape(links)}." if links else ""),
+                f"{escape(resource.get('description', ''))} Download {download}.{key}"
+                + (f" Links: {escape(links)}." if links else ""),
                 "",
                 # unnumbered: the dictionary's tables must not take numbers from the results'
                 list_table(pd.DataFrame(fields), f"Fields of {path}", None, widths=[18, 8, 22, 16, 36]),

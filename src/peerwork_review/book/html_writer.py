@@ -1,4 +1,4 @@
-"""Where the book's HTML differs from Sphinx's: tables and bibliography entries.
+"""Where the book's HTML differs from Sphinx's: tables, figures with a narrow layout, and bibliography entries.
 
 Tables: caption above a box that scrolls sideways on its own. Docutils puts a table's caption inside ``<table>``, so when a wide table scrolls on a
 phone its caption scrolls away with it (and gets cut). This writer puts the caption
@@ -7,6 +7,11 @@ the table after the caption for screen readers, and makes the box focusable so i
 be scrolled from the keyboard. Tables with many columns (or the class ``wide``) are
 marked ``wide``: on wide screens they use the margin beside the text (``book/_static``).
 The scroll cue and column widths are left to ``book/_static``.
+
+Figures: a figure followed by one of the class ``narrow-layout`` (a second rendering of
+the same diagram, laid out for phones, without a caption of its own) becomes one figure
+whose image is a ``<picture>``: narrow screens get the narrow rendering, wide screens and
+paper the first one.
 
 Bibliography entries: docutils marks each ``doc-biblioentry`` inside a ``list``, which
 ARIA does not allow (a list holds list items; axe-core reports it as critical). Entries
@@ -17,7 +22,9 @@ from __future__ import annotations
 
 import html
 import itertools
+import posixpath
 import types
+import urllib.parse
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -31,6 +38,9 @@ else:
 
 # From this many columns a table takes the full content width on wide screens.
 WIDE_FROM_COLUMNS = 5
+NARROW_LAYOUT = "narrow-layout"
+# Up to this width a wide diagram's text would show below 9 px (book/_static/edition.css says the same).
+NARROW_MEDIA = "screen and (max-width: 44em)"
 _counter = itertools.count(1)
 
 
@@ -79,6 +89,38 @@ class TableBlockMixin(_Translator):
         super().visit_title(node)
 
 
+def _narrow_rendering(image: nodes.Element) -> nodes.Element | None:
+    """The image of the narrow-layout figure right after the figure holding ``image``, if any."""
+    figure = image.parent
+    while figure is not None and not isinstance(figure, nodes.figure):
+        figure = figure.parent
+    if figure is None or NARROW_LAYOUT in figure["classes"] or figure.parent is None:
+        return None
+    siblings = figure.parent.children
+    after = siblings[siblings.index(figure) + 1 : siblings.index(figure) + 2]
+    if not after or not isinstance(after[0], nodes.figure) or NARROW_LAYOUT not in after[0]["classes"]:
+        return None
+    return after[0].next_node(nodes.image)
+
+
+class FigureMixin(_Translator):
+    def visit_figure(self, node: nodes.Element) -> None:
+        if NARROW_LAYOUT in node["classes"]:
+            raise nodes.SkipNode  # written as the <source> of the figure before it
+        super().visit_figure(node)
+
+    def visit_image(self, node: nodes.Element) -> None:
+        narrow = _narrow_rendering(node)
+        if narrow is None:
+            return super().visit_image(node)
+        uri = narrow["uri"]
+        if uri in self.builder.images:
+            uri = posixpath.join(self.builder.imgpath, urllib.parse.quote(self.builder.images[uri]))
+        self.body.append(f'<picture><source media="{NARROW_MEDIA}" srcset="{html.escape(uri)}" />')
+        super().visit_image(node)
+        self.body.append("</picture>")
+
+
 class CitationListMixin(_Translator):
     def visit_citation(self, node: nodes.citation) -> None:
         if not isinstance(node.previous_sibling(), nodes.citation):
@@ -93,5 +135,5 @@ def install(app) -> None:
     base = app.registry.translators.get(app.builder.name) or app.builder.default_translator_class
     if issubclass(base, TableBlockMixin):
         return
-    translator = types.new_class("EditionTranslator", (TableBlockMixin, CitationListMixin, base), {})
+    translator = types.new_class("EditionTranslator", (TableBlockMixin, FigureMixin, CitationListMixin, base), {})
     app.set_translator(app.builder.name, translator, override=True)

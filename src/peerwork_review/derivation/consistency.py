@@ -39,7 +39,7 @@ from peerwork_review.derivation.families import (  # noqa: F401 - ANOTHER_COUNTR
     studies_phrase,
     values_by_study,
 )
-from peerwork_review.derivation.reproduction import CATEGORY_FIGURES, DISTINCT_COUNTRY_FIGURES, prevalence_theme
+from peerwork_review.derivation.figure_inputs import CATEGORY_FIGURES, DISTINCT_COUNTRY_FIGURES, prevalence_theme
 from peerwork_review.model.review import Review, rows
 from peerwork_review.reading.figure_values import published
 from peerwork_review.reading.load import parse_expression, read_descriptor

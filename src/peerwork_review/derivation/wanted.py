@@ -23,7 +23,7 @@ from peerwork_review import paths
 from peerwork_review.derivation import consistency, derive
 from peerwork_review.derivation.consistency_themes import cited_studies
 from peerwork_review.derivation.families import TABLE_3, Cell
-from peerwork_review.derivation.reproduction import CATEGORY_FIGURES, DISTINCT_COUNTRY_FIGURES, prevalence_theme
+from peerwork_review.derivation.figure_inputs import CATEGORY_FIGURES, DISTINCT_COUNTRY_FIGURES, prevalence_theme
 from peerwork_review.domain.provenance import UNKNOWN_PREFIXES
 from peerwork_review.model.review import TABLES, Review, rows
 from peerwork_review.reading.load import read_descriptor

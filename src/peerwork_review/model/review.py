@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from peerwork_review import paths
-from peerwork_review.reading.bibliography import BibEntry
+from peerwork_review.reading.bibliography import BibEntry, short_labels
 from peerwork_review.reading.load import read_and_validate
 
 TABLES = {
@@ -161,9 +161,13 @@ class Review:
         """Report keys of a study, main report first, then by year and key."""
         return list(self._reports_by_study[study_id])
 
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        return short_labels(self.bib)
+
     def study_label(self, study_id: str) -> str:
-        """Author-year label of the study's main report ('Berry et al. 2011')."""
-        return self.bib[self.main_report(study_id)].short_label
+        """Author-year label of the study's main report, lettered as the book cites it ('Byrne et al. 2019a')."""
+        return self._labels[self.main_report(study_id)]
 
     @cached_property
     def _study_order(self) -> list[str]:

@@ -55,6 +55,11 @@ def update_notebook(review: Review, run_id: str):
             "    updates.flow_diagram(review, RUN),\n"
             '    "PRISMA 2020 flow diagram of this search",\n'
             "    png=True,\n"
+            ")\n"
+            "notebook.glue_figure(\n"
+            f'    "prisma_flow_{name}_narrow",\n'
+            "    updates.flow_diagram(review, RUN, narrow=True),\n"
+            '    "the same diagram, laid out for phones",\n'
             ")"
         ),
         # The figure is the SVG the build copies out of the stored output above (as on the search page).
@@ -68,6 +73,10 @@ def update_notebook(review: Review, run_id: str):
             "PRISMA 2020 flow diagram of this search, in the form for updated reviews. Download: "
             f"{{download}}`PNG <../../_build/outputs/prisma_flow_{name}.png>`, "
             f"{{download}}`SVG <../../_build/outputs/prisma_flow_{name}.svg>`.\n"
+            "```\n\n"
+            f"```{{figure}} ../../_build/outputs/prisma_flow_{name}_narrow.svg\n"
+            ":figclass: narrow-layout\n"
+            ":alt: The same flow diagram, laid out for a narrow screen.\n"
             "```"
         ),
         _code(
@@ -128,6 +137,11 @@ def _notebook(cells: list, prefix: str):
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     notebook.metadata["language_info"] = {"name": "python"}
     return notebook
+
+
+def _narrow(name: str, alt: str) -> str:
+    """The glued narrow rendering of figure ``name``, which the book serves to phones in its place."""
+    return f"```{{glue:figure}} {name}_narrow\n:figclass: narrow-layout\n:alt: {alt}\n```"
 
 
 THEMES = "04-themes.ipynb"
@@ -196,7 +210,12 @@ def themes_notebook(review: Review):
         ),
         _code(
             'notebook.glue_figure("evidence_map", charts.evidence_map(review), "Evidence map of studies by theme")\n'
-            'notebook.glue_figure("findings_map", charts.evidence_map(review, by="findings"), "Findings by study and theme")'
+            'notebook.glue_figure("findings_map", charts.evidence_map(review, by="findings"), "Findings by study and theme")\n'
+            "# the same maps, themes by studies, for phones\n"
+            'notebook.glue_figure("evidence_map_narrow", charts.evidence_map(review, narrow=True), "Evidence map, narrow")\n'
+            "notebook.glue_figure(\n"
+            '    "findings_map_narrow", charts.evidence_map(review, by="findings", narrow=True), "Findings map, narrow"\n'
+            ")"
         ),
         _markdown(
             "```{glue:figure} evidence_map\n:name: fig-evidence-map\n"
@@ -204,10 +223,12 @@ def themes_notebook(review: Review):
             "cited in that section of the Results, light cells a study cited under one of the theme's subthemes, and pale "
             "grey cells a study not cited there. The same information is in the table above.\n\n"
             "Evidence map: which studies the Results cite for each theme and subtheme.\n```\n\n"
+            f"{_narrow('evidence_map', 'The same map with the themes as rows and the studies as columns.')}\n\n"
             "```{glue:figure} findings_map\n:name: fig-findings-map\n"
             ":alt: Heatmap with the included studies as rows and the themes and subthemes as columns; each cell gives the "
             "number of the section's findings that cite the study. The findings themselves are in the sections above.\n\n"
-            "Findings by study and theme: how many of each section's findings cite each study.\n```"
+            "Findings by study and theme: how many of each section's findings cite each study.\n```\n\n"
+            f"{_narrow('findings_map', 'The same map with the themes as rows and the studies as columns.')}"
         ),
     ]
     return _notebook(cells, "themes")

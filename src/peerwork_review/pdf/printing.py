@@ -9,7 +9,9 @@ numbered contents, bookmarks for every heading and tags for screen readers.
 
 Contents page numbers take two prints: the first, with placeholders as wide as the
 numbers, tells on which page each chapter starts (from the PDF's bookmarks); the
-second prints them. The result is written to ``_build/pdf/`` and, when the HTML book
+second prints them. Chromium runs a bookmark's words together where its heading wraps,
+and doubles the title of a heading that starts a page, so each bookmark is then given
+its heading's text. The result is written to ``_build/pdf/`` and, when the HTML book
 has been built, next to it as ``_build/html/peerwork-review.pdf``, which the landing
 page links.
 """
@@ -24,6 +26,7 @@ from typing import Any
 PDF_NAME = "peerwork-review.pdf"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PLACEHOLDER = "000"
+PRINT_SCALE = 0.85
 
 # Run in the page before printing: chapter breaks and the contents list. The single page
 # marks where each page of the book starts (span#document-<docname>, then its section);
@@ -79,6 +82,12 @@ PREPARE = """([parts, placeholder, page]) => {
   landing.insertBefore(nav, landing.querySelector(':scope > section'));
   return targets;
 }"""
+
+HEADINGS = """() => Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'), h => {
+  const copy = h.cloneNode(true);
+  copy.querySelectorAll('.headerlink').forEach(a => a.remove());
+  return copy.textContent.replace(/\\s+/g, ' ').trim();
+})"""
 
 FILL = """(pages) => {
   document.querySelectorAll('#pdf-contents .pdf-page').forEach((span, i) => { span.textContent = pages[i]; });
@@ -142,6 +151,48 @@ def destination_pages(pdf: bytes, ids: list[str]) -> list[int | None]:
     return [page(f"/{i}") if f"/{i}" in named else None for i in ids]
 
 
+def _read_as(title: str, heading: str) -> bool:
+    repeat = title[: len(title) - len(heading)]
+    return bool(heading) and title.endswith(heading) and heading.startswith(repeat)
+
+
+def retitle_bookmarks(pdf: bytes, headings: list[str]) -> bytes:
+    """Each bookmark titled with the text of its heading: the next heading, in document order,
+    whose letters Chromium's title ends with, after at most a repeat of their beginning (the
+    lines of a heading on top of a page are read once more)."""
+    import io
+    import re
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    def letters(text: str) -> str:
+        return re.sub(r"\s+", "", text)
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    keys = [letters(h) for h in headings]
+    start = 0
+
+    def retitle(node) -> None:
+        nonlocal start
+        while node is not None:
+            item = node.get_object()
+            title = letters(str(item["/Title"]))
+            found = next((i for i in range(start, len(keys)) if _read_as(title, keys[i])), None)
+            if found is not None:
+                item[NameObject("/Title")] = TextStringObject(headings[found])
+                start = found + 1
+            retitle(item.get("/First"))
+            node = item.get("/Next")
+
+    outlines = writer.root_object.get("/Outlines")
+    if outlines is not None:
+        retitle(outlines.get_object().get("/First"))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def toc_parts(root: Path) -> list[dict]:
     """The parts of _toc.yml with the pages (docnames) of each."""
     import yaml
@@ -176,6 +227,8 @@ def print_pdf(page_file: Path, target: Path, title: str, parts: list[dict]) -> P
         print_background=True,
         display_header_footer=True,
         prefer_css_page_size=True,
+        # The screen's type at 85 per cent: about 10 pt text and 6.5 pt tables on A4.
+        scale=PRINT_SCALE,
         outline=True,
         tagged=True,
         header_template="<span></span>",
@@ -216,6 +269,7 @@ def print_pdf(page_file: Path, target: Path, title: str, parts: list[dict]) -> P
                     break
                 pages = found
                 page.evaluate(FILL, [str(p) if p else "" for p in pages])
+            pdf = retitle_bookmarks(pdf, page.evaluate(HEADINGS))
             browser.close()
     finally:
         server.shutdown()

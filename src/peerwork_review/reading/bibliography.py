@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,17 +56,37 @@ class BibEntry:
     line: int = 0
 
     @property
-    def short_label(self) -> str:
-        """'Berry et al. 2011', 'Mancini 2018', 'Byrne and Wang 2019'."""
+    def who(self) -> str:
+        """'Berry et al.', 'Mancini', 'Byrne and Wang'; empty without authors."""
         if not self.surnames:
-            return self.year
+            return ""
         if len(self.surnames) == 1 and not self.more_authors:
-            who = self.surnames[0]
-        elif len(self.surnames) == 2 and not self.more_authors:
-            who = f"{self.surnames[0]} and {self.surnames[1]}"
-        else:
-            who = f"{self.surnames[0]} et al."
-        return f"{who} {self.year}"
+            return self.surnames[0]
+        if len(self.surnames) == 2 and not self.more_authors:
+            return f"{self.surnames[0]} and {self.surnames[1]}"
+        return f"{self.surnames[0]} et al."
+
+
+def year_letters(bases: Sequence[Hashable]) -> list[str]:
+    """For entries in label order: 'a', 'b', … after the year of each whose author-year base
+    another entry shares, '' for the others (the book's citations and labels use these)."""
+    totals: Counter[Hashable] = Counter(bases)
+    used: Counter[Hashable] = Counter()
+    letters = []
+    for base in bases:
+        letter = ""
+        if totals[base] > 1:
+            letter = "abcdefghijklmnopqrstuvwxyz"[used[base]] if used[base] < 26 else str(used[base] + 1)
+            used[base] += 1
+        letters.append(letter)
+    return letters
+
+
+def short_labels(bib: dict[str, BibEntry]) -> dict[str, str]:
+    """Key -> 'Byrne et al. 2019a': author and year with the letter the book's citations give the entry."""
+    entries = sorted(bib.values(), key=lambda e: (e.who.lower(), e.year, e.title.lower()))
+    letters = year_letters([(e.who, e.year) for e in entries])
+    return {e.key: f"{e.who} {e.year}{letter}".strip() for e, letter in zip(entries, letters)}
 
 
 def _plain(text: str) -> str:

@@ -1,4 +1,9 @@
-"""Charts for the study characteristics and the evidence map. Each returns a matplotlib figure."""
+"""Charts for the study characteristics and the evidence map. Each returns a matplotlib figure.
+
+Each comes in two layouts: the wide one for desktops and paper, and a ``narrow`` one for
+phones, NARROW_WIDTH_IN wide with text of at least NARROW_FONT_PT, which a 390 px screen
+shows at 9 px or more (tests/test_figures.py checks).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from peerwork_review.model.review import Review
 
 UNKNOWN_COLOUR = "#c8c8c8"
 KNOWN_COLOUR = "#3b6ea5"
+NARROW_WIDTH_IN = 4.4
+NARROW_FONT_PT = 9.0
 
 
 def _bars(ax, counts: pd.DataFrame, label: str, title: str) -> None:
@@ -22,11 +29,18 @@ def _bars(ax, counts: pd.DataFrame, label: str, title: str) -> None:
         ax.spines[side].set_visible(False)
 
 
-def characteristics_figure(panels: dict[str, tuple[pd.DataFrame, str]]):
-    """One horizontal bar chart per characteristic; unknown values in grey."""
+def characteristics_figure(panels: dict[str, tuple[pd.DataFrame, str]], narrow: bool = False):
+    """One horizontal bar chart per characteristic, unknown values in grey: two by two, or one
+    above another (``narrow``), each as tall as its bars need."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(2, 2, figsize=(10, 6.5))
+    if narrow:
+        bars = [len(counts) + 2.5 for counts, _ in panels.values()]
+        fig, axes = plt.subplots(
+            len(panels), 1, figsize=(NARROW_WIDTH_IN, 0.26 * sum(bars)), gridspec_kw={"height_ratios": bars}
+        )
+    else:
+        fig, axes = plt.subplots(2, 2, figsize=(10, 6.5))
     for ax, (title, (counts, label)) in zip(axes.flat, panels.items()):
         _bars(ax, counts, label, title)
     fig.tight_layout()
@@ -50,14 +64,14 @@ def evidence_codes(review: Review) -> tuple[np.ndarray, list[str], list[str]]:
     return codes, studies, themes
 
 
-def _label_axis(ax, axis: str, labels: list[str], noun: str) -> None:
+def _label_axis(ax, axis: str, labels: list[str], noun: str, narrow: bool = False) -> None:
     set_ticks = ax.set_xticks if axis == "x" else ax.set_yticks
     if len(labels) > MAX_LABELS:
         set_ticks([])
         (ax.set_xlabel if axis == "x" else ax.set_ylabel)(f"{len(labels):,} {noun}")
         return
-    extra = {"rotation": 40, "ha": "right"} if axis == "x" else {}
-    set_ticks(range(len(labels)), labels, fontsize=8.5, **extra)
+    extra = ({"rotation": 90} if narrow else {"rotation": 40, "ha": "right"}) if axis == "x" else {}
+    set_ticks(range(len(labels)), labels, fontsize=NARROW_FONT_PT if narrow else 8.5, **extra)
     set_ticks([i - 0.5 for i in range(1, len(labels))], minor=True)
 
 
@@ -76,33 +90,37 @@ def evidence_counts(review: Review) -> tuple[np.ndarray, list[str], list[str]]:
 EVIDENCE = ("citations", "findings")
 
 
-def evidence_map(review: Review, by: str = "citations"):
-    """Heatmap of studies (rows) by themes (columns).
+def evidence_map(review: Review, by: str = "citations", narrow: bool = False):
+    """Heatmap of studies (rows) by themes (columns), or themes by studies (``narrow``, for phones).
 
     ``by="citations"``: dark cited in the section, light cited under a subtheme.
     ``by="findings"``: the number of the section's findings that cite the study, written in the cell.
     """
+    import textwrap
+
     import matplotlib.pyplot as plt
 
     if by not in EVIDENCE:
         raise ValueError(f"by must be one of {', '.join(EVIDENCE)}, not {by!r}")
-    fig, ax = plt.subplots(figsize=(9, 7))
-    if by == "citations":
-        codes, studies, themes = evidence_codes(review)
-        _draw_codes(ax, codes)
-    else:
-        counts, studies, themes = evidence_counts(review)
-        _draw_counts(fig, ax, counts)
+    values, studies, themes = (evidence_codes if by == "citations" else evidence_counts)(review)
     names = dict(zip(review.themes["theme_id"], review.themes["name"]))
-    _label_axis(ax, "x", [names[t] for t in themes], "themes and subthemes")
-    _label_axis(ax, "y", [review.study_label(s) for s in studies], "studies")
+    theme_labels = [textwrap.fill(names[t], 26) if narrow else names[t] for t in themes]
+    study_labels = [review.study_label(s) for s in studies]
+    fig, ax = plt.subplots(figsize=(NARROW_WIDTH_IN, 2.4 + 0.36 * len(themes)) if narrow else (9, 7))
+    (_draw_codes if by == "citations" else _draw_counts)(fig, ax, values.T if narrow else values, narrow)
+    _label_axis(
+        ax, "x", study_labels if narrow else theme_labels, "studies" if narrow else "themes and subthemes", narrow
+    )
+    _label_axis(
+        ax, "y", theme_labels if narrow else study_labels, "themes and subthemes" if narrow else "studies", narrow
+    )
     ax.grid(which="minor", color="white", linewidth=1.5)
     ax.tick_params(which="minor", length=0)
     fig.tight_layout()
     return fig
 
 
-def _draw_codes(ax, codes: np.ndarray) -> None:
+def _draw_codes(fig, ax, codes: np.ndarray, narrow: bool) -> None:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
@@ -116,13 +134,13 @@ def _draw_codes(ax, codes: np.ndarray) -> None:
         ],
         loc="lower left",
         bbox_to_anchor=(0, 1.01),
-        ncol=3,
+        ncol=1 if narrow else 3,
         frameon=False,
-        fontsize=8.5,
+        fontsize=NARROW_FONT_PT if narrow else 8.5,
     )
 
 
-def _draw_counts(fig, ax, counts: np.ndarray) -> None:
+def _draw_counts(fig, ax, counts: np.ndarray, narrow: bool) -> None:
     from matplotlib import colormaps
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
@@ -141,8 +159,10 @@ def _draw_counts(fig, ax, counts: np.ndarray) -> None:
                     str(value),
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=NARROW_FONT_PT if narrow else 8,
                     color="white" if value > top / 2 else "black",
                 )
-    bar = fig.colorbar(image, ax=ax, ticks=range(0, top + 1), fraction=0.03, pad=0.02)
-    bar.set_label("findings of the section citing the study", fontsize=8.5)
+    where = dict(location="top", fraction=0.05, pad=0.03) if narrow else dict(fraction=0.03, pad=0.02)
+    bar = fig.colorbar(image, ax=ax, ticks=range(0, top + 1), **where)
+    bar.set_label("findings of the section citing the study", fontsize=NARROW_FONT_PT if narrow else 8.5)
+    bar.ax.tick_params(labelsize=NARROW_FONT_PT if narrow else 10)

@@ -119,11 +119,12 @@ def configure_matplotlib() -> None:
 SAVE_METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None}}
 
 
-def draw(flow: FlowNumbers, title: str | None = None):
-    """A matplotlib figure of the PRISMA 2020 diagram for ``flow``: the texts of :func:`box_texts`, each in its box."""
+def draw(flow: FlowNumbers, title: str | None = None, narrow: bool = False):
+    """A matplotlib figure of the PRISMA 2020 diagram for ``flow``: the texts of :func:`box_texts`, each in its box;
+    ``narrow``: laid out for a phone."""
     from peerwork_review.rendering.prisma_diagram import draw as draw_boxes
 
-    return draw_boxes(flow, box_texts(flow), title)
+    return draw_boxes(flow, box_texts(flow), title, narrow)
 
 
 def save(fig, stem) -> list:

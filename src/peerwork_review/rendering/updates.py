@@ -40,13 +40,13 @@ def search_summary(review: Review, run_id: str) -> Markup:
     )
 
 
-def flow_diagram(review: Review, run_id: str):
+def flow_diagram(review: Review, run_id: str, narrow: bool = False):
     prisma_flow.configure_matplotlib()
     flow = flow_numbers(review, run_id)
     counted = (
         f"Every number counted from the {flow.counted_from:,} records of this search" if flow.counted_from else None
     )
-    return prisma_flow.draw(flow, counted)
+    return prisma_flow.draw(flow, counted, narrow)
 
 
 def flow_table(review: Review, run_id: str) -> pd.DataFrame:
