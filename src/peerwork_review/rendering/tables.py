@@ -59,16 +59,17 @@ def coauthorship_labels(review: Review) -> pd.Series:
 
 
 FOUND_BY = "Found by search"
+# Key findings, the longest text, get the most room (relative widths; Sphinx scales them to 100).
 CHARACTERISTICS_WIDTHS = {
-    "Study": 12,
+    "Study": 11,
     FOUND_BY: 6,
-    "Location": 10,
+    "Location": 9,
     "Setting": 11,
     "Lived experience co-authorship": 8,
-    "Design and methods": 13,
-    "Sample": 13,
+    "Design and methods": 12,
+    "Sample": 12,
     "Data analysis": 9,
-    "Key findings (this edition's summary)": 18,
+    "Key findings (this edition's summary)": 28,
 }
 
 
