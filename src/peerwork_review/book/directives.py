@@ -43,7 +43,7 @@ class DataDictionary(_MystDirective):
         import pandas as pd
 
         from peerwork_review.reading.load import read_descriptor
-        from peerwork_review.rendering.render import escape, list_table, role_title
+        from peerwork_review.rendering.render import Markup, escape, list_table, role_title
 
         env = self.state.document.settings.env
         root = _root(env.app)
@@ -71,8 +71,8 @@ class DataDictionary(_MystDirective):
                     )
                 if "minimum" in c:
                     rules.append(f"at least {c['minimum']}")
-                if "pattern" in c:
-                    rules.append(f"pattern {c['pattern']}")
+                if "pattern" in c:  # as code: its quotes stay straight and its backslashes show as written
+                    rules.append(Markup(f"pattern {_code(c['pattern'])}"))
                 prov = f.get("provenance")
                 prov_text = {
                     "key": "identifier or link",
@@ -83,7 +83,7 @@ class DataDictionary(_MystDirective):
                     {
                         "Field": f["name"],
                         "Type": f["type"],
-                        "Rules": "; ".join(rules),
+                        "Rules": Markup("; ".join(escape(rule) for rule in rules)),
                         "Provenance": prov_text,
                         "Description": f.get("description", ""),
                     }
@@ -142,6 +142,14 @@ class GluedMarkdown(_MystDirective):
                     if markdown is not None:
                         return markdown
         raise self.error(f"{target} has no glued markdown named {key!r}: run `make refresh`")
+
+
+def _code(text: str) -> str:
+    """MyST inline code of ``text``, whatever backticks it holds: fenced by a longer run of them."""
+    import re
+
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {' '.join(text.split())} {fence}"
 
 
 def _plain_path(path: str) -> bool:
