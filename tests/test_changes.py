@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import nbformat
 import pandas as pd
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
 
-from peerwork_review.notebooks import changes
-from peerwork_review.notebooks.notebook import GLUE_PREFIX, LABEL_KEY
+from peerwork_review.notebooks import changes, notebook
 from peerwork_review.rendering import render
 
 
+@pytest.fixture(scope="module", autouse=True)
+def shell():
+    """An IPython shell, so that a glue call displays its output as in a notebook's kernel."""
+    return InteractiveShell.instance()
+
+
+def displayed(show, *args) -> list:
+    """The outputs a call displays, as a notebook stores them."""
+    with capture_output() as captured:
+        show(*args)
+    return [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in captured.outputs]
+
+
 def _notebook(sentence: str, cell: str):
-    glued = nbformat.v4.new_output(
-        "display_data",
-        data={GLUE_PREFIX + "text/plain": repr(sentence)},
-        metadata={"scrapbook": {"name": "summary"}, LABEL_KEY: {"label": "summary of the evidence"}},
-    )
+    glued = displayed(notebook.glue, "summary", sentence, "summary of the evidence")
     frame = pd.DataFrame({"Study": ["Gates 2010"], "Setting": [cell]})
     table = nbformat.v4.new_output(
         "display_data", data={"text/markdown": render.list_table(frame, "Included studies", "tbl-studies")}
     )
-    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[glued, table])])
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[*glued, table])])
 
 
 LONG = (

@@ -32,11 +32,26 @@ def test_check_exits_1_on_invalid_data(tmp_path):
     assert result.returncode == 1 and "nothing could be re-derived" in result.stderr
 
 
-def test_differences_name_figures_missing_from_the_stored_outputs(review):
+def test_differences_name_rows_missing_on_either_side(review):
     figures, checks = reproduction.figure_table(review), reproduction.check_table(review)
-    found = recheck.differences(figures, checks, {"status_retired_figure": "reproduced"})
-    assert any(line.startswith("retired_figure: in the stored outputs") for line in found)
-    assert any("not in the stored outputs; now derived" in line for line in found)
+    retired = {"Description": "A retired figure", "Published": "3", "Derived": "3", "Status": "reproduced"}
+    found = recheck.differences(figures, checks, {recheck.FIGURES: {"A retired figure": retired}})
+    assert "A retired figure: in the stored outputs (reproduced), but no longer a published figure." in found
+    first = figures.iloc[0]
+    assert (
+        f"{first['description']}: not in the stored outputs; now derived {first['derived']} ({first['status']})."
+        in found
+    )
+    assert any(line.startswith("Stated sum “") and "not in the stored outputs" in line for line in found)
+
+
+def test_the_stored_tables_are_read_as_the_book_shows_them():
+    stored = recheck.stored(ROOT)
+    figures, checks = stored[recheck.FIGURES], stored[recheck.SUMS]
+    assert figures and checks
+    for row in figures.values():
+        assert {recheck.PUBLISHED, recheck.DERIVED, recheck.STATUS} <= set(row) and "\\" not in row[recheck.KEY]
+    assert all(row[recheck.SUM].replace(",", "").lstrip("-").isdigit() for row in checks.values())
 
 
 def test_a_killed_refresh_leaves_no_kernel_folder_for_the_next(tmp_path, monkeypatch):

@@ -13,12 +13,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from peerwork_review.derivation import reproduction
 from peerwork_review.model.review import load
 from peerwork_review.notebooks.plan import outdated_notebooks
 from tests.helpers import ROOT, append, build_book, cli, copy_project, run_nbval
+from tests.jupyter import exported, jupyter_problems
 
 pytestmark = pytest.mark.slow
 
@@ -261,6 +263,19 @@ def test_the_update_has_its_own_page(updated):
     assert f"Studies by location Canada {canada} {canada + 1}" in text
     diagram = (root / "_build" / "outputs" / f"prisma_flow_{RUN}.svg").read_text()
     assert "previous version of" in diagram and f"n = {FLOW[('databases', 'identified')]:,}" in diagram
+
+
+def test_the_generated_pages_read_in_jupyter(updated):
+    """Opened in Jupyter, the update's page shows its sentences and its diagram, as the themes chapter its sections."""
+    root = updated[0]
+    update = nbformat.read(root / "notebooks" / "updates" / f"{RUN}.ipynb", as_version=4)
+    themes = nbformat.read(root / "notebooks" / "04-themes.ipynb", as_version=4)
+    assert jupyter_problems(update) == [] and jupyter_problems(themes) == []
+    shown, diagrams = exported(update)  # the diagram, and the same laid out for phones
+    assert "This search added 1 study to the review" in shown and "The search covered January 2099" in shown
+    assert diagrams and all(f"n = {FLOW[('databases', 'identified')]:,}" in diagram for diagram in diagrams)
+    shown, _ = exported(themes)
+    assert "A structured induction helped the new peer workers settle into their teams (test data)." in shown
 
 
 def test_the_generated_notebooks_pass_make_lint(updated):

@@ -127,7 +127,7 @@ class GluedMarkdown(_MystDirective):
     def markup(self) -> str:
         import nbformat
 
-        from peerwork_review.notebooks.notebook import GLUE_PREFIX
+        from peerwork_review.notebooks.notebook import glued
 
         env = self.state.document.settings.env
         target, _, key = self.arguments[0].partition("::")
@@ -135,13 +135,10 @@ class GluedMarkdown(_MystDirective):
         if not key or not path.is_file():
             raise self.error(f"glued-markdown needs 'path/to/notebook.ipynb::key'; got {self.arguments[0]!r}")
         env.note_dependency(str(path))
-        for cell in nbformat.read(path, as_version=4).cells:
-            for output in cell.get("outputs", []):
-                if output.get("metadata", {}).get("scrapbook", {}).get("name") == key:
-                    markdown = output.get("data", {}).get(GLUE_PREFIX + "text/markdown")
-                    if markdown is not None:
-                        return markdown
-        raise self.error(f"{target} has no glued markdown named {key!r}: run `make refresh`")
+        markdown = glued(nbformat.read(path, as_version=4)).get(key, {}).get("data", {}).get("text/markdown")
+        if markdown is None:
+            raise self.error(f"{target} has no glued markdown named {key!r}: run `make refresh`")
+        return markdown
 
 
 def _code(text: str) -> str:

@@ -5,18 +5,20 @@ exactly the outputs nbval verifies, written by ``make refresh``. Before anything
 read, (1) every notebook's record of its inputs is compared with the current data,
 bibliography and code, and the build stops, naming the notebooks and the files, if a
 record is out of date or a generated notebook is missing (``peerwork_review.notebooks.inputs``);
-(2) the figures and tables the book offers for download are copied out of the stored
-outputs; (3) when any notebook changed, every page is re-read, since prose pages glue
+(2) the figures and tables the book offers for download are written out of the stored
+outputs (:mod:`peerwork_review.book.downloads`, with the ``{output-download}`` role that links
+them); (3) when any notebook changed, every page is re-read, since prose pages glue
 values from the notebooks. It also provides the ``{data-dictionary}`` and ``{colophon}``
 directives (:mod:`peerwork_review.book.directives`).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from pathlib import Path
+
+from sphinx import addnodes
 
 from peerwork_review import paths
 from peerwork_review.book import search_index
@@ -28,6 +30,7 @@ from peerwork_review.book.directives import (
     SourceRegister,
     colophon_facts,
 )
+from peerwork_review.book.downloads import OutputDownload, write_outputs
 from peerwork_review.book.guard import CHECKED, refusal
 
 
@@ -48,35 +51,6 @@ def _refuse_outdated_outputs(app) -> None:
         raise ExtensionError(why)
 
 
-def _write_downloads(app) -> None:
-    """Copy every glued figure (SVG, PNG) and download table (CSV) out of the stored outputs."""
-    import nbformat
-
-    from peerwork_review.notebooks.notebook import GLUE_PREFIX
-
-    root = _root(app)
-    target = paths.outputs_dir(root)
-    target.mkdir(parents=True, exist_ok=True)
-    for path in _notebook_files(root):
-        for cell in nbformat.read(path, as_version=4).cells:
-            for output in cell.get("outputs", []):
-                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-                data = {k.removeprefix(GLUE_PREFIX): v for k, v in output.get("data", {}).items()}
-                files = {}
-                if name and "image/svg+xml" in data:
-                    files[f"{name}.svg"] = data["image/svg+xml"].encode("utf-8")
-                if name and "image/png" in data:
-                    files[f"{name}.png"] = base64.b64decode(data["image/png"])
-                if name and "text/csv" in data:
-                    files[f"{name}.csv"] = data["text/csv"].encode("utf-8")
-                for file, content in files.items():
-                    out = target / file
-                    if not out.is_file() or out.read_bytes() != content:  # unchanged files keep their mtime
-                        partial = out.with_name(f".{file}.partial")
-                        partial.write_bytes(content)
-                        partial.replace(out)
-
-
 def _place_myst_nb_css(app) -> None:
     """Put myst-nb's stylesheet in place before any page is written.
 
@@ -93,7 +67,8 @@ def _place_myst_nb_css(app) -> None:
 
 def _on_builder_inited(app) -> None:
     _refuse_outdated_outputs(app)
-    _write_downloads(app)
+    root = _root(app)
+    write_outputs(root, _notebook_files(root))
     _place_myst_nb_css(app)
 
 
@@ -149,4 +124,5 @@ def setup(app):
     app.add_directive("glued-markdown", GluedMarkdown)
     app.add_directive("source-register", SourceRegister)
     app.add_directive("reference-notes", ReferenceNotes)
+    app.add_role("output-download", OutputDownload(nodeclass=addnodes.download_reference))
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -6,11 +6,12 @@ it reports what a reader of the book will see change, whatever caused it.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from peerwork_review.notebooks.notebook import GLUE_PREFIX, LABEL_KEY
+from peerwork_review.notebooks.notebook import LABEL_KEY, glued
 
 _ROW = re.compile(r"^\* - (.*)$")
 _CELL = re.compile(r"^  - (.*)$")
@@ -60,29 +61,28 @@ def _svg_lines(svg: str) -> list[str]:
 
 def items(notebook) -> dict[str, Item]:
     """Every glued value, table and figure of an executed notebook, keyed stably."""
-    import ast
-
     found: dict[str, Item] = {}
-    for index, cell in enumerate(notebook.cells if notebook is not None else []):
-        for output in cell.get("outputs", []):
-            data = {k.removeprefix(GLUE_PREFIX): v for k, v in output.get("data", {}).items()}
-            meta = output.get("metadata", {})
-            name = meta.get("scrapbook", {}).get("name")
-            label = meta.get(LABEL_KEY, {}).get("label") or (name or "").replace("_", " ")
-            if name and "image/svg+xml" in data:
-                found[name] = Item("figure", label, _svg_lines(data["image/svg+xml"]))
-            elif name and "text/csv" in data:
-                found[name] = Item("table", label, {"\0csv": data["text/csv"]})
-            elif "text/markdown" in data and (table := _table(data["text/markdown"])):
-                table_name, caption, rows = table
-                found[f"table {table_name or index}"] = Item("table", caption, rows)
-            elif name and "text/plain" in data:
-                text = data["text/plain"]
-                try:
-                    text = str(ast.literal_eval(text))
-                except (ValueError, SyntaxError):
-                    pass
-                found[name] = Item("value", label, text)
+    if notebook is None:
+        return found
+    for index, output in enumerate(o for cell in notebook.cells for o in cell.get("outputs", [])):
+        markdown = output.get("data", {}).get("text/markdown")
+        if "scrapbook" not in output.get("metadata", {}) and markdown and (table := _table(markdown)):
+            table_name, caption, rows = table
+            found[f"table {table_name or index}"] = Item("table", caption, rows)
+    for name, output in glued(notebook).items():
+        data = output["data"]
+        label = output["metadata"].get(LABEL_KEY, {}).get("label") or name.replace("_", " ")
+        if "image/svg+xml" in data:
+            found[name] = Item("figure", label, _svg_lines(data["image/svg+xml"]))
+        elif "text/csv" in data:
+            found[name] = Item("table", label, {"\0csv": data["text/csv"]})
+        elif "text/plain" in data:
+            text = data["text/plain"]
+            try:
+                text = str(ast.literal_eval(text))
+            except (ValueError, SyntaxError):
+                pass
+            found[name] = Item("value", label, text)
     return found
 
 

@@ -3,8 +3,8 @@
 A page whose structure depends on the data (one page per later search run, one section
 per theme) cannot be a hand-written notebook: its headings must be real headings, which
 only markdown cells give. Those notebooks are generated from the data by ``make refresh``
-(see :mod:`peerwork_review.notebooks.generated`) and committed like the others; the build checks
-that they match the current data.
+from template notebooks (see :mod:`peerwork_review.notebooks.generated`) and committed like the
+others; the build checks that they match the current data and templates.
 """
 
 from __future__ import annotations
@@ -68,7 +68,9 @@ def outdated_notebooks(root: Path) -> list[str]:
             continue
         stored = nbformat.read(path, as_version=4)
         if path in generated and _sources(stored) != _sources(notebook):
-            problems.append(f"{relative} was generated from other data (its cells differ from what the data give now)")
+            problems.append(
+                f"{relative} was generated from other data or another template (its cells differ from what they give now)"
+            )
             continue
         if (found := inputs.outdated(stored, path, root)) is not None:
             problems.append(str(found))

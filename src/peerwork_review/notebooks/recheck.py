@@ -1,30 +1,38 @@
 """``peerwork-review check``: re-derive every figure and say, in words, what differs from the stored outputs.
 
-Notebook 05 glues, for every published figure, its published value
-(``values.glue_published_figures``), derived value and status, and for every stated
-sum its total and status (:func:`glue_record`), all as the text the book shows. This
-module derives them again from ``data/`` and compares, so a reviewer reads
+Notebook 05 shows every published figure beside its derived value and status, and every
+stated sum with what its parts add up to, in two tables. This module derives them again
+from ``data/`` and compares them with those stored tables, row by row, so a reviewer reads
 "Studies in the United States: derived 6–7, now 5–6; within range → outside range"
 instead of a raw diff of notebook JSON.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol, cast
 
+import nbformat
 import pandas as pd
 
+from peerwork_review.derivation import reproduction
+from peerwork_review.errors import DataError
+from peerwork_review.model.review import load
+from peerwork_review.notebooks.changes import items
+from peerwork_review.notebooks.inputs import edited_notebooks
 from peerwork_review.rendering.render import value_text
 
 NOTEBOOK = "notebooks/05-reproduction-check.ipynb"
+# The names of notebook 05's tables, and the columns of theirs that a derivation decides
+FIGURES, SUMS = "table-reproduction-figures", "table-reproduction-checks"
+KEY, PUBLISHED, DERIVED, STATUS, SUM = "Description", "Published", "Derived", "Status", "Sum of parts"
 
 
 # The rows of reproduction.figure_table and check_table as itertuples gives them:
 # pandas-stubs can only type each column as any scalar (bytes among them).
 class _Figure(Protocol):
-    figure_id: str
     description: str
     published: object
     derived: str
@@ -32,7 +40,6 @@ class _Figure(Protocol):
 
 
 class _Check(Protocol):
-    check_id: str
     description: str
     sum_of_parts: int
     status: str
@@ -46,45 +53,29 @@ def _checks(checks: pd.DataFrame) -> Iterable[_Check]:
     return cast(Iterable[_Check], checks.itertuples())
 
 
-def _keys(kind: str, name: str) -> dict[str, str]:
-    if kind == "figure":
-        return {"published": f"published_{name}", "derived": f"derived_{name}", "status": f"status_{name}"}
-    return {"sum": f"sum_{name}", "status": f"sumstatus_{name}"}
-
-
-def glue_record(figures: pd.DataFrame, checks: pd.DataFrame) -> None:
-    """Store what ``check`` compares as glued values of the notebook that calls it (the published values are glued already)."""
-    from peerwork_review.notebooks.notebook import glue
-
-    for row in _figures(figures):
-        keys = _keys("figure", row.figure_id)
-        glue(keys["derived"], row.derived, f"derived: {row.description}")
-        glue(keys["status"], row.status, f"status: {row.description}")
-    for check in _checks(checks):
-        keys = _keys("sum", check.check_id)
-        glue(keys["sum"], check.sum_of_parts, f"parts added up: {check.description}")
-        glue(keys["status"], check.status, f"status: {check.description}")
-
-
-def stored(root: Path) -> dict[str, object]:
-    """Every glued value of the stored reproduction check, as the text the book shows."""
-    import nbformat
-
-    from peerwork_review.notebooks.changes import items
-
+def stored(root: Path) -> dict[str, dict[str, dict[str, str]]]:
+    """The two stored tables of the reproduction check: table name -> description -> column -> the text shown."""
     found = items(nbformat.read(root / NOTEBOOK, as_version=4))
-    return {key: item.content for key, item in found.items() if item.kind == "value"}
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for name in (FIGURES, SUMS):
+        table = found.get(f"table {name}")
+        keyed = cast(dict[str, list[str]], table.content if table else {})
+        header = keyed.get("\0header", [])
+        shown = [dict(zip(header, cells)) for key, cells in keyed.items() if key != "\0header"]
+        out[name] = {row[KEY]: row for row in shown}
+    return out
 
 
-def differences(figures: pd.DataFrame, checks: pd.DataFrame, before: dict[str, object]) -> list[str]:
-    """One sentence per figure or sum whose stored output differs from the fresh derivation."""
+def differences(figures: pd.DataFrame, checks: pd.DataFrame, before: dict[str, dict[str, dict[str, str]]]) -> list[str]:
+    """One sentence per figure or sum whose stored row differs from the fresh derivation."""
     out = []
+    old = dict(before.get(FIGURES, {}))
     for row in _figures(figures):
-        keys = _keys("figure", row.figure_id)
-        if keys["status"] not in before:
+        shown = old.pop(row.description, None)
+        if shown is None:
             out.append(f"{row.description}: not in the stored outputs; now derived {row.derived} ({row.status}).")
             continue
-        was = {k: str(before.get(v, "")) for k, v in keys.items()}
+        was = {"published": shown.get(PUBLISHED), "derived": shown.get(DERIVED), "status": shown.get(STATUS)}
         now = {"published": value_text(row.published), "derived": str(row.derived), "status": row.status}
         if was == now:
             continue
@@ -100,36 +91,28 @@ def differences(figures: pd.DataFrame, checks: pd.DataFrame, before: dict[str, o
             f"{was['status']} → {now['status']}" if was["status"] != now["status"] else f"still {now['status']}"
         )
         out.append(f"{row.description}: {'; '.join(parts)}.")
-    current = set(figures["figure_id"])
-    for key in sorted(before):
-        if key.startswith("status_") and key.removeprefix("status_") not in current:
-            out.append(
-                f"{key.removeprefix('status_')}: in the stored outputs ({before[key]}), but no longer a published figure."
-            )
+    for description, shown in old.items():
+        out.append(f"{description}: in the stored outputs ({shown.get(STATUS)}), but no longer a published figure.")
+    old = dict(before.get(SUMS, {}))
     for check in _checks(checks):
-        keys = _keys("sum", check.check_id)
-        was_sum, was_status = before.get(keys["sum"]), before.get(keys["status"])
-        if was_status is None:
+        shown = old.pop(check.description, None)
+        if shown is None:
             out.append(
                 f"Stated sum “{check.description}”: not in the stored outputs; now {check.sum_of_parts:,} ({check.status})."
             )
-        elif (str(was_sum), was_status) != (value_text(check.sum_of_parts), check.status):
+        elif (shown.get(SUM), shown.get(STATUS)) != (value_text(check.sum_of_parts), check.status):
+            was_status = shown.get(STATUS)
             status = f"{was_status} → {check.status}" if was_status != check.status else f"still {check.status}"
             out.append(
-                f"Stated sum “{check.description}”: parts added to {was_sum}, now {check.sum_of_parts:,}; {status}."
+                f"Stated sum “{check.description}”: parts added to {shown.get(SUM)}, now {check.sum_of_parts:,}; {status}."
             )
+    for description, shown in old.items():
+        out.append(f"Stated sum “{description}”: in the stored outputs ({shown.get(STATUS)}), but no longer stated.")
     return out
 
 
 def run(root: Path) -> int:
     """Print the differences; 0 when there are none, 1 otherwise (or when the data are not valid)."""
-    import sys
-
-    from peerwork_review.derivation import reproduction
-    from peerwork_review.errors import DataError
-    from peerwork_review.model.review import load
-    from peerwork_review.notebooks.inputs import edited_notebooks
-
     try:
         review = load(root)
     except DataError as exc:

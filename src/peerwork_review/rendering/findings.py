@@ -1,4 +1,5 @@
-"""What the themes chapter says, generated from the findings: one section body per theme, and what each study contributes.
+"""What the themes chapter says, generated from the findings: the list of themes, one section body per theme,
+and what each study contributes.
 
 Pure functions of a :class:`~peerwork_review.model.review.Review`. Every statement, name and
 number comes from ``data/``; all text is escaped, and only the citation roles this module
@@ -14,6 +15,7 @@ import pandas as pd
 
 from peerwork_review.derivation import derive
 from peerwork_review.model.review import Review, rows
+from peerwork_review.rendering.prisma_flow import join_names
 from peerwork_review.rendering.render import Markup, cite, escape, value_text
 from peerwork_review.rendering.tables import study_citation
 
@@ -227,6 +229,26 @@ def section_markdown(review: Review, theme_id: str) -> Markup:
     if theme_id not in found:
         raise KeyError(f"unknown theme {theme_id!r}")
     return found[theme_id]
+
+
+def theme_list(review: Review) -> Markup:
+    """The themes as a bullet list, each with its subthemes; placements this edition inferred say so."""
+    themes = rows(derive.ordered_themes(review))
+    lines = []
+    for theme in (t for t in themes if t["kind"] == "theme"):
+        subs = [t for t in themes if t["parent_theme_id"] == theme["theme_id"]]
+        inferred = [(s["placement_source"] or "").startswith("inferred:") for s in subs]
+        stated = [f"*{escape(s['name'].lower())}*" for s, guess in zip(subs, inferred) if not guess]
+        guessed = [f"*{escape(s['name'].lower())}*" for s, guess in zip(subs, inferred) if guess]
+        line = f"- **{escape(theme['name'])}**"
+        if stated:
+            line += f", with {join_names(stated)}"
+        if guessed:
+            line += (", and, " if stated else ", with, ") + f"in this edition's reading, {join_names(guessed)}"
+        lines.append(line + ";")
+    if lines:
+        lines[-1] = lines[-1].rstrip(";") + "."
+    return Markup("\n".join(lines))
 
 
 # -- studies -----------------------------------------------------------------

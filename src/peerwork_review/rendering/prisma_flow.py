@@ -9,9 +9,8 @@ the total.
 
 from __future__ import annotations
 
-import os
+import io
 from collections.abc import Iterable
-from pathlib import Path
 
 import pandas as pd
 
@@ -127,19 +126,11 @@ def draw(flow: FlowNumbers, title: str | None = None, narrow: bool = False):
     return draw_boxes(flow, box_texts(flow), title, narrow)
 
 
-def save(fig, stem) -> list:
-    """Write ``stem``.svg and ``stem``.png with fixed metadata; returns the paths."""
-    stem = Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in ("svg", "png"):
-        path = stem.with_suffix(f".{fmt}")
-        # Written aside and renamed, so an interrupted build never leaves half a file.
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        fig.savefig(partial, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
-        partial.replace(path)
-        written.append(path)
-    return written
+def image_bytes(fig, fmt: str) -> bytes:
+    """The figure as ``svg`` or ``png`` bytes, with fixed metadata so that stored outputs stay comparable."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
+    return buffer.getvalue()
 
 
 def flow_table(flow: FlowNumbers) -> pd.DataFrame:

@@ -60,15 +60,6 @@ def value_text(value: object) -> str:
     return str(value)
 
 
-def plain_text(value: object) -> str:
-    """``value_text(value)`` as the ``text/plain`` of a glued output.
-
-    myst-nb reads ``text/plain`` with ``ast.literal_eval``, which would turn "10,491" into a
-    tuple; a quoted string literal comes back unchanged.
-    """
-    return repr(value_text(value))
-
-
 def role_title(value: object) -> Markup:
     """Data as the title of a role such as ``{doc}`title <target>```: roles take their text raw,
     so backslash escapes would show; the characters that would end the role or start its

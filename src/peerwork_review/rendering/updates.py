@@ -1,4 +1,5 @@
-"""The page of a search run after the published review: its search, its flow, its studies, what it changed.
+"""Later search runs: the page of each (its search, its studies, what it changed), the list of them, and
+where the evidence stands across every run.
 
 "Before" is the review as it stood after the previous run, "after" as it stands after
 this one (``Review.as_of``), so the page stays true when later runs are added.
@@ -10,7 +11,6 @@ import pandas as pd
 
 from peerwork_review import paths
 from peerwork_review.derivation import derive
-from peerwork_review.derivation.flow import flow_numbers
 from peerwork_review.model.review import Review, rows
 from peerwork_review.rendering import prisma_flow, render, tables
 from peerwork_review.rendering.render import Markup, escape, role_title
@@ -40,17 +40,15 @@ def search_summary(review: Review, run_id: str) -> Markup:
     )
 
 
-def flow_diagram(review: Review, run_id: str, narrow: bool = False):
-    prisma_flow.configure_matplotlib()
-    flow = flow_numbers(review, run_id)
-    counted = (
-        f"Every number counted from the {flow.counted_from:,} records of this search" if flow.counted_from else None
+def studies_added(review: Review, run_id: str) -> Markup:
+    """One sentence naming the studies this search added, each cited."""
+    added = new_studies(review, run_id)
+    if not added:
+        return Markup("This search added no study to the review.")
+    return Markup(
+        f"This search added {escape(render.value_text(len(added)))} stud{'ies' if len(added) != 1 else 'y'} "
+        "to the review: " + "; ".join(tables.study_citation(review, sid) for sid in added) + "."
     )
-    return prisma_flow.draw(flow, counted, narrow)
-
-
-def flow_table(review: Review, run_id: str) -> pd.DataFrame:
-    return prisma_flow.flow_table(flow_numbers(review, run_id))
 
 
 def studies_added_table(review: Review, run_id: str, name: str) -> render.MystOutput:
@@ -143,3 +141,24 @@ def index_markdown(review: Review) -> Markup:
             f"added {escape(render.value_text(added))} stud{'ies' if added != 1 else 'y'}."
         )
     return Markup("\n".join(items))
+
+
+def current_state(review: Review) -> Markup:
+    """One sentence on where the evidence stands now, for the landing, search and updates pages."""
+    later = review.run_ids[1:]
+    if not later:
+        return Markup(
+            "This edition holds the published review's search only: no later search has been added, "
+            "so the current evidence is the review's own."
+        )
+    latest = next(r for r in rows(review.runs) if r["search_run_id"] == later[-1])
+    added = int((review.studies["first_search_run_id"] != review.article_run).sum())
+    page = "/notebooks/" + paths.update_page(latest["search_run_id"]).removesuffix(".ipynb")
+    return Markup(
+        f"Since the published review, {escape(render.value_text(len(later)))} later "
+        f"search{'es have' if len(later) != 1 else ' has'} been added to this edition, the latest to "
+        f"{escape(prisma_flow.month_name(latest['date_end']))} ({{doc}}`{role_title(latest['label'])} <{page}>`). "
+        f"They added {escape(render.value_text(added))} stud{'ies' if added != 1 else 'y'}, so the current "
+        f"evidence, across every search, covers {escape(render.value_text(len(review.studies)))} studies. "
+        "Pages about the published review keep its own search and numbers; each later search has a page of its own."
+    )
