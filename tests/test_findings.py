@@ -102,7 +102,6 @@ def test_each_section_tells_its_findings_in_order_with_their_citations(review):
     links = review.finding_reports.groupby("finding_id", sort=False)["report_id"].apply(list).to_dict()
     bodies = findings.sections(review)
     assert list(bodies) == list(derive.ordered_themes(review)["theme_id"])
-    assert bodies["leadership"] == findings.section_markdown(review, "leadership")
     for theme_id in review.themes["theme_id"]:
         text = "\n\n".join(bodies[theme_id].split("\n\n")[:-1])
         mine = review.findings[review.findings["theme_id"] == theme_id].sort_values("position")
@@ -179,7 +178,7 @@ def test_evidence_map_by_findings_agrees_with_the_codes_and_the_studies_table(re
 
 def test_generated_text_escapes_the_data(project_copy):
     set_cell(project_copy, "findings.csv", 2, "statement", HOSTILE)
-    text = findings.section_markdown(load(project_copy), "education-training")
+    text = findings.sections(load(project_copy))["education-training"]
     assert "{cite:p}`nobody2099`" not in text and "<script>" not in text and "**not bold**" not in text
     assert CITE.findall(text)  # the citations the module writes still resolve
 
@@ -188,7 +187,7 @@ def test_a_section_without_findings_says_so(project_copy):
     edit_rows(project_copy, "finding_reports.csv", lambda r: [x for x in r if not x[0].startswith("role-clarity-")])
     edit_rows(project_copy, "findings.csv", lambda r: [x for x in r if x[2] != "role-clarity"])
     review = load(project_copy)
-    text = findings.section_markdown(review, "role-clarity")
+    text = findings.sections(review)["role-clarity"]
     assert text.startswith("This section holds no findings")
     row = tables.themes_and_references(review).set_index("Subtheme").loc["Role clarity"]
     assert row["Findings in its own section"] == "0"

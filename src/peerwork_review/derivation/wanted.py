@@ -163,23 +163,3 @@ def cells_wanted(review: Review) -> pd.DataFrame:
     return frame.sort_values(
         ["settles", "bears_on", "file", "key", "column"], ascending=[False, False, True, True, True], ignore_index=True
     )
-
-
-def wanted_display(wanted: pd.DataFrame, review: Review) -> pd.DataFrame:
-    """The table as the book shows it: figure ids replaced by their descriptions."""
-    names = dict(zip(review.figures["figure_id"], review.figures["description"]))
-
-    def described(ids: str) -> str:
-        return "; ".join(names[i] for i in ids.split()) or "none"
-
-    return pd.DataFrame(
-        {
-            "Study or row": wanted["study"].where(wanted["study"] != "", wanted["key"]),
-            "Missing value": wanted["file"] + ": " + wanted["column"],
-            "Settles": wanted["settles"].astype(str),
-            "Figures it alone would settle": wanted["settles_figures"].map(described),
-            "Bears on": wanted["bears_on"].astype(str),
-            "What the article's numbers imply": wanted["implied"].replace("", "nothing"),
-            "Why it is unknown": wanted["why_unknown"],
-        }
-    )

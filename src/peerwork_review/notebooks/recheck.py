@@ -10,9 +10,8 @@ instead of a raw diff of notebook JSON.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol, cast
+from typing import cast
 
 import nbformat
 import pandas as pd
@@ -28,29 +27,6 @@ NOTEBOOK = "notebooks/05-reproduction-check.ipynb"
 # The names of notebook 05's tables, and the columns of theirs that a derivation decides
 FIGURES, SUMS = "table-reproduction-figures", "table-reproduction-checks"
 KEY, PUBLISHED, DERIVED, STATUS, SUM = "Description", "Published", "Derived", "Status", "Sum of parts"
-
-
-# The rows of reproduction.figure_table and check_table as itertuples gives them:
-# pandas-stubs can only type each column as any scalar (bytes among them).
-class _Figure(Protocol):
-    description: str
-    published: object
-    derived: str
-    status: str
-
-
-class _Check(Protocol):
-    description: str
-    sum_of_parts: int
-    status: str
-
-
-def _figures(figures: pd.DataFrame) -> Iterable[_Figure]:
-    return cast(Iterable[_Figure], figures.itertuples())
-
-
-def _checks(checks: pd.DataFrame) -> Iterable[_Check]:
-    return cast(Iterable[_Check], checks.itertuples())
 
 
 def stored(root: Path) -> dict[str, dict[str, dict[str, str]]]:
@@ -70,42 +46,33 @@ def differences(figures: pd.DataFrame, checks: pd.DataFrame, before: dict[str, d
     """One sentence per figure or sum whose stored row differs from the fresh derivation."""
     out = []
     old = dict(before.get(FIGURES, {}))
-    for row in _figures(figures):
-        shown = old.pop(row.description, None)
+    for row in figures.to_dict("records"):
+        description = row["description"]
+        now = {PUBLISHED: value_text(row["published"]), DERIVED: str(row["derived"]), STATUS: row["status"]}
+        shown = old.pop(description, None)
         if shown is None:
-            out.append(f"{row.description}: not in the stored outputs; now derived {row.derived} ({row.status}).")
+            out.append(f"{description}: not in the stored outputs; now derived {now[DERIVED]} ({now[STATUS]}).")
             continue
-        was = {"published": shown.get(PUBLISHED), "derived": shown.get(DERIVED), "status": shown.get(STATUS)}
-        now = {"published": value_text(row.published), "derived": str(row.derived), "status": row.status}
+        was = {column: shown.get(column) for column in now}
         if was == now:
             continue
-        parts = []
-        if was["published"] != now["published"]:
-            parts.append(f"published {was['published']}, now {now['published']}")
+        parts = [f"published {was[PUBLISHED]}, now {now[PUBLISHED]}"] if was[PUBLISHED] != now[PUBLISHED] else []
         parts.append(
-            f"derived {was['derived']}, now {now['derived']}"
-            if was["derived"] != now["derived"]
-            else f"derived {now['derived']}"
+            f"derived {was[DERIVED]}, now {now[DERIVED]}" if was[DERIVED] != now[DERIVED] else f"derived {now[DERIVED]}"
         )
-        parts.append(
-            f"{was['status']} → {now['status']}" if was["status"] != now["status"] else f"still {now['status']}"
-        )
-        out.append(f"{row.description}: {'; '.join(parts)}.")
+        parts.append(f"{was[STATUS]} → {now[STATUS]}" if was[STATUS] != now[STATUS] else f"still {now[STATUS]}")
+        out.append(f"{description}: {'; '.join(parts)}.")
     for description, shown in old.items():
         out.append(f"{description}: in the stored outputs ({shown.get(STATUS)}), but no longer a published figure.")
     old = dict(before.get(SUMS, {}))
-    for check in _checks(checks):
-        shown = old.pop(check.description, None)
+    for check in checks.to_dict("records"):
+        description, total, status = check["description"], value_text(check["sum_of_parts"]), check["status"]
+        shown = old.pop(description, None)
         if shown is None:
-            out.append(
-                f"Stated sum “{check.description}”: not in the stored outputs; now {check.sum_of_parts:,} ({check.status})."
-            )
-        elif (shown.get(SUM), shown.get(STATUS)) != (value_text(check.sum_of_parts), check.status):
-            was_status = shown.get(STATUS)
-            status = f"{was_status} → {check.status}" if was_status != check.status else f"still {check.status}"
-            out.append(
-                f"Stated sum “{check.description}”: parts added to {shown.get(SUM)}, now {check.sum_of_parts:,}; {status}."
-            )
+            out.append(f"Stated sum “{description}”: not in the stored outputs; now {total} ({status}).")
+        elif (shown.get(SUM), shown.get(STATUS)) != (total, status):
+            moved = f"{shown.get(STATUS)} → {status}" if shown.get(STATUS) != status else f"still {status}"
+            out.append(f"Stated sum “{description}”: parts added to {shown.get(SUM)}, now {total}; {moved}.")
     for description, shown in old.items():
         out.append(f"Stated sum “{description}”: in the stored outputs ({shown.get(STATUS)}), but no longer stated.")
     return out

@@ -195,7 +195,8 @@ def _join(sentences: list[str]) -> Markup:
 
 
 def sections(review: Review) -> dict[str, Markup]:
-    """Theme id -> the body of its section (see :func:`section_markdown`), every theme in reading order.
+    """Theme id -> the body of its section, every theme in reading order: its findings in order, each with
+    its citations, then its counts. The heading is the caller's, so that it can be a real heading of the page.
 
     Computed together, so a notebook that shows every theme takes time linear in the data.
     """
@@ -217,18 +218,6 @@ def sections(review: Review) -> dict[str, Markup]:
         blocks = [" ".join(p) for p in paragraphs] + [_counts_paragraph(review, theme, counts[theme_id])]
         out[theme_id] = Markup("\n\n".join(blocks))
     return out
-
-
-def section_markdown(review: Review, theme_id: str) -> Markup:
-    """The body of one theme's or subtheme's section: its findings in order, each with its citations, then its counts.
-
-    The heading is the caller's, so that it can be a real heading of the page. To show
-    every theme, :func:`sections` computes them all at once.
-    """
-    found = sections(review)
-    if theme_id not in found:
-        raise KeyError(f"unknown theme {theme_id!r}")
-    return found[theme_id]
 
 
 def theme_list(review: Review) -> Markup:

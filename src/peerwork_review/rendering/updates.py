@@ -1,16 +1,13 @@
-"""Later search runs: the page of each (its search, its studies, what it changed), the list of them, and
+"""Later search runs: what each one's page says (its search, the studies it added), the list of them, and
 where the evidence stands across every run.
 
-"Before" is the review as it stood after the previous run, "after" as it stands after
-this one (``Review.as_of``), so the page stays true when later runs are added.
+What a run changed in the review's counts is counted on its page, in view of the reader
+(``notebooks/templates/update.ipynb``).
 """
 
 from __future__ import annotations
 
-import pandas as pd
-
 from peerwork_review import paths
-from peerwork_review.derivation import derive
 from peerwork_review.model.review import Review, rows
 from peerwork_review.rendering import prisma_flow, render, tables
 from peerwork_review.rendering.render import Markup, escape, role_title
@@ -57,69 +54,6 @@ def studies_added_table(review: Review, run_id: str, name: str) -> render.MystOu
     keep = [i for i, sid in enumerate(after.study_order()) if sid in set(new_studies(review, run_id))]
     return render.table(
         table.iloc[keep].reset_index(drop=True), caption="Characteristics of the studies this search added.", name=name
-    )
-
-
-# -- what changed ----------------------------------------------------------------------
-
-
-def _counts(frame: pd.DataFrame, label: str) -> dict[str, int]:
-    return {str(k): int(v) for k, v in zip(frame[label], frame["Studies"])}
-
-
-def measures(review: Review) -> dict[tuple[str, str], int]:
-    """Every count the review's pages show, keyed by (what is counted, category)."""
-    out: dict[tuple[str, str], int] = {
-        ("Included studies", "all"): len(review.studies),
-        ("Reports of included studies", "all"): int(review.reports["study_id"].notna().sum()),
-    }
-    groups = {
-        "Studies by location": _counts(derive.location_counts(review), "Location"),
-        "Studies by design": _counts(derive.count_table(derive.design_values(review), label="Design"), "Design"),
-        "Studies by MMAT rating": _counts(derive.count_table(derive.rating_values(review), label="Rating"), "Rating"),
-        "Studies by lived experience co-authorship": _counts(
-            derive.count_table(derive.coauthorship_values(review), label="Co-authorship"), "Co-authorship"
-        ),
-        "Studies by year of the main report": _counts(
-            derive.count_table(derive.publication_years(review), label="Year"), "Year"
-        ),
-    }
-    support = derive.theme_support(review)
-    names = dict(zip(review.themes["theme_id"], review.themes["name"]))
-    groups["Studies linked to each theme"] = {
-        names[t]: int((support["theme_id"] == t).sum()) for t in derive.ordered_themes(review)["theme_id"]
-    }
-    for group, counts in groups.items():
-        for category, count in counts.items():
-            out[(group, category)] = count
-    return out
-
-
-def changes(review: Review, run_id: str) -> pd.DataFrame:
-    before = measures(review.as_of(previous_run(review, run_id)))
-    after = measures(review.as_of(run_id))
-    out = []
-    for key in list(after) + [k for k in before if k not in after]:
-        old, new = before.get(key, 0), after.get(key, 0)
-        if old != new:
-            what, category = key
-            out.append(
-                {
-                    "What": what,
-                    "Category": "" if category == "all" else category,
-                    "Before this search": render.value_text(old),
-                    "After": render.value_text(new),
-                }
-            )
-    return pd.DataFrame(out, columns=["What", "Category", "Before this search", "After"])
-
-
-def changes_table(review: Review, run_id: str, name: str) -> render.MystOutput:
-    return render.table(
-        changes(review, run_id),
-        caption="What this search changed: every count that differs, before and after it.",
-        name=name,
-        widths=[35, 30, 17, 18],
     )
 
 
