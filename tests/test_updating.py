@@ -275,7 +275,7 @@ def test_the_generated_pages_read_in_jupyter(updated):
     assert "This search added 1 study to the review" in shown and "The search covered January 2099" in shown
     assert diagrams and all(f"n = {FLOW[('databases', 'identified')]:,}" in diagram for diagram in diagrams)
     shown, _ = exported(themes)
-    assert "A structured induction helped the new peer workers settle into their teams (test data)." in shown
+    assert "A structured induction helped the new peer workers settle into their teams (test data)" in shown
 
 
 def test_the_generated_notebooks_pass_make_lint(updated):
