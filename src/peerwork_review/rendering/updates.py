@@ -57,6 +57,11 @@ def studies_added_table(review: Review, run_id: str, name: str) -> render.MystOu
     )
 
 
+def _page(run_id: str) -> str:
+    """A later run's page as the {doc} role names it."""
+    return "/notebooks/" + paths.update_page(run_id).removesuffix(".ipynb")
+
+
 def index_markdown(review: Review) -> Markup:
     """The list of later searches, linking each one's page, for the Updates page."""
     later = review.run_ids[1:]
@@ -69,9 +74,8 @@ def index_markdown(review: Review) -> Markup:
     for run in (r for r in rows(review.runs) if r["search_run_id"] in later):
         added = len(new_studies(review, run["search_run_id"]))
         window = f"{prisma_flow.month_name(run['date_start'])} to {prisma_flow.month_name(run['date_end'])}"
-        page = "/notebooks/" + paths.update_page(run["search_run_id"]).removesuffix(".ipynb")
         items.append(
-            f"- {{doc}}`{role_title(run['label'])} <{page}>`: {escape(window)}; "
+            f"- {{doc}}`{role_title(run['label'])} <{_page(run['search_run_id'])}>`: {escape(window)}; "
             f"added {escape(render.value_text(added))} stud{'ies' if added != 1 else 'y'}."
         )
     return Markup("\n".join(items))
@@ -87,11 +91,10 @@ def current_state(review: Review) -> Markup:
         )
     latest = next(r for r in rows(review.runs) if r["search_run_id"] == later[-1])
     added = int((review.studies["first_search_run_id"] != review.article_run).sum())
-    page = "/notebooks/" + paths.update_page(latest["search_run_id"]).removesuffix(".ipynb")
     return Markup(
         f"Since the published review, {escape(render.value_text(len(later)))} later "
         f"search{'es have' if len(later) != 1 else ' has'} been added to this edition, the latest to "
-        f"{escape(prisma_flow.month_name(latest['date_end']))} ({{doc}}`{role_title(latest['label'])} <{page}>`). "
+        f"{escape(prisma_flow.month_name(latest['date_end']))} ({{doc}}`{role_title(latest['label'])} <{_page(latest['search_run_id'])}>`). "
         f"They added {escape(render.value_text(added))} stud{'ies' if added != 1 else 'y'}, so the current "
         f"evidence, across every search, covers {escape(render.value_text(len(review.studies)))} studies. "
         "Pages about the published review keep its own search and numbers; each later search has a page of its own."
