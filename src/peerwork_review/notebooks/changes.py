@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,9 +47,9 @@ def _table(markdown: str) -> tuple[str, str, dict[str, list[str]]] | None:
             rows[-1].append(_unescape(m.group(1)))
     header, body = (rows[0], rows[1:]) if rows else ([], [])
     keyed: dict[str, list[str]] = {}
+    firsts = Counter(row[0] for row in body)  # counted once: tables of a large review have thousands of rows
     for row in body:
-        key = " / ".join(row[:2]) if sum(r[0] == row[0] for r in body) > 1 else row[0]
-        keyed[key] = row
+        keyed[" / ".join(row[:2]) if firsts[row[0]] > 1 else row[0]] = row
     keyed["\0header"] = header
     return name, _unescape(head.group(1)), keyed
 
