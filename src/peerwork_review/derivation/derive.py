@@ -160,17 +160,18 @@ def _theme_support(review: Review) -> pd.DataFrame:
     # otherwise as 'cited under a subtheme', with the reports cited there.
     links["_rank"] = (links["how"] != "cited").astype(int)
     links = links[links["_rank"] == links.groupby(["theme_id", "study_id"])["_rank"].transform("min")]
-    grouped = (
-        links.sort_values(["theme_id", "study_id", "_rank", "report_id", "source"])
-        .groupby(["theme_id", "study_id"], sort=True)
-        .agg(
-            how=("how", "first"),
-            reports=("report_id", lambda s: tuple(sorted(set(s)))),
-            sources=("source", lambda s: tuple(dict.fromkeys(s))),
-        )
-        .reset_index()
+    # One pass over the links in order, not a groupby with a function per group: a larger
+    # review has thousands of (theme, study) pairs, and each group would cost a call.
+    ordered = links.sort_values(["theme_id", "study_id", "report_id", "source"])
+    grouped: dict[tuple[str, str], tuple[str, dict, dict]] = {}
+    columns = ["theme_id", "study_id", "how", "report_id", "source"]
+    for theme_id, study_id, how, report_id, source in zip(*(ordered[c] for c in columns)):
+        _, reports, sources = grouped.setdefault((theme_id, study_id), (how, {}, {}))
+        reports[report_id] = sources[source] = None  # dicts as ordered sets
+    return pd.DataFrame(
+        [(t, s, how, tuple(reports), tuple(sources)) for (t, s), (how, reports, sources) in grouped.items()],
+        columns=["theme_id", "study_id", "how", "reports", "sources"],
     )
-    return grouped
 
 
 def theme_prevalence_range(review: Review, theme_id: str) -> Range:
