@@ -9,7 +9,10 @@ import base64
 import html
 import re
 
+import nbformat
 from bs4 import BeautifulSoup
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
 from nbconvert import HTMLExporter
 
 # The MIME types Jupyter renders. myst-nb keeps a value glued with display=False under
@@ -30,6 +33,14 @@ def _glued_names(notebook) -> dict[str, dict]:
         for output in cell.get("outputs", [])
         if "scrapbook" in output.get("metadata", {})
     }
+
+
+def displayed(show, *args) -> list:
+    """The outputs a call displays in a kernel (an IPython shell), as a notebook stores them."""
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        show(*args)
+    return [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in captured.outputs]
 
 
 def jupyter_problems(notebook) -> list[str]:

@@ -4,25 +4,10 @@ from __future__ import annotations
 
 import nbformat
 import pandas as pd
-import pytest
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
 
 from peerwork_review.notebooks import changes, notebook
 from peerwork_review.rendering import render
-
-
-@pytest.fixture(scope="module", autouse=True)
-def shell():
-    """An IPython shell, so that a glue call displays its output as in a notebook's kernel."""
-    return InteractiveShell.instance()
-
-
-def displayed(show, *args) -> list:
-    """The outputs a call displays, as a notebook stores them."""
-    with capture_output() as captured:
-        show(*args)
-    return [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in captured.outputs]
+from tests.jupyter import displayed
 
 
 def _notebook(sentence: str, cell: str):

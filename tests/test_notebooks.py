@@ -13,8 +13,6 @@ from functools import cache
 
 import nbformat
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
 from myst_nb.core.variables import format_plain_text
 
 from peerwork_review.derivation.derive import ordered_themes
@@ -25,7 +23,7 @@ from peerwork_review.notebooks.generated import THEMES, generated_notebooks, ide
 from peerwork_review.rendering.prisma_flow import box_texts, missing
 from peerwork_review.rendering.render import NOT_AVAILABLE, escape
 from tests.helpers import ROOT
-from tests.jupyter import exported, jupyter_problems, words
+from tests.jupyter import displayed, exported, jupyter_problems, words
 from tests.payloads import HOSTILE
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -117,11 +115,8 @@ def test_the_search_notebook_shows_its_numbers_and_diagram_without_sphinx(review
 
 def test_glued_text_reads_in_the_book_as_it_shows_in_jupyter():
     """myst-nb's own reader turns a glued value back into the text Jupyter shows beside its label."""
-    InteractiveShell.instance()
-    with capture_output() as captured:
-        notebook.glue("records", 10491, "records found")
-        notebook.glue("missing", None, "a value the data do not give")
-    (records, unknown) = captured.outputs
+    (records,) = displayed(notebook.glue, "records", 10491, "records found")
+    (unknown,) = displayed(notebook.glue, "unknown", None, "a value the data do not give")
     assert format_plain_text(records.data["text/plain"], "s") == "10,491"
     assert "<strong>10,491</strong> (records found)" in records.data["text/html"]
     assert format_plain_text(unknown.data["text/plain"], "s") == NOT_AVAILABLE
