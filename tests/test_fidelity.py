@@ -16,7 +16,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from peerwork_review.notebooks.notebook import GLUE_PREFIX
 from peerwork_review.rendering import render, tables
 from tests.helpers import ROOT
 
@@ -134,7 +133,7 @@ def _stored_markdown() -> str:
         for cell in nbformat.read(path, as_version=4).cells:
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
-                texts += [data.get(k, "") for k in ("text/markdown", GLUE_PREFIX + "text/markdown")]
+                texts.append(data.get("text/markdown", ""))  # glued values are displayed, so stored plainly
     return "\n".join(texts)
 
 
