@@ -8,8 +8,9 @@ import random
 import pytest
 
 from peerwork_review.derivation import consistency, derive
-from peerwork_review.derivation.consistency import ANOTHER_COUNTRY, NO, YES, complete_categories, complete_locations
+from peerwork_review.derivation.consistency import complete_categories, complete_locations
 from peerwork_review.derivation.consistency_themes import cited_studies, complete_theme_tree
+from peerwork_review.derivation.families import ANOTHER_COUNTRY, NO, YES
 from peerwork_review.model import readings
 from tests.helpers import ROOT, copy_project, tree_hash
 

@@ -21,40 +21,31 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from pathlib import Path
-from typing import TypeAlias
+from functools import partial
 
-from peerwork_review import paths
 from peerwork_review.derivation import derive
 from peerwork_review.derivation.consistency_themes import theme_families
-from peerwork_review.derivation.families import (  # noqa: F401 - ANOTHER_COUNTRY, NO and YES re-exported
+from peerwork_review.derivation.families import (  # noqa: F401 - TABLE_3 re-exported for the notebook
     ANOTHER_COUNTRY,
-    NO,
     TABLE_3,
-    YES,
     Cell,
     Family,
     Implication,
     studies_phrase,
     values_by_study,
 )
-from peerwork_review.derivation.figure_inputs import CATEGORY_FIGURES, DISTINCT_COUNTRY_FIGURES, prevalence_theme
-from peerwork_review.model.review import Review, rows
+from peerwork_review.derivation.figure_inputs import (
+    CATEGORY_FIGURES,
+    CATEGORY_VALUES,
+    DISTINCT_COUNTRY_FIGURES,
+    prevalence_theme,
+)
+from peerwork_review.derivation.reproduction import INCONSISTENT, check_table
+from peerwork_review.model.review import TABLES, Review, rows
 from peerwork_review.reading.figure_values import published
-from peerwork_review.reading.load import parse_expression, read_descriptor
+from peerwork_review.reading.load import parse_expression
 
 # -- value families: one category per study ----------------------------------------
-
-
-@lru_cache(maxsize=8)
-def _enums(root: Path) -> dict[tuple[str, str], tuple[str, ...]]:
-    out = {}
-    for resource in read_descriptor(paths.data_dir(root))["resources"]:
-        for field in resource["schema"]["fields"]:
-            if "enum" in field.get("constraints", {}):
-                out[(resource["name"], field["name"])] = tuple(field["constraints"]["enum"])
-    return out
 
 
 def _closure(review: Review, figure_ids: set[str]) -> str | None:
@@ -206,24 +197,24 @@ def _family(
     return Family(family_id, title, ids, cells, done.consistent, done.reasons, done.implied, implications)
 
 
-def _category_family(
-    review: Review,
-    family_id: str,
-    title: str,
-    values: dict[str, str | None],
-    file: str,
-    column: str,
-    domain: tuple[str, ...],
-    figures: dict[str, tuple[str, int]],
-) -> Family:
-    closure = _closure(review, set(figures))
-    done = complete_categories(values, dict(figures.values()), closure is not None, domain, column)
-    cells = tuple(Cell(file, s, column) for s in sorted(s for s, v in values.items() if v is None))
-    return _family(family_id, title, _ids(figures, closure), cells, done, len(domain))
-
-
 def _ids(figures: dict, closure: str | None) -> tuple[str, ...]:
     return tuple(figures) + (("studies_included",) if closure else ())
+
+
+def _unknown_cells(values: dict[str, str | None], file: str, column: str) -> tuple[Cell, ...]:
+    return tuple(Cell(file, s, column) for s in sorted(s for s, v in values.items() if v is None))
+
+
+def _category_family(review: Review, family: str, figures: dict[str, tuple[str, int]]) -> Family:
+    title, resource, column = CATEGORY_VALUES[family]
+    table = getattr(review, TABLES[resource])
+    values = values_by_study(table["study_id"], table[column])
+    spec = next(f for f in review.resources[resource]["schema"]["fields"] if f["name"] == column)
+    domain = tuple(spec["constraints"]["enum"])
+    closure = _closure(review, set(figures))
+    done = complete_categories(values, dict(figures.values()), closure is not None, domain, column)
+    cells = _unknown_cells(values, f"data/{resource}.csv", column)
+    return _family(family, title, _ids(figures, closure), cells, done, len(domain))
 
 
 def _location_family(review: Review, figures: dict[str, tuple[str, int]], distinct: dict[str, int]) -> Family:
@@ -232,74 +223,32 @@ def _location_family(review: Review, figures: dict[str, tuple[str, int]], distin
     multi = {c for cs, loc in zip(locations["countries"], locations["location"]) if loc == derive.MULTIPLE for c in cs}
     closure = _closure(review, set(figures))
     done = complete_locations(values, multi, dict(figures.values()), closure is not None, distinct)
-    cells = tuple(
-        Cell("data/study_countries.csv", s, "country") for s in sorted(s for s, v in values.items() if v is None)
-    )
+    cells = _unknown_cells(values, "data/study_countries.csv", "country")
     return _family("location", "Study locations", _ids(figures, closure) + tuple(distinct), cells, done, None)
 
 
-# -- the article's stated sums ----------------------------------------------------------
-
-
 def _sum_families(review: Review) -> list[Family]:
-    values = {r["figure_id"]: published(r) for r in rows(review.figures)}
+    """One family per sum the article states: its parts add up to its total, or the article disagrees with itself."""
     out = []
-    for check in rows(review.checks):
-        terms = parse_expression(check["expression"])
-        total = sum(sign * values[name] for sign, name in terms)
-        ok = total == values[check["figure_id"]]
-        reasons = () if ok else (f"the parts add up to {total:,}, not {values[check['figure_id']]:,}",)
-        out.append(
-            Family(
-                f"sum-{check['check_id']}",
-                f"Stated sum: {check['description']}",
-                (check["figure_id"],) + tuple(n for _, n in terms),
-                (),
-                ok,
-                reasons,
-                (),
-                (),
-            )
-        )
+    for check, summed in zip(rows(review.checks), rows(check_table(review))):
+        parts = tuple(name for _, name in parse_expression(check["expression"]))
+        ok = summed["status"] != INCONSISTENT
+        reasons = () if ok else (f"the parts add up to {summed['sum_of_parts']:,}, not {summed['published']:,}",)
+        title = f"Stated sum: {check['description']}"
+        out.append(Family(f"sum-{check['check_id']}", title, (check["figure_id"], *parts), (), ok, reasons, (), ()))
     return out
 
 
 # -- entry point ------------------------------------------------------------------------------
 
-# family -> figure id -> (category, published count), of one run
-_Groups: TypeAlias = dict[str, dict[str, tuple[str, int]]]
-
-
-# family -> (title, the Review table and its column, the data package resource that holds it)
-CATEGORY_COLUMNS = {
-    "design": ("Study designs", "studies", "design", "studies"),
-    "quality": ("Quality ratings (MMAT)", "quality", "mmat_rating", "quality_appraisal"),
-}
-
-
-def _judge_category(review: Review, family: str, figures: dict[str, tuple[str, int]], enums: dict) -> Family:
-    title, table_name, column, resource = CATEGORY_COLUMNS[family]
-    table = getattr(review, table_name)
-    return _category_family(
-        review,
-        family,
-        title,
-        values_by_study(table["study_id"], table[column]),
-        f"data/{resource}.csv",
-        column,
-        enums[(resource, column)],
-        figures,
-    )
-
 
 def builders(review: Review) -> list[tuple[str, Callable[[], Family]]]:
     """(family id, function that judges it) for every family; the benchmark times them one by one."""
-
     out: list[tuple[str, Callable[[], Family]]] = []
-    enums = _enums(review.root)
     for run in dict.fromkeys(review.figures["search_run_id"]):
         scoped = review.as_of(run)
-        groups: _Groups = {}
+        # family -> figure id -> (category, published count)
+        groups: dict[str, dict[str, tuple[str, int]]] = {}
         prevalence: dict[str, tuple[str, int]] = {}
         distinct: dict[str, int] = {}
         themes: set[str] = set(scoped.themes["theme_id"])
@@ -313,9 +262,9 @@ def builders(review: Review) -> list[tuple[str, Callable[[], Family]]]:
                 prevalence[theme] = (r["figure_id"], published(r))
         if "location" in groups or distinct:
             out.append(("location", partial(_location_family, scoped, groups.get("location", {}), distinct)))
-        for family in CATEGORY_COLUMNS:
+        for family in CATEGORY_VALUES:
             if family in groups:
-                out.append((family, partial(_judge_category, scoped, family, groups[family], enums)))
+                out.append((family, partial(_category_family, scoped, family, groups[family])))
         out += theme_families(scoped, prevalence)
     out += [(family.family_id, _judged(family)) for family in _sum_families(review)]
     return out

@@ -205,17 +205,6 @@ def ordered_themes(review: Review) -> pd.DataFrame:
 # -- findings ----------------------------------------------------------------
 
 
-def findings_in_order(review: Review) -> pd.DataFrame:
-    """Findings in reading order: by theme (as :func:`ordered_themes`), then position."""
-    rank = {tid: i for i, tid in enumerate(ordered_themes(review)["theme_id"])}
-    return (
-        review.findings.assign(_rank=review.findings["theme_id"].map(rank))
-        .sort_values(["_rank", "position", "finding_id"])
-        .drop(columns="_rank")
-        .reset_index(drop=True)
-    )
-
-
 def findings_per_theme(review: Review) -> pd.Series:
     """Number of findings in each theme's or subtheme's own section, every theme listed (reading order)."""
     counts = review.findings["theme_id"].value_counts()

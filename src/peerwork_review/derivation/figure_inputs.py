@@ -16,7 +16,7 @@ import pandas as pd
 
 from peerwork_review.derivation import derive
 from peerwork_review.domain.provenance import ARTICLE_PREFIX
-from peerwork_review.model.review import Review
+from peerwork_review.model.review import TABLES, Review
 
 # Figures that count the studies in one category of a study-level value. The joint
 # consistency check (consistency.py) groups them by family.
@@ -32,6 +32,12 @@ CATEGORY_FIGURES: dict[str, tuple[str, str]] = {
     "quality_good": ("quality", "good"),
     "quality_fair": ("quality", "fair"),
     "quality_poor": ("quality", "poor"),
+}
+# What each family of those figures but the locations counts: (title, the data package
+# resource, its column holding one value per study).
+CATEGORY_VALUES = {
+    "design": ("Study designs", "studies", "design"),
+    "quality": ("Quality ratings (MMAT)", "quality_appraisal", "mmat_rating"),
 }
 # Figures that count distinct countries: among single-country studies, and across multi-country ones.
 DISTINCT_COUNTRY_FIGURES = {"main_countries": "single", "multi_country_countries": "multiple"}
@@ -69,10 +75,9 @@ def _kind(kind: str) -> Rows:
 
 
 COUNTRY_SOURCES = _reads("study_countries.csv", "countries", "source")
-CATEGORY_SOURCES = {
-    "location": COUNTRY_SOURCES,
-    "design": _reads("studies.csv", "studies", "design_source"),
-    "quality": _reads("quality_appraisal.csv", "quality", "mmat_rating_source"),
+CATEGORY_SOURCES = {"location": COUNTRY_SOURCES} | {
+    family: _reads(f"{resource}.csv", TABLES[resource], f"{column}_source")
+    for family, (_, resource, column) in CATEGORY_VALUES.items()
 }
 READS: dict[str, Reads] = {
     "databases_searched": _reads("search_databases.csv", "databases", "database_source", _in_run),

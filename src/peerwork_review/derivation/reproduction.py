@@ -24,8 +24,13 @@ import pandas as pd
 
 from peerwork_review.derivation import derive
 from peerwork_review.derivation.derive import Range
-from peerwork_review.derivation.figure_inputs import CATEGORY_FIGURES, from_the_article_only, prevalence_theme
-from peerwork_review.model.review import Review, rows
+from peerwork_review.derivation.figure_inputs import (
+    CATEGORY_FIGURES,
+    CATEGORY_VALUES,
+    from_the_article_only,
+    prevalence_theme,
+)
+from peerwork_review.model.review import TABLES, Review, rows
 from peerwork_review.reading.figure_values import published
 from peerwork_review.reading.load import parse_expression
 
@@ -73,10 +78,6 @@ def _no_records(what: str) -> Derivation:
     )
 
 
-STUDIES = "data/studies.csv"
-QUALITY = "data/quality_appraisal.csv"
-
-
 def _count(n: int) -> Range:
     return Range(n, n)
 
@@ -98,15 +99,10 @@ def _window(column: str) -> Derivation:
 def _category(family: str, category: str) -> Derivation:
     if family == "location":
         return lambda r: derive.location_range(r, category)
-    values, file, column = {
-        "design": (derive.design_values, STUDIES, "design"),
-        "quality": (derive.rating_values, QUALITY, "mmat_rating"),
-    }[family]
-    return lambda r: derive.category_range(values(r), category, file, column)
-
-
-def _prevalence(theme_id: str) -> Derivation:
-    return lambda r: derive.theme_prevalence_range(r, theme_id)
+    _, resource, column = CATEGORY_VALUES[family]
+    return lambda r: derive.category_range(
+        getattr(r, TABLES[resource]).set_index("study_id")[column], category, f"data/{resource}.csv", column
+    )
 
 
 DERIVATIONS: dict[str, Derivation] = {
@@ -144,7 +140,7 @@ def derivation_for(figure_id: str) -> Derivation:
         return DERIVATIONS[figure_id]
     theme = prevalence_theme(figure_id)
     if theme is not None:
-        return _prevalence(theme)
+        return lambda r: derive.theme_prevalence_range(r, theme)
     return lambda r: NotDerivable("no derivation is defined for this figure")
 
 
@@ -215,39 +211,22 @@ def figure_table(review: Review) -> pd.DataFrame:
 def check_table(review: Review) -> pd.DataFrame:
     """One row per stated relation between figures: the total, what its parts add up to, status."""
     values = {r["figure_id"]: published(r) for r in rows(review.figures)}
-    out = []
-    for check in rows(review.checks):
-        terms = parse_expression(check["expression"])
-        total = sum(sign * values[name] for sign, name in terms)
-        value = values[check["figure_id"]]
-        status = RESTATED if total == value else INCONSISTENT
-        shown = " ".join(f"{'+' if sign > 0 else '−'} {values[name]:,}" for sign, name in terms).lstrip("+ ")
-        out.append(
-            {
-                "check_id": check["check_id"],
-                "description": check["description"],
-                "figure_id": check["figure_id"],
-                "published": int(value),
-                "parts": shown,
-                "sum_of_parts": int(total),
-                "difference": int(total - value),
-                "status": status,
-                "source": check["source"],
-            }
-        )
+    checks = review.checks.reset_index(drop=True)
+    terms = [parse_expression(expression) for expression in checks["expression"]]
+    total = pd.Series([sum(sign * values[name] for sign, name in t) for t in terms], dtype=int)
+    value = checks["figure_id"].map(values).astype(int)
     return pd.DataFrame(
-        out,
-        columns=[
-            "check_id",
-            "description",
-            "figure_id",
-            "published",
-            "parts",
-            "sum_of_parts",
-            "difference",
-            "status",
-            "source",
-        ],
+        {
+            "check_id": checks["check_id"],
+            "description": checks["description"],
+            "figure_id": checks["figure_id"],
+            "published": value,
+            "parts": [" ".join(f"{'+' if s > 0 else '−'} {values[n]:,}" for s, n in t).lstrip("+ ") for t in terms],
+            "sum_of_parts": total,
+            "difference": total - value,
+            "status": [RESTATED if same else INCONSISTENT for same in total == value],
+            "source": checks["source"],
+        }
     )
 
 
