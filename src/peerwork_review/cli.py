@@ -1,15 +1,7 @@
 """Command line for authors and reviewers; the Makefile's targets call it.
 
-- ``validate``: check ``data/`` and print every problem with its file, row and column.
-- ``refresh``: re-execute the notebooks, store their outputs (all or none) and print
-  what changed in the book.
-- ``build``: build the book strictly from the stored outputs; it refuses if they are out
-  of date and says which command brings them up to date.
-- ``workbook``: write the data as a spreadsheet to edit; ``import``: check the edited
-  spreadsheet and, only if it is valid, write it back into ``data/``; ``import-records``:
-  read a later run's search exports and screening decisions into its record ledger.
-- ``check``: re-derive every published figure and say, in words, what differs from the
-  stored outputs of the reproduction check; exit 1 if anything does.
+Each command imports what it needs when it runs, so that ``build`` does not wait for
+pandas and the data model, which it does not use.
 """
 
 from __future__ import annotations
@@ -23,6 +15,12 @@ from peerwork_review import paths
 from peerwork_review.errors import DataError
 
 
+def _refused(exc: Exception, what_now: str) -> int:
+    print(exc, file=sys.stderr)
+    print(f"\n{what_now}", file=sys.stderr)
+    return 1
+
+
 def _validate(root: Path, args) -> int:
     from peerwork_review.derivation import reproduction
     from peerwork_review.model.review import load
@@ -30,12 +28,9 @@ def _validate(root: Path, args) -> int:
     try:
         review = load(root)
     except DataError as exc:
-        print(exc, file=sys.stderr)
-        print(
-            "\nThe data are not valid; nothing was built. Fix the problems above and run `make validate` again.",
-            file=sys.stderr,
+        return _refused(
+            exc, "The data are not valid; nothing was built. Fix the problems above and run `make validate` again."
         )
-        return 1
     print(
         f"data/ is valid: {len(review.runs)} search run(s), {len(review.studies)} studies, "
         f"{len(review.reports)} reports, {len(review.themes)} themes and subthemes, "
@@ -92,9 +87,7 @@ def _import(root: Path, args) -> int:
     try:
         lines = import_workbook(root, workbook)
     except (WorkbookError, DataError) as exc:
-        print(exc, file=sys.stderr)
-        print("\nNothing was imported; data/ is unchanged. Fix the workbook and import it again.", file=sys.stderr)
-        return 1
+        return _refused(exc, "Nothing was imported; data/ is unchanged. Fix the workbook and import it again.")
     print(
         f"{workbook.name} is valid."
         + (" What changed:" if lines else " It matches data/ exactly; nothing was changed.")
@@ -112,9 +105,7 @@ def _import_records(root: Path, args) -> int:
     try:
         lines = import_records(root, args.run, args.folder)
     except DataError as exc:
-        print(exc, file=sys.stderr)
-        print("\nNothing was imported; data/ is unchanged. Fix the exports and import them again.", file=sys.stderr)
-        return 1
+        return _refused(exc, "Nothing was imported; data/ is unchanged. Fix the exports and import them again.")
     print(f"The records of run {args.run} are in data/search_records.csv (and counted per database). What was read:")
     for line in lines:
         print(line)
@@ -141,35 +132,30 @@ def main(argv: list[str] | None = None) -> int:
         "--root", type=Path, default=None, help="project folder (default: found from the current folder)"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("validate", help="check data/ and list every problem")
-    sub.add_parser("refresh", help="re-execute the notebooks in place and print what changed")
-    build = sub.add_parser("build", help="build the book strictly from the stored notebook outputs")
+
+    def command(name: str, run, help: str) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help)
+        parser.set_defaults(handle=run)
+        return parser
+
+    command("validate", _validate, "check data/ and list every problem")
+    command("refresh", _refresh, "re-execute the notebooks in place and print what changed")
+    build = command("build", _build, "build the book strictly from the stored notebook outputs")
     build.add_argument("--builder", default="html", help="Sphinx builder (html, singlehtml, linkcheck)")
     build.add_argument("sphinx_args", nargs=argparse.REMAINDER, help="further options for jupyter-book build")
-    sub.add_parser("workbook", help="write the data as a workbook (.xlsx) to edit").add_argument(
+    command("workbook", _workbook, "write the data as a workbook (.xlsx) to edit").add_argument(
         "--out", type=Path, default=None, help="where to write it (default: artifacts/peerwork-review-data.xlsx)"
     )
-    sub.add_parser("import", help="check an edited workbook and write it into data/").add_argument(
+    command("import", _import, "check an edited workbook and write it into data/").add_argument(
         "workbook", type=Path, help="the edited .xlsx file"
     )
-    records = sub.add_parser("import-records", help="read a later run's search exports and decisions into data/")
+    records = command("import-records", _import_records, "read a later run's search exports and decisions into data/")
     records.add_argument("run", help="the search run (search_run_id) the records belong to")
     records.add_argument("folder", type=Path, help="the folder of exports, with its manifest.csv")
-    sub.add_parser("check", help="re-derive every figure and say what differs from the stored outputs")
-    sub.add_parser("pdf", help="build the whole book as one PDF (needs Chromium)")
+    command("check", _check, "re-derive every figure and say what differs from the stored outputs")
+    command("pdf", _pdf, "build the whole book as one PDF (needs Chromium)")
     args = parser.parse_args(argv)
-    root = (args.root or paths.project_root()).resolve()
-    commands = {
-        "validate": _validate,
-        "refresh": _refresh,
-        "build": _build,
-        "workbook": _workbook,
-        "import": _import,
-        "import-records": _import_records,
-        "check": _check,
-        "pdf": _pdf,
-    }
-    return commands[args.command](root, args)
+    return args.handle((args.root or paths.project_root()).resolve(), args)
 
 
 if __name__ == "__main__":
