@@ -15,6 +15,7 @@ import sys
 import pandas as pd
 import pytest
 
+from peerwork_review.derivation import reproduction
 from peerwork_review.model.review import load
 from peerwork_review.reading.integrity import SOURCE_PREFIXES, article_run
 from peerwork_review.reading.load import read_and_validate
@@ -35,6 +36,13 @@ def test_validate_command_succeeds_on_shipped_data():
     result = validate_cli(ROOT)
     assert result.returncode == 0, result.stderr
     assert "data/ is valid" in result.stdout
+
+
+def test_validate_notes_only_the_stated_sums_that_do_not_add_up(review):
+    noted = [line for line in validate_cli(ROOT).stdout.splitlines() if line.startswith("Note:")]
+    checks = reproduction.check_table(review)
+    failing = checks.loc[checks["status"] == reproduction.INCONSISTENT, "check_id"]
+    assert sorted(line.rsplit("(", 1)[1].rstrip(").") for line in noted) == sorted(failing)
 
 
 def test_the_article_run_includes_the_published_number_of_studies(review):
