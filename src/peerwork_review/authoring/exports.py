@@ -35,26 +35,17 @@ from pathlib import Path
 from peerwork_review.domain.ledger import DECISION_FIELDS
 from peerwork_review.errors import Problem
 
-BIBLIOGRAPHIC = ("doi", "pmid", "title", "year", "first_author", "journal")
-# normalised CSV header -> ledger field
-ALIASES = {
-    "title": "title",
-    "primary_title": "title",
-    "doi": "doi",
-    "pmid": "pmid",
-    "pubmed_id": "pmid",
-    "year": "year",
-    "published_year": "year",
-    "publication_year": "year",
-    "authors": "first_author",
-    "author": "first_author",
-    "first_authors": "first_author",
-    "first_author": "first_author",
-    "journal": "journal",
-    "journal_name": "journal",
-    "source_title": "journal",
-    "secondary_title": "journal",
+# ledger field -> the headers of CSV exports it is found under (normalised: lower case, "_" for the rest)
+HEADERS = {
+    "doi": ("doi",),
+    "pmid": ("pmid", "pubmed_id"),
+    "title": ("title", "primary_title"),
+    "year": ("year", "published_year", "publication_year"),
+    "first_author": ("authors", "author", "first_authors", "first_author"),
+    "journal": ("journal", "journal_name", "source_title", "secondary_title"),
 }
+BIBLIOGRAPHIC = tuple(HEADERS)
+ALIASES = {header: field for field, headers in HEADERS.items() for header in headers}
 RIS_FIELDS = {
     "title": ("title", "primary_title"),
     "first_author": ("authors", "first_authors"),
@@ -208,7 +199,7 @@ def read_records_sheet(path: Path, name: str) -> tuple[list[Entry], list[Problem
                 1,
                 None,
                 "has no title column",
-                f"name it one of: {', '.join(sorted(k for k, v in ALIASES.items() if v == 'title'))}",
+                f"name it one of: {', '.join(sorted(HEADERS['title']))}",
             )
         ]
     return [Entry(name, number, _bibliographic(row)) for number, row in rows], []

@@ -23,11 +23,14 @@ from rapidfuzz.utils import default_process
 
 from peerwork_review import paths
 from peerwork_review.authoring.deduplication import doi_key, find_duplicates
-from peerwork_review.authoring.exports import Entry, read_decisions, read_records
+from peerwork_review.authoring.exports import BIBLIOGRAPHIC, Entry, read_decisions, read_records
 from peerwork_review.authoring.importing import _write_all, to_csv
+from peerwork_review.authoring.workbook import read_csv_rows
+from peerwork_review.derivation.flow import flow_numbers
 from peerwork_review.domain.ledger import DECISION_FIELDS, KEPT_APART, MARKED_BY_AUTHOR
-from peerwork_review.domain.prisma import INCLUDED_ROLES
+from peerwork_review.domain.prisma import COLUMN_NAMES, INCLUDED_ROLES, LABELS, STAGES
 from peerwork_review.errors import DataError, Problem
+from peerwork_review.model.review import load
 from peerwork_review.reading.load import read_all, read_and_validate
 
 MANIFEST = "manifest.csv"
@@ -77,7 +80,7 @@ class Ledger:
                 "search_run_id": self.run_id,
                 "record_id": f"{stem}-{entry.place}",
                 "origin": origin,
-                **{k: entry.get(k) for k in ("doi", "pmid", "title", "year", "first_author", "journal")},
+                **{k: entry.get(k) for k in BIBLIOGRAPHIC},
                 "record_source": f"extraction: {entry.file}, {unit} {entry.place}",
                 "sources": [],
                 "given": {},  # decision field -> the file and row that gave it
@@ -220,7 +223,7 @@ def import_records(root: Path, run_id: str, folder: Path, write: bool = True) ->
     resource = next(r for r in descriptor["resources"] if r["name"] == "search_records")
     fields = [f["name"] for f in resource["schema"]["fields"]]
     data = paths.data_dir(root)
-    _, *kept = _csv_rows(data / LEDGER)
+    _, *kept = read_csv_rows(data / LEDGER)
     kept = [row for row in kept if row[0] != run_id]
     files = {LEDGER: to_csv(fields, kept + ledger.rows(fields)), DATABASES: _database_counts(data, ledger, run_id)}
     with tempfile.TemporaryDirectory(prefix="peerwork-records-") as tmp:
@@ -238,13 +241,9 @@ def import_records(root: Path, run_id: str, folder: Path, write: bool = True) ->
     return ledger.report + _flow_lines(root if write else None, run_id)
 
 
-def _csv_rows(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-
-
 def _database_counts(data: Path, ledger: Ledger, run_id: str) -> bytes:
     """search_databases.csv with the records of each of the run's databases counted from the ledger."""
-    header, *rows = _csv_rows(data / DATABASES)
+    header, *rows = read_csv_rows(data / DATABASES)
     run, name, records, source = (header.index(c) for c in ("search_run_id", "database", "records", "records_source"))
     counts = Counter(r["origin"] for r in ledger.records)
     for row in rows:
@@ -273,10 +272,6 @@ def _locate(problem: Problem, records: list[dict], before: int) -> Problem:
 def _flow_lines(root: Path | None, run_id: str) -> list[str]:
     if root is None:
         return []
-    from peerwork_review.derivation.flow import flow_numbers
-    from peerwork_review.domain.prisma import COLUMN_NAMES, LABELS, STAGES
-    from peerwork_review.model.review import load
-
     flow = flow_numbers(load(root), run_id)
     lines = [f"The flow of run {run_id}, counted from {flow.counted_from:,} records:"]
     for column, stages in STAGES.items():

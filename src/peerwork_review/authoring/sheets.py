@@ -10,6 +10,7 @@ import re
 from peerwork_review.errors import Problem
 
 AS_TEXT = "format the column as Text (Format > Cells > Text) and type the value again"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # Far above any review's data, so that a stray cell at row 1,048,576 is refused at once
@@ -17,43 +18,39 @@ AS_TEXT = "format the column as Text (Format > Cells > Text) and type the value 
 MAX_ROWS, MAX_COLUMNS = 100_000, 100
 
 
-def cell_text(cell, number_ok: bool, where: tuple[str, int, str]) -> tuple[str, Problem | None]:
-    """The cell as the CSV text it stands for, or a problem for a value no CSV text can come from."""
+def _unfit(cell, number_ok: bool) -> str | None:
+    """Why no CSV text can come from the cell's value, or None."""
     value = cell.value
-    sheet, row, column = where
     if cell.data_type == "f":
-        return "", Problem(sheet, row, column, f"holds a formula ({value}); type the value itself")
-    if value is None:
-        return "", None
+        return f"holds a formula ({value}); type the value itself"
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         shown = value.strftime("%Y-%m-%d") if hasattr(value, "year") else str(value)
-        return "", Problem(
-            sheet,
-            row,
-            column,
-            f"holds a date ({shown}) where text belongs: the spreadsheet program "
-            f"turned what was typed into a date; {AS_TEXT} (a month is written YYYY-MM, for example 2026-05)",
+        return (
+            f"holds a date ({shown}) where text belongs: the spreadsheet program turned what was typed "
+            f"into a date; {AS_TEXT} (a month is written YYYY-MM, for example 2026-05)"
         )
     if cell.data_type == "e":
-        return "", Problem(sheet, row, column, f"holds an error value ({value}); type the value itself")
+        return f"holds an error value ({value}); type the value itself"
     if isinstance(value, bool):
-        return "", Problem(sheet, row, column, f"holds a true/false value ({value}); {AS_TEXT}")
+        return f"holds a true/false value ({value}); {AS_TEXT}"
+    if isinstance(value, (int, float)) and not number_ok:
+        return (
+            f"holds a number ({value}) where text belongs: ids and codes are text, "
+            f"so that no program changes them; {AS_TEXT}"
+        )
+    if value is not None and _SURROGATE.search(str(value)):
+        return "holds half of a character (an unpaired surrogate); retype the cell"
+    return None
+
+
+def cell_text(cell, number_ok: bool, where: tuple[str, int, str]) -> tuple[str, Problem | None]:
+    """The cell as the CSV text it stands for, or a problem for a value no CSV text can come from."""
+    if why := _unfit(cell, number_ok):
+        return "", Problem(*where, why)
+    value = cell.value
     if isinstance(value, (int, float)):
-        if not number_ok:
-            return "", Problem(
-                sheet,
-                row,
-                column,
-                f"holds a number ({value}) where text belongs: ids and codes "
-                f"are text, so that no program changes them; {AS_TEXT}",
-            )
         return (str(int(value)) if float(value).is_integer() else repr(value)), None
-    if _SURROGATE.search(text := str(value)):
-        return "", Problem(sheet, row, column, "holds half of a character (an unpaired surrogate); retype the cell")
-    return text, None
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
+    return ("" if value is None else str(value)), None
 
 
 def read_sheet(ws, columns: list[dict], number_ok) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
@@ -61,19 +58,8 @@ def read_sheet(ws, columns: list[dict], number_ok) -> tuple[list[str], list[tupl
     where = f"sheet '{ws.title}'"
     if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
         end = f"{ws.cell(row=1, column=ws.max_column).column_letter}{ws.max_row}"
-        return (
-            [],
-            [],
-            [
-                Problem(
-                    where,
-                    None,
-                    None,
-                    f"its cells reach {end}, more than {MAX_ROWS:,} rows or {MAX_COLUMNS} columns",
-                    "delete the stray cells below and to the right of the table",
-                )
-            ],
-        )
+        reach = f"its cells reach {end}, more than {MAX_ROWS:,} rows or {MAX_COLUMNS} columns"
+        return [], [], [Problem(where, None, None, reach, "delete the stray cells below and to the right of the table")]
     problems = [
         Problem(where, None, None, f"cells {r} are merged; unmerge them (Format > Merge and Unmerge Cells)")
         for r in ws.merged_cells.ranges

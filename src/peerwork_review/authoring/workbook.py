@@ -16,6 +16,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from peerwork_review import paths
 from peerwork_review.authoring import guides as workbook_guides
 from peerwork_review.authoring import references as workbook_references
@@ -54,8 +60,6 @@ class SheetLayout:
         return f"data/{self.resource['path']}"
 
     def letter(self, name: str) -> str:
-        from openpyxl.utils import get_column_letter
-
         return get_column_letter([c["name"] for c in self.columns].index(name) + 1)
 
 
@@ -130,9 +134,6 @@ def note(spec: dict, layout: SheetLayout, targets: dict[str, tuple[str, str]]) -
 
 
 def _style_header(ws, widths: list[int], notes: list[str]) -> None:
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     fill = PatternFill("solid", fgColor="DDE7F0")
     for index, (width, text) in enumerate(zip(widths, notes), start=1):
         cell = ws.cell(row=1, column=index)
@@ -175,11 +176,9 @@ def _write_table(ws, columns: list[dict], header: list[str], rows: list[list[str
 
 def _add_lists(wb, layouts_: list[SheetLayout]) -> dict[tuple[str, str], str]:
     """Hidden sheet with one column per enumeration; returns (resource, field) -> range formula."""
-    from openpyxl.utils import get_column_letter
-
     ws = wb.create_sheet(LISTS_SHEET)
     ws.sheet_state = "hidden"
-    ranges, index = {}, 0
+    ranges = {}
     enums = [
         (lay.resource["name"], spec["name"], spec["constraints"]["enum"])
         for lay in layouts_
@@ -187,8 +186,7 @@ def _add_lists(wb, layouts_: list[SheetLayout]) -> dict[tuple[str, str], str]:
         if "enum" in spec.get("constraints", {})
     ]
     enums.append((workbook_references.SHEET, "entry type", list(workbook_references.ENTRY_TYPES)))
-    for resource, field, values in enums:
-        index += 1
+    for index, (resource, field, values) in enumerate(enums, start=1):
         letter = get_column_letter(index)
         ws.cell(row=1, column=index, value=f"{resource}.{field}")
         for row, value in enumerate(values, start=2):
@@ -198,8 +196,6 @@ def _add_lists(wb, layouts_: list[SheetLayout]) -> dict[tuple[str, str], str]:
 
 
 def _validation(ws, letter: str, last: int, formula: str, strict: bool, message: str) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     dv = DataValidation(
         type="list",
         formula1=formula,
@@ -227,54 +223,37 @@ def foreign_targets(layout: SheetLayout, by_name: dict[str, SheetLayout]) -> dic
     return targets
 
 
-def build_workbook(root: Path):
-    """The workbook for the project at ``root`` (an openpyxl Workbook, not yet saved)."""
-    from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
-
+def build_workbook(root: Path) -> Workbook:
+    """The workbook for the project at ``root`` (not yet saved)."""
     data = paths.data_dir(root)
     descriptor = read_descriptor(data)
     sheets = layouts(descriptor)
     by_name = {lay.resource["name"]: lay for lay in sheets}
+    csv_of = {lay.sheet: read_csv_rows(data / lay.resource["path"]) for lay in sheets}
     wb = Workbook()
-    first = wb.active  # the empty sheet a new workbook starts with
-    assert isinstance(first, Worksheet)
-    wb.remove(first)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     guide = wb.create_sheet(GUIDE_SHEET)
     enum_ranges = _add_lists(wb, sheets)
-    lasts = {}
     for lay in sheets:
         if lay.resource["name"] == "prisma_flow":
             workbook_guides.add_guide(wb, lay)
         ws = wb.create_sheet(lay.sheet, index=len(wb.sheetnames) - 1)  # the hidden lists stay last
-        rows = read_csv_rows(data / lay.resource["path"])
+        rows = csv_of[lay.sheet]
         header, body = (rows[0], rows[1:]) if rows else ([c["name"] for c in lay.columns], [])
         targets = foreign_targets(lay, by_name)
         notes = [note(spec, lay, {k: (t.sheet, f) for k, (t, f) in targets.items()}) for spec in lay.columns]
-        lasts[lay.sheet] = _write_table(ws, lay.columns, header, body, notes)
+        last = _write_table(ws, lay.columns, header, body, notes)
         ws.freeze_panes = "B2" if lay.columns[0]["name"] in primary_key(lay.resource) else "A2"
-        for spec in lay.columns:
-            name = spec["name"]
-            if (lay.resource["name"], name) in enum_ranges:
+        for name in (c["name"] for c in lay.columns):
+            if formula := enum_ranges.get((lay.resource["name"], name)):
                 _validation(
-                    ws,
-                    lay.letter(name),
-                    lasts[lay.sheet],
-                    enum_ranges[(lay.resource["name"], name)],
-                    True,
-                    f"Pick one of the values in the list for {name}.",
+                    ws, lay.letter(name), last, formula, True, f"Pick one of the values in the list for {name}."
                 )
         for name, (target, field) in targets.items():
-            end = len(read_csv_rows(data / target.resource["path"])) + EXTRA_ROWS
+            end = len(csv_of[target.sheet]) + EXTRA_ROWS
             formula = f"'{target.sheet}'!${target.letter(field)}$2:${target.letter(field)}${end}"
-            _validation(
-                ws,
-                lay.letter(name),
-                lasts[lay.sheet],
-                formula,
-                False,
-                f"This {field} is not on sheet '{target.sheet}' yet. Add it there first, or check the spelling.",
-            )
+            why = f"This {field} is not on sheet '{target.sheet}' yet. Add it there first, or check the spelling."
+            _validation(ws, lay.letter(name), last, formula, False, why)
         if lay.resource["name"] == "reports":
             _add_references_sheet(wb, enum_ranges)
     if workbook_references.SHEET not in wb.sheetnames:
