@@ -18,14 +18,27 @@ page links.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+from playwright.sync_api import sync_playwright
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+
+from peerwork_review.book.build import build as build_book
 
 PDF_NAME = "peerwork-review.pdf"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PLACEHOLDER = "000"
+# The origin the book's files are served from, by Playwright's request routing; .invalid
+# names no host, so nothing that escapes the routing reaches the network.
+ORIGIN = "http://peerwork-review.invalid/"
 PRINT_SCALE = 0.85
 
 # Run in the page before printing: chapter breaks and the contents list. The single page
@@ -127,8 +140,6 @@ def find_browser() -> str:
 
 def build_single_page(root: Path) -> Path:
     """The book as one HTML page, built like the HTML book (stored outputs, strict); returns the page to print."""
-    from peerwork_review.book.build import build as build_book
-
     if build_book(root, "singlehtml") != 0:
         raise SystemExit("the single-page build failed: see the messages above")
     return root / "_build" / "singlehtml" / "book" / "index.html"
@@ -136,10 +147,6 @@ def build_single_page(root: Path) -> Path:
 
 def destination_pages(pdf: bytes, ids: list[str]) -> list[int | None]:
     """The page (1-based) each of ``ids`` lands on: Chromium names a link target "/" + its id."""
-    import io
-
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(pdf))
     named = reader.named_destinations
 
@@ -160,11 +167,6 @@ def retitle_bookmarks(pdf: bytes, headings: list[str]) -> bytes:
     """Each bookmark titled with the text of its heading: the next heading, in document order,
     whose letters Chromium's title ends with, after at most a repeat of their beginning (the
     lines of a heading on top of a page are read once more)."""
-    import io
-    import re
-
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
 
     def letters(text: str) -> str:
         return re.sub(r"\s+", "", text)
@@ -195,8 +197,6 @@ def retitle_bookmarks(pdf: bytes, headings: list[str]) -> bytes:
 
 def toc_parts(root: Path) -> list[dict]:
     """The parts of _toc.yml with the pages (docnames) of each."""
-    import yaml
-
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     return [
         {"caption": part.get("caption", ""), "docs": [c["file"] for c in part.get("chapters", [])]}
@@ -204,24 +204,8 @@ def toc_parts(root: Path) -> list[dict]:
     ]
 
 
-def _serve(folder: Path):
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def print_pdf(page_file: Path, target: Path, title: str, parts: list[dict]) -> Path:
     """Print ``page_file`` to ``target`` with numbered contents; returns ``target``."""
-    from playwright.sync_api import sync_playwright
-
     options: dict[str, Any] = dict(
         format="A4",
         print_background=True,
@@ -235,45 +219,43 @@ def print_pdf(page_file: Path, target: Path, title: str, parts: list[dict]) -> P
         footer_template=FOOTER.format(title=title.replace("&", "&amp;").replace("<", "&lt;")),
         margin={"top": "16mm", "bottom": "18mm", "left": "12mm", "right": "12mm"},
     )
-    folder = page_file.parent.parent
-    server = _serve(folder)
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=find_browser(), args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-            )
-            page = browser.new_page()
-            # Sphinx writes the single page into book/ but links its files as if it sat at the
-            # top of the build, so it is served from there. Offline: the book's own files only.
-            entry = base + "edition.html"
-            html = page_file.read_bytes()
+    # Sphinx writes the single page into book/ but links its files as if it sat at the
+    # top of the build, so it is served from there. Offline: the book's own files only.
+    folder = page_file.parent.parent.resolve()
+    entry = ORIGIN + "edition.html"
+    html = page_file.read_bytes()
 
-            def route(route):
-                if route.request.url == entry:
-                    route.fulfill(body=html, content_type="text/html; charset=utf-8")
-                elif route.request.url.startswith(base):
-                    route.continue_()
-                else:
-                    route.abort()
+    def route(route):
+        url = route.request.url
+        file = (folder / unquote(urlsplit(url).path).lstrip("/")).resolve()
+        if url == entry:
+            route.fulfill(body=html, content_type="text/html; charset=utf-8")
+        elif not url.startswith(ORIGIN):
+            route.abort()
+        elif file.is_relative_to(folder) and file.is_file():
+            route.fulfill(path=file)
+        else:
+            route.fulfill(status=404)
 
-            page.route("**/*", route)
-            page.goto(entry, wait_until="load")
-            page.add_style_tag(content=STYLE)
-            targets = page.evaluate(PREPARE, [parts, PLACEHOLDER, page_file.relative_to(folder).as_posix()])
-            pages: list[int | None] = []
-            for _ in range(3):  # filling in the numbers could, in principle, move a chapter
-                pdf = page.pdf(**options)
-                found = destination_pages(pdf, targets)
-                if found == pages:
-                    break
-                pages = found
-                page.evaluate(FILL, [str(p) if p else "" for p in pages])
-            pdf = retitle_bookmarks(pdf, page.evaluate(HEADINGS))
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=find_browser(), args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        page = browser.new_page()
+        page.route("**/*", route)
+        page.goto(entry, wait_until="load")
+        page.add_style_tag(content=STYLE)
+        targets = page.evaluate(PREPARE, [parts, PLACEHOLDER, page_file.resolve().relative_to(folder).as_posix()])
+        pages: list[int | None] = []
+        for _ in range(3):  # filling in the numbers could, in principle, move a chapter
+            pdf = page.pdf(**options)
+            found = destination_pages(pdf, targets)
+            if found == pages:
+                break
+            pages = found
+            page.evaluate(FILL, [str(p) if p else "" for p in pages])
+        pdf = retitle_bookmarks(pdf, page.evaluate(HEADINGS))
+        browser.close()
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     partial.write_bytes(pdf)
@@ -283,8 +265,6 @@ def print_pdf(page_file: Path, target: Path, title: str, parts: list[dict]) -> P
 
 def build(root: Path) -> Path:
     """The whole book as one PDF; also copied into the HTML build when there is one."""
-    import yaml
-
     title = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["title"]
     target = print_pdf(build_single_page(root), root / "_build" / "pdf" / PDF_NAME, title, toc_parts(root))
     html = root / "_build" / "html"
