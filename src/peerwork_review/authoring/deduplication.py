@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from peerwork_review.domain.ledger import DUPLICATE_RULES, MARKED_BY_AUTHOR
@@ -90,10 +90,6 @@ def _match(record, doi, title, block, by_doi, by_pmid, by_title, blocks) -> tupl
     same = by_title.get((title, *block))
     if same is not None and compatible(same):
         return same["record_id"], SAME_TITLE
-    scored = [
-        (fuzz.ratio(title, other_title, score_cutoff=SIMILARITY), other)
-        for other_title, other in blocks.get(block, [])
-        if compatible(other)
-    ]
-    best = max(scored, key=lambda pair: pair[0], default=(0, None))
-    return (best[1]["record_id"], SIMILAR_TITLE) if best[1] is not None and best[0] >= SIMILARITY else None
+    others = [other for other in blocks.get(block, []) if compatible(other[1])]
+    best = process.extractOne(title, [t for t, _ in others], scorer=fuzz.ratio, score_cutoff=SIMILARITY)
+    return (others[best[2]][1]["record_id"], SIMILAR_TITLE) if best else None
