@@ -9,11 +9,6 @@ in the article itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeAlias
-
-import pandas as pd
-
 from peerwork_review.derivation import derive
 from peerwork_review.domain.provenance import ARTICLE_PREFIX
 from peerwork_review.model.review import TABLES, Review
@@ -51,49 +46,30 @@ def prevalence_theme(figure_id: str) -> str | None:
     return figure_id.removeprefix(PREVALENCE_PREFIX).replace("_", "-")
 
 
-# Where each derivation takes its values from: (the file and source column, the sources
-# of the rows it reads). A figure the data give exactly is *restated*, not reproduced,
-# when every one of those rows was read in the article itself.
-Reads: TypeAlias = "Callable[[Review], tuple[str, pd.Series]]"
-Rows: TypeAlias = "Callable[[pd.DataFrame, Review], pd.Series]"
-
-
-def _in_run(table: pd.DataFrame, r: Review) -> pd.Series:
-    return table["search_run_id"] == r.scope
-
-
-def _reads(file: str, frame: str, column: str, where: Rows | None = None) -> Reads:
-    def read(r: Review) -> tuple[str, pd.Series]:
-        table = getattr(r, frame)
-        return f"data/{file}, column {column}", (table[where(table, r)] if where else table)[column]
-
-    return read
-
-
-def _kind(kind: str) -> Rows:
-    return lambda table, r: table["kind"] == kind
-
-
-COUNTRY_SOURCES = _reads("study_countries.csv", "countries", "source")
+# Where each derivation takes its values from: (the data package resource, the column
+# saying where each value was read, which of its rows, as a DataFrame.query with @run the
+# figure's search run). A figure the data give exactly is *restated*, not reproduced, when
+# every one of those rows was read in the article itself.
+IN_RUN = "search_run_id == @run"
+COUNTRY_SOURCES = ("study_countries", "source", None)
 CATEGORY_SOURCES = {"location": COUNTRY_SOURCES} | {
-    family: _reads(f"{resource}.csv", TABLES[resource], f"{column}_source")
-    for family, (_, resource, column) in CATEGORY_VALUES.items()
+    family: (resource, f"{column}_source", None) for family, (_, resource, column) in CATEGORY_VALUES.items()
 }
-READS: dict[str, Reads] = {
-    "databases_searched": _reads("search_databases.csv", "databases", "database_source", _in_run),
-    "records_identified_databases": _reads("search_databases.csv", "databases", "records_source", _in_run),
-    "studies_included": _reads("reports.csv", "reports", "source", lambda table, r: table["study_id"].notna()),
-    "search_window_start": _reads("search_runs.csv", "runs", "date_start_source", _in_run),
-    "search_window_end": _reads("search_runs.csv", "runs", "date_end_source", _in_run),
-    "themes": _reads("themes.csv", "themes", "name_source", _kind("theme")),
-    "subthemes": _reads("themes.csv", "themes", "name_source", _kind("subtheme")),
+READS: dict[str, tuple[str, str, str | None]] = {
+    "databases_searched": ("search_databases", "database_source", IN_RUN),
+    "records_identified_databases": ("search_databases", "records_source", IN_RUN),
+    "studies_included": ("reports", "source", "study_id.notna()"),
+    "search_window_start": ("search_runs", "date_start_source", IN_RUN),
+    "search_window_end": ("search_runs", "date_end_source", IN_RUN),
+    "themes": ("themes", "name_source", "kind == 'theme'"),
+    "subthemes": ("themes", "name_source", "kind == 'subtheme'"),
     **{figure_id: COUNTRY_SOURCES for figure_id in DISTINCT_COUNTRY_FIGURES},
     **{figure_id: CATEGORY_SOURCES[family] for figure_id, (family, _) in CATEGORY_FIGURES.items()},
 }
-THEME_CODING = _reads("findings.csv", "findings", "locator")
+THEME_CODING = ("findings", "locator", None)
 
 
-def reads_for(figure_id: str) -> Reads | None:
+def reads_for(figure_id: str) -> tuple[str, str, str | None] | None:
     """Where the derivation of ``figure_id`` takes its values from (None: it derives nothing)."""
     return READS.get(figure_id) or (THEME_CODING if prevalence_theme(figure_id) else None)
 
@@ -103,6 +79,8 @@ def from_the_article_only(review: Review, figure_id: str) -> str | None:
     reads = reads_for(figure_id)
     if reads is None:
         return None
-    where, sources = reads(review)
-    known = sources.dropna()
+    resource, column, which = reads
+    table = getattr(review, TABLES[resource])
+    known = (table.query(which, local_dict={"run": review.scope}) if which else table)[column].dropna()
+    where = f"data/{resource}.csv, column {column}"
     return where if len(known) and known.str.startswith(ARTICLE_PREFIX).all() else None
