@@ -32,6 +32,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import rispy
+from openpyxl import load_workbook
+
 from peerwork_review.domain.ledger import DECISION_FIELDS
 from peerwork_review.errors import Problem
 
@@ -84,15 +87,11 @@ def _text(value) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _year(text: str) -> str:
-    found = re.search(r"\b(1[0-9]{3}|2[0-9]{3})\b", text)
-    return found.group(1) if found else ""
-
-
 def _clean(values: dict[str, str]) -> dict[str, str]:
     out = {name: _text(value) for name, value in values.items()}
     if out.get("year"):
-        out["year"] = _year(out["year"])
+        found = re.search(r"\b(1[0-9]{3}|2[0-9]{3})\b", out["year"])
+        out["year"] = found.group(1) if found else ""
     if out.get("first_author"):
         out["first_author"] = re.split(r";| and ", out["first_author"])[0].strip()
     if out.get("pmid"):
@@ -101,8 +100,6 @@ def _clean(values: dict[str, str]) -> dict[str, str]:
 
 
 def read_ris(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
-    import rispy
-
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     records = rispy.loads(text, skip_unknown_tags=True)
     starts = len(re.findall(r"^TY  -", text, flags=re.MULTILINE))
@@ -157,8 +154,6 @@ def read_medline(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
 def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Normalised headers and rows (with their row numbers) of a CSV file or the first sheet of an .xlsx file."""
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
         sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
         table = [
             ["" if v is None else str(int(v) if isinstance(v, float) and v.is_integer() else v) for v in row]

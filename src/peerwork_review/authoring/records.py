@@ -179,19 +179,9 @@ class Ledger:
 def import_records(root: Path, run_id: str, folder: Path, write: bool = True) -> list[str]:
     """Read the exports in ``folder`` into run ``run_id``'s ledger; the lines of the report. Raises DataError."""
     tables, bib, descriptor, _ = read_all(root)  # the import's result is validated whole below
-    runs = {r["search_run_id"]: r for r in tables["search_runs"].records}
-    if run_id not in runs:
-        raise DataError(
-            [
-                Problem(
-                    "data/search_runs.csv",
-                    None,
-                    "search_run_id",
-                    f"has no run {run_id!r}",
-                    "add the run (and its databases) first",
-                )
-            ]
-        )
+    if run_id not in {r["search_run_id"] for r in tables["search_runs"].records}:
+        fix = "add the run (and its databases) first"
+        raise DataError([Problem("data/search_runs.csv", None, "search_run_id", f"has no run {run_id!r}", fix)])
     databases = {r["database"] for r in tables["search_databases"].records if r["search_run_id"] == run_id}
     manifest, problems = _manifest(folder)
     if problems:

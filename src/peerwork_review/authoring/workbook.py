@@ -68,10 +68,6 @@ def primary_key(resource: dict) -> list[str]:
     return [key] if isinstance(key, str) else key
 
 
-def sheet_name(resource: dict) -> str:
-    return resource["name"][:31]  # the longest sheet name spreadsheet programs accept
-
-
 def column_order(fields: list[dict]) -> list[dict]:
     """Fields in descriptor order, each ``..._source`` moved just after the last field it covers.
 
@@ -93,7 +89,8 @@ def layouts(descriptor: dict) -> list[SheetLayout]:
     resources = descriptor["resources"]
     rank = {name: i for i, name in enumerate(AUTHOR_ORDER)}
     ordered = sorted(resources, key=lambda r: (rank.get(r["name"], len(rank)), resources.index(r)))
-    return [SheetLayout(r, sheet_name(r), column_order(r["schema"]["fields"])) for r in ordered]
+    # 31 characters: the longest sheet name spreadsheet programs accept
+    return [SheetLayout(r, r["name"][:31], column_order(r["schema"]["fields"])) for r in ordered]
 
 
 def read_csv_rows(path: Path) -> list[list[str]]:
