@@ -5,8 +5,8 @@ can collide on ports. The lock is an ``flock`` on ``.peerwork-review.lock`` at t
 the checkout, released by the operating system when the process ends, however it ends
 (POSIX only). It is not in ``_build/``: ``make clean`` during a build would delete it, and
 the next build would lock a new file while the first still runs. The file also says who
-holds it, for the message of the one that waits (``filelock`` truncates its lock file on
-every attempt, so it cannot).
+holds it, for the message of the one that waits. (``filelock`` would save no line here:
+that note is written by hand either way, and ``flock`` is one call.)
 """
 
 from __future__ import annotations
