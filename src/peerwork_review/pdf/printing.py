@@ -22,6 +22,7 @@ import io
 import os
 import re
 import shutil
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -216,7 +217,7 @@ def print_pdf(page_file: Path, target: Path, title: str, parts: list[dict]) -> P
         outline=True,
         tagged=True,
         header_template="<span></span>",
-        footer_template=FOOTER.format(title=title.replace("&", "&amp;").replace("<", "&lt;")),
+        footer_template=FOOTER.format(title=escape(title)),
         margin={"top": "16mm", "bottom": "18mm", "left": "12mm", "right": "12mm"},
     )
     # Sphinx writes the single page into book/ but links its files as if it sat at the
