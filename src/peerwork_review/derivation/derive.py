@@ -100,8 +100,7 @@ def multi_country_range(review: Review) -> Range:
 
 def count_table(values: pd.Series, order: list[str] | None = None, label: str = "Category") -> pd.DataFrame:
     """Counts of each value, missing values counted as ``NOT_KNOWN``; sorted by ``order`` or by count."""
-    filled = values.where(values.notna(), NOT_KNOWN)
-    counts = filled.value_counts().rename_axis(label).reset_index(name="Studies")
+    counts = values.fillna(NOT_KNOWN).value_counts().rename_axis(label).reset_index(name="Studies")
     if order is not None:
         rank = {v: i for i, v in enumerate(order + [NOT_KNOWN])}
         counts = counts.assign(_rank=counts[label].map(lambda v: rank.get(v, len(rank)))).sort_values(["_rank", label])

@@ -55,4 +55,4 @@ def studies_phrase(n: int) -> str:
 
 def values_by_study(ids, values) -> dict[str, str | None]:
     """Study -> value, with every kind of missing value (None, NaN, NA) as None."""
-    return {s: (None if v is None or v != v or v is pd.NA else v) for s, v in zip(ids, values)}
+    return {s: (None if pd.isna(v) else v) for s, v in zip(ids, values)}
