@@ -98,7 +98,7 @@ browser-tools:
 	else echo "The browser and PDF checks need Chromium and pdftotext: install them (Debian/Ubuntu: apt-get install chromium poppler-utils; macOS: brew install chromium poppler), then run make test again."; exit 1; fi
 
 test-fast: $(VENV)/.installed-test ## The tests that need no build or refresh of a whole book (seconds, for editing)
-	$(BIN)/python -m pytest -m "not slow and not fuzz_long" tests
+	$(BIN)/python -m pytest -m "not slow and not fuzz_long and not whole_suite" tests
 
 # Every check runs, so one run lists every finding; fails if any check failed.
 lint: $(VENV)/.installed-test ## Check style, formatting, types, the import contract and spelling

@@ -1,4 +1,10 @@
-"""Shared fixtures: a validated review, throw-away copies, and one build of the repository's book."""
+"""Shared fixtures: the frozen edition 1 and the review as data/ hold it now, throw-away copies, and one
+build of the repository's book.
+
+``review`` and ``project_copy`` are the frozen edition 1 (``tests/fixtures/edition-1``): tests that
+assert exact values use them. ``live_review`` is ``data/`` as the authors keep it: tests on it assert
+only what holds for any valid data.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,21 @@ from tests.helpers import ROOT, build_book, copy_project, tree_hash
 
 
 @pytest.fixture(scope="session")
-def review():
+def frozen_root(tmp_path_factory):
+    return copy_project(tmp_path_factory.mktemp("frozen") / "project", ["data", "references.bib"], frozen=True)
+
+
+@pytest.fixture(scope="session")
+def review(frozen_root):
+    """The frozen edition 1, validated."""
+    from peerwork_review.model.review import load
+
+    return load(frozen_root)
+
+
+@pytest.fixture(scope="session")
+def live_review():
+    """data/ as it stands, validated."""
     from peerwork_review.model.review import load
 
     return load(ROOT)
@@ -16,8 +36,8 @@ def review():
 
 @pytest.fixture
 def project_copy(tmp_path):
-    """Data and bibliography in a temporary folder, ready to be broken."""
-    return copy_project(tmp_path / "project", ["data", "references.bib"])
+    """The frozen edition 1's data and bibliography in a temporary folder, ready to be changed or broken."""
+    return copy_project(tmp_path / "project", ["data", "references.bib"], frozen=True)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-COPIED = ["data", "notebooks", "book", "references.bib", "_config.yml", "_toc.yml"]
+COPIED = ["data", "notebooks", "book", "references.bib", "_config.yml", "_toc.yml", "CITATION.cff"]
+# Today's data, frozen (see its README): tests that need exact values read it, never data/.
+FROZEN = ROOT / "tests" / "fixtures" / "edition-1"
 
 
 def tree_hash(folder: Path) -> str:
@@ -31,15 +33,25 @@ def tree_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def copy_project(target: Path, parts=COPIED) -> Path:
-    """A copy of the parts of the repository a build or a validation reads."""
+def copy_project(target: Path, parts=COPIED, frozen: bool = False) -> Path:
+    """A copy of the parts of the repository a build or a validation reads; with ``frozen``, its
+    data and bibliography are the frozen edition 1 (:data:`FROZEN`) under the repository's
+    descriptor and notes."""
     target.mkdir(parents=True, exist_ok=True)
     for name in parts:
-        src = ROOT / name
+        src = FROZEN / name if frozen and name in ("data", "references.bib") else ROOT / name
         if src.is_dir():
             shutil.copytree(src, target / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         else:
             shutil.copy2(src, target / name)
+    if frozen and "data" in parts:
+        for name in ("datapackage.json", "README.md"):
+            shutil.copy2(ROOT / "data" / name, target / "data" / name)
+    if frozen and "CITATION.cff" in parts:  # it cites the frozen data's edition, the first, not yet released
+        from peerwork_review.reading.citation import with_edition
+
+        cff = target / "CITATION.cff"
+        cff.write_text(with_edition(cff.read_text(encoding="utf-8"), "1", None), encoding="utf-8")
     return target
 
 
@@ -165,9 +177,15 @@ def edit_rows(root: Path, file: str, change) -> None:
     write_rows(path, change(read_rows(path)))
 
 
-def append(root: Path, file: str, *rows: list) -> None:
+def append(root: Path, file: str, *rows: list | dict) -> None:
+    """Add rows to a data file: lists in the file's column order, or dicts by column (absent columns empty)."""
     path = root / "data" / file
-    write_rows(path, read_rows(path) + [[str(v) for v in row] for row in rows])
+    table = read_rows(path)
+    header = table[0]
+    for row in rows:
+        values = [row.get(column, "") for column in header] if isinstance(row, dict) else row
+        table.append(["" if v is None else str(v) for v in values])
+    write_rows(path, table)
 
 
 # -- processes (Linux: /proc and pgrep) ----------------------------------------------

@@ -43,6 +43,27 @@ def displayed(show, *args) -> list:
     return [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in captured.outputs]
 
 
+def run_here(notebook, root) -> dict:
+    """Run a notebook's code cells in this process on the project at ``root`` (as ``make refresh`` runs them in a
+    kernel, outputs aside), and return its variables."""
+    import os
+
+    namespace: dict = {}
+    before = os.environ.get("PEERWORK_REVIEW_ROOT")
+    os.environ["PEERWORK_REVIEW_ROOT"] = str(root)
+    try:
+        with capture_output():
+            for cell in notebook.cells:
+                if cell.cell_type == "code":
+                    exec(cell.source, namespace)
+    finally:
+        if before is None:
+            del os.environ["PEERWORK_REVIEW_ROOT"]
+        else:
+            os.environ["PEERWORK_REVIEW_ROOT"] = before
+    return namespace
+
+
 def jupyter_problems(notebook) -> list[str]:
     """What a reader of this notebook in Jupyter would miss: every output the book shows is one Jupyter shows,
     every figure the book shows is drawn in the notebook, and no cell points into the book's _build/ folder."""

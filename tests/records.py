@@ -51,16 +51,14 @@ def add_example_run(root: Path, databases: tuple[str, ...] = ("PubMed", "Scopus"
     append(
         root,
         "search_runs.csv",
-        [
-            RUN,
-            "Update search (test data)",
-            "2099-01",
-            "2099-12",
-            TEST,
-            TEST,
-            "reference lists of included articles",
-            TEST,
-        ],
+        {
+            "search_run_id": RUN,
+            "label": "Update search (test data)",
+            "date_start": "2099-01",
+            "date_end": "2099-12",
+            "other_methods": "reference lists of included articles",
+            **dict.fromkeys(["date_start_source", "date_end_source", "other_methods_source"], TEST),
+        },
     )
     append(
         root, "search_databases.csv", *[[RUN, name, TEST, "", "not reported: not counted yet"] for name in databases]

@@ -198,7 +198,7 @@ def updated_review(tmp_path_factory):
     from peerwork_review.model.review import load
     from tests.test_updating import add_second_run
 
-    root = copy_project(tmp_path_factory.mktemp("consistency") / "project", ["data", "references.bib"])
+    root = copy_project(tmp_path_factory.mktemp("consistency") / "project", ["data", "references.bib"], frozen=True)
     add_second_run(root)
     return load(root)
 

@@ -38,15 +38,15 @@ def test_validate_command_succeeds_on_shipped_data():
     assert "data/ is valid" in result.stdout
 
 
-def test_validate_notes_only_the_stated_sums_that_do_not_add_up(review):
+def test_validate_notes_only_the_stated_sums_that_do_not_add_up(live_review):
     noted = [line for line in validate_cli(ROOT).stdout.splitlines() if line.startswith("Note:")]
-    checks = reproduction.check_table(review)
+    checks = reproduction.check_table(live_review)
     failing = checks.loc[checks["status"] == reproduction.INCONSISTENT, "check_id"]
     assert sorted(line.rsplit("(", 1)[1].rstrip(").") for line in noted) == sorted(failing)
 
 
-def test_the_article_run_includes_the_published_number_of_studies(review):
-    tables, _, _ = read_and_validate(ROOT)
+def test_the_article_run_includes_the_published_number_of_studies(review, frozen_root):
+    tables, _, _ = read_and_validate(frozen_root)
     assert article_run(tables["search_runs"]) == "2023"
     found = review.studies[review.studies["first_search_run_id"] == "2023"]
     assert len(found) == review.figure("studies_included")
@@ -224,16 +224,16 @@ CORPUS = {
         "foreign-key",
     ),
     "blank row": (
-        lambda r: (r / "data/search_runs.csv").write_text((r / "data/search_runs.csv").read_text() + ",,,,,,,\n"),
+        lambda r: (r / "data/search_runs.csv").write_text((r / "data/search_runs.csv").read_text() + ",,,,,,,,\n"),
         "data/search_runs.csv, row 4: blank row",
         "search_runs",
         "blank-row",
     ),
     "row with too many fields": (
         lambda r: (r / "data/search_runs.csv").write_text(
-            (r / "data/search_runs.csv").read_text() + "x,y,1,2,3,4,5,6,7\n"
+            (r / "data/search_runs.csv").read_text() + "x,y,1,2,3,4,5,6,7,8\n"
         ),
-        "data/search_runs.csv, row 4: has 9 fields but the header has 8",
+        "data/search_runs.csv, row 4: has 10 fields but the header has 9",
         "search_runs",
         "extra-cell",
     ),

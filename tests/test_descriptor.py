@@ -202,7 +202,7 @@ def test_values_that_break_the_descriptors_rules(minimal, column, value, expecte
 
 def test_missing_values_come_from_the_descriptor(minimal):
     edit_descriptor(minimal, lambda d: resource(d, "search_runs")["schema"].update(missingValues=["", "NA"]))
-    edit_rows(minimal, "search_runs.csv", lambda rows: [rows[0]] + [r[:6] + ["NA", TEST] for r in rows[1:]])
+    edit_rows(minimal, "search_runs.csv", lambda rows: [rows[0]] + [r[:6] + ["NA", TEST, ""] for r in rows[1:]])
     # 'NA' is now an empty value, so its source must say why it is unknown
     assert problems(minimal) == [
         f'data/search_runs.csv, row {row}, column "other_methods": is empty, so other_methods_source must say why '

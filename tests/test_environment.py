@@ -1,8 +1,9 @@
 """One source for each setting of the environment, and every copy of it agrees.
 
 pyproject.toml declares the dependencies (the package's and the extras), the supported
-Pythons and the version; requirements/*.txt are compiled from it; the Makefile,
-environment.yml, README, CITATION.cff and data/datapackage.json must agree with it.
+Pythons and the code's version; requirements/*.txt are compiled from it; the Makefile,
+environment.yml and README must agree with it. The edition's number and date live in
+data/search_runs.csv, and CITATION.cff must carry them.
 """
 
 from __future__ import annotations
@@ -157,16 +158,22 @@ def test_environment_yml_installs_the_book_lock_and_nothing_else():
     assert conda == ["pip"], "conda packages would be a second set of pins"
 
 
-def test_one_version_everywhere():
+def test_the_installed_package_is_this_version():
     import peerwork_review
 
-    version = PROJECT["version"]
+    assert peerwork_review.__version__ == PROJECT["version"], "installed metadata is stale: run `make venv`"
+
+
+def test_citation_cff_carries_the_current_edition(live_review):
+    """The edition's number and date have one home, data/search_runs.csv; make refresh writes them into CITATION.cff."""
+    from peerwork_review.model.editions import editions
+    from peerwork_review.reading.citation import read_citation
+
+    current, cited = editions(live_review)[-1], read_citation(ROOT)
+    assert (cited.version, cited.released) == (current.version, current.released), "run `make refresh`"
+    assert cited.authors, "CITATION.cff"
     datapackage = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
-    assert peerwork_review.__version__ == version, "installed metadata is stale: run `make venv`"
-    assert datapackage["version"] == version, "data/datapackage.json"
-    assert citation["version"] == version, "CITATION.cff"
-    assert citation["authors"], "CITATION.cff"
+    assert "version" not in datapackage, "the data's edition is in search_runs.csv, not a second version number"
 
 
 def test_ci_runs_the_readme_test_command():

@@ -17,7 +17,7 @@ from peerwork_review.model.review import CODING_COLUMNS, coding_from_findings, l
 from peerwork_review.rendering import charts as figures
 from peerwork_review.rendering import findings, tables
 from peerwork_review.rendering.render import escape
-from tests.helpers import ROOT, copy_project, edit_rows, set_cell
+from tests.helpers import ROOT, append, copy_project, edit_rows, set_cell
 from tests.payloads import HOSTILE
 from tests.test_updating import RUN, TEST, add_second_run
 from tests.test_updating import RUN as UPDATE_RUN
@@ -47,10 +47,16 @@ def test_coding_derived_from_the_findings_reproduces_the_articles_citations(revi
 
 
 def add_later_run(root: Path, run: str = RUN) -> None:
-    edit_rows(
+    append(
         root,
         "search_runs.csv",
-        lambda r: r + [[run, "Later run (test data)", "2099-01", "2099-12", TEST, TEST, "", TEST]],
+        {
+            "search_run_id": run,
+            "label": "Later run (test data)",
+            "date_start": "2099-01",
+            "date_end": "2099-12",
+            **dict.fromkeys(["date_start_source", "date_end_source", "other_methods_source"], TEST),
+        },
     )
 
 
@@ -198,7 +204,7 @@ def test_a_section_without_findings_says_so(project_copy):
 
 @pytest.fixture(scope="module")
 def updated_review(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("findings-update") / "project", ["data", "references.bib"])
+    root = copy_project(tmp_path_factory.mktemp("findings-update") / "project", ["data", "references.bib"], frozen=True)
     add_second_run(root)
     return load(root)
 

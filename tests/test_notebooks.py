@@ -150,7 +150,7 @@ def test_a_template_takes_text_escaped_and_identifiers_checked(review):
     hostile = dataclasses.replace(review, runs=review.runs.assign(label=HOSTILE))
     page = update_notebook(hostile, review.article_run)  # the template takes any run
     title = page.cells[0].source.splitlines()[0]
-    assert title == f"# {escape(HOSTILE)}" and "{cite:p}`" not in title and "<script>" not in title
+    assert title == f"# Edition 1: {escape(HOSTILE)}" and "{cite:p}`" not in title and "<script>" not in title
     assert f'RUN = "{review.article_run}"' in page.cells[1].source
     for unsafe in ('2099"; import os; "', "x)=\n# injected", "a b"):
         with pytest.raises(ValueError, match="cannot name"):

@@ -76,7 +76,7 @@ def test_every_page_is_numbered(edition):
     assert f"Page {pages} of {pages}" in _text(path, pages)
 
 
-def test_glued_numbers_and_the_diagram_are_in_the_text(edition, review):
+def test_glued_numbers_and_the_diagram_are_in_the_text(edition, live_review):
     _, text, _ = edition
     flat = _flat(text)
     import nbformat
@@ -86,14 +86,14 @@ def test_glued_numbers_and_the_diagram_are_in_the_text(edition, review):
     assert f"report {check['published_studies_included'].content} included studies" in flat
     assert f"searched {search['article_database_count'].content} databases" in flat
     # the diagram prints as vectors with its text: every "(n = …)" of these boxes is in the PDF's text
-    texts = prisma_flow.box_texts(flow_numbers(review))
+    texts = prisma_flow.box_texts(flow_numbers(live_review, live_review.article_run))
     counts = [
         n for box in ("db_identified", "db_screened", "included") for n in re.findall(r"\(n = [\d,]+\)", texts[box])
     ]
     assert counts and all(n in flat for n in counts), counts
 
 
-def test_citations_resolve_and_every_bibliography_label_is_printed(edition, review):
+def test_citations_resolve_and_every_bibliography_label_is_printed(edition):
     _, text, _ = edition
     flat = _flat(text)
     assert "[?]" not in flat and "{cite" not in flat
@@ -106,20 +106,20 @@ def test_citations_resolve_and_every_bibliography_label_is_printed(edition, revi
     assert not missing, missing
 
 
-def test_wide_tables_print_every_column(edition, review):
+def test_wide_tables_print_every_column(edition, live_review):
     """The last column of the widest tables is on paper, not cut off at the page edge."""
     _, text, _ = edition
     flat = _flat(text).replace("’", "'")  # the book prints apostrophes curly
-    characteristics = tables.study_characteristics(review)
+    characteristics = tables.study_characteristics(live_review)
     for finding in characteristics.iloc[:, -1]:
         assert " ".join(finding.split()[:6]) in flat, finding[:60]
 
 
-def test_a_table_that_runs_onto_more_pages_repeats_its_header_row_on_each(edition, review):
+def test_a_table_that_runs_onto_more_pages_repeats_its_header_row_on_each(edition, live_review):
     """Table 1, the widest: every page holding one of its rows also holds its column names
     (Chromium once repeated the header row as an empty band: sort buttons print no text there)."""
     path, _, pages = edition
-    table = tables.study_characteristics(review)
+    table = tables.study_characteristics(live_review)
     ends = [" ".join(text.replace("-", "").split()[-5:]) for text in table.iloc[:, -1]]  # each row, by its last words
 
     def words(page: int) -> str:  # pdftotext joins a word it finds hyphenated at a line end: so do we

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 
 from peerwork_review.derivation import reproduction
+from peerwork_review.model.review import load
 from peerwork_review.notebooks import recheck
+from peerwork_review.rendering.render import value_text
 from tests.audit_helpers import TEST, set_by_key
 from tests.helpers import ROOT, cli, copy_project
 
@@ -16,13 +18,44 @@ def test_check_finds_no_difference_in_the_repository():
     assert result.stdout.startswith("No difference")
 
 
-def test_check_says_what_changed_in_words(tmp_path):
-    root = copy_project(tmp_path / "project", ["data", "notebooks", "references.bib"])
-    set_by_key(root, "study_countries.csv", {"study_id": "gates2010"}, country="Canada", source=TEST)
+def test_check_says_what_changed_and_exits_1(tmp_path):
+    root = copy_project(tmp_path / "project", ["data", "notebooks", "references.bib", "CITATION.cff"])
+    set_by_key(
+        root,
+        "published_figures.csv",
+        {"figure_id": "studies_united_states"},
+        value="99",
+        quote="United States (n = 99)",
+    )
     result = cli(root, "check")
     assert result.returncode == 1
-    assert "Studies conducted in the United States: derived 6–7, now 6; within range → outside range." in result.stdout
-    assert "Studies conducted in Australia: derived 3–4, now 3; within range → reproduced." in result.stdout
+    assert "Studies conducted in the United States: published 7, now 99;" in result.stdout
+    assert "→ outside range." in result.stdout and "run `make refresh`" in result.stdout
+
+
+def _stored(review) -> dict[str, dict[str, dict[str, str]]]:
+    """Notebook 05's two tables for ``review``, as :func:`recheck.stored` reads them from its stored outputs."""
+    figures = {
+        row["description"]: {
+            recheck.PUBLISHED: value_text(row["published"]),
+            recheck.DERIVED: str(row["derived"]),
+            recheck.STATUS: row["status"],
+        }
+        for row in reproduction.figure_table(review).to_dict("records")
+    }
+    sums = {
+        row["description"]: {recheck.SUM: value_text(row["sum_of_parts"]), recheck.STATUS: row["status"]}
+        for row in reproduction.check_table(review).to_dict("records")
+    }
+    return {recheck.FIGURES: figures, recheck.SUMS: sums}
+
+
+def test_differences_say_in_words_what_a_changed_value_did(review, project_copy):
+    set_by_key(project_copy, "study_countries.csv", {"study_id": "gates2010"}, country="Canada", source=TEST)
+    changed = load(project_copy)
+    found = recheck.differences(reproduction.figure_table(changed), reproduction.check_table(changed), _stored(review))
+    assert "Studies conducted in the United States: derived 6–7, now 6; within range → outside range." in found
+    assert "Studies conducted in Australia: derived 3–4, now 3; within range → reproduced." in found
 
 
 def test_check_exits_1_on_invalid_data(tmp_path):

@@ -75,16 +75,16 @@ def add_second_run(root: Path) -> None:
     append(
         root,
         "search_runs.csv",
-        [
-            RUN,
-            "Update search (test data)",
-            "2099-01",
-            "2099-12",
-            TEST,
-            TEST,
-            "reference lists of included articles",
-            TEST,
-        ],
+        {
+            "search_run_id": RUN,
+            "label": "Update search (test data)",
+            "date_start": "2099-01",
+            "date_end": "2099-12",
+            "date_start_source": TEST,
+            "date_end_source": TEST,
+            "other_methods": "reference lists of included articles",
+            "other_methods_source": TEST,
+        },
     )
     append(
         root,
@@ -150,7 +150,7 @@ def frictionless_errors(root: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def updated(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("update") / "project")
+    root = copy_project(tmp_path_factory.mktemp("update") / "project", frozen=True)
     old = load(root)
     add_second_run(root)
     steps = {"validate": cli(root, "validate")}
@@ -192,11 +192,12 @@ def test_before_the_refresh_the_book_would_refuse_naming_the_new_page(updated):
 def test_refresh_says_in_words_what_changed(updated):
     _, old, _, steps = updated
     report = steps["refresh"].stdout
-    assert f"New page: Update search (test data) (notebooks/updates/{RUN}.ipynb)" in report
+    assert f"New page: Edition 2: Update search (test data) (notebooks/updates/{RUN}.ipynb)" in report
     assert (
         f"Studies in the current evidence, across every search: {len(old.studies)} → {len(old.studies) + 1}" in report
     )
-    assert "Table “Study characteristics under the columns" in report and "1 row added" in report
+    assert "Table “Study characteristics of the article's 16 studies and" in report
+    assert "1 row added" in report
 
 
 def _month(yearmonth: str) -> str:

@@ -382,3 +382,17 @@ def test_a_figure_type_that_fails_its_own_check_causes_no_follow_on_error(minima
     set_cell(minimal, "published_figures.csv", row, "value_type", "2020")  # a swapped cell, as a spreadsheet may
     found = problems(minimal)
     assert len(found) == 1 and f'data/published_figures.csv, row {row}, column "value_type"' in found[0], found
+
+
+def test_a_cell_too_long_is_refused_whatever_limit_another_library_set(minimal):
+    """frictionless raises the csv module's field size limit for the whole process when it loads; the
+    validator keeps its own."""
+    import csv
+
+    limit = csv.field_size_limit(10**9)  # as frictionless does
+    try:
+        set_cell(minimal, "studies.csv", 2, "setting", "x" * (limit + 1))
+        found = problems(minimal)
+    finally:
+        csv.field_size_limit(limit)
+    assert any(p.startswith("data/studies.csv, row 2: a cell is longer than 131,072 characters") for p in found), found

@@ -58,8 +58,9 @@ def test_filling_a_cell_settles_exactly_the_figures_it_claims(project_copy):
 
 
 @pytest.mark.slow
-def test_the_book_offers_the_whole_table_as_csv(built_book, cells):
+def test_the_book_offers_the_whole_table_as_csv(built_book, live_review):
     """The download is the table the notebook stored, copied out by the build (nothing recomputed)."""
+    cells = wanted.cells_wanted(live_review)
     (found,) = built_book.glob("_downloads/*/cells_wanted.csv")
     back = pd.read_csv(found, keep_default_na=False, dtype=str)
     assert list(back.columns) == list(cells.columns) and len(back) == len(cells)

@@ -21,7 +21,9 @@ from peerwork_review.domain.prisma import STAGES, SUMS
 from peerwork_review.errors import DataError
 from peerwork_review.model.review import load
 from peerwork_review.reading.load import read_descriptor
-from tests.helpers import copy_project, read_rows, set_cell, tree_hash
+from tests import scenarios
+from tests.helpers import append, copy_project, read_rows, set_cell, tree_hash
+from tests.scenarios import TEST
 from tests.test_updating import REPORT, RUN, add_second_run
 
 PARTS = ["data", "references.bib"]
@@ -30,13 +32,13 @@ PARTS = ["data", "references.bib"]
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> Path:
     """The workbook of the shipped data, written once; tests edit copies of it."""
-    root = copy_project(tmp_path_factory.mktemp("source") / "project", PARTS)
+    root = copy_project(tmp_path_factory.mktemp("source") / "project", PARTS, frozen=True)
     return write_workbook(root, root / "artifacts" / "data.xlsx")
 
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    return copy_project(tmp_path / "project", PARTS)
+    return copy_project(tmp_path / "project", PARTS, frozen=True)
 
 
 @pytest.fixture
@@ -81,7 +83,7 @@ def test_round_trip_without_edits_changes_no_byte(exported, project, capsys):
 
 def test_an_added_run_and_study_import_like_the_csv_route(exported, project, tmp_path):
     """Rows typed into the workbook give data/ byte for byte what the CSV route gives, and it validates."""
-    by_hand = copy_project(tmp_path / "csv-route", PARTS)
+    by_hand = copy_project(tmp_path / "csv-route", PARTS, frozen=True)
     add_second_run(by_hand)
     wb = openpyxl.load_workbook(exported)
     changed = []
@@ -121,6 +123,80 @@ def test_an_added_run_and_study_import_like_the_csv_route(exported, project, tmp
     assert "+ testauthor2026\n" in text and "references.bib: 1 entry added: testauthor2026peer" in text
     review = load(project)
     assert REPORT in set(review.reports["report_id"])
+
+
+def _fill_from(wb, project: Path, by_hand: Path) -> None:
+    """Type into the workbook every table the CSV route changed in ``by_hand``, a copy of ``project``."""
+    for path in sorted((by_hand / "data").glob("*.csv")):
+        if path.read_bytes() != (project / "data" / path.name).read_bytes():
+            lay = next(lay for lay in layouts(read_descriptor(project / "data")) if lay.resource["path"] == path.name)
+            fill_sheet(wb[lay.sheet], lay, read_rows(path))
+
+
+def _reference(key: str, author: str, year: str) -> list[str]:
+    return [key, "article", author, year, "A Test-Data Paper", "Journal of Test Data", "1", "", "1-10", "", "", ""]
+
+
+ROUNDS = [
+    # a run with a new study
+    (lambda root: add_second_run(root), [_reference(REPORT, "Testauthor, Alex and Example, Sam", "2026")]),
+    # a run that finds a follow-up paper of an original study
+    (
+        lambda root: (
+            scenarios.add_run(root, "2100-06", "Second update (test data)", "2100-01", "2100-06", 1),
+            append(root, "reports.csv", ["testfollowup2100", "berry2011", "additional", "2100-06", "", TEST]),
+        ),
+        [_reference("testfollowup2100", "Testfollowup, Alex", "2100")],
+    ),
+    # a run that withdraws one study and corrects a value of another
+    (
+        lambda root: (
+            scenarios.add_run(root, "2101-01", "Third update (test data)", "2100-07", "2101-01", 0),
+            scenarios.withdraw(root, "franke2010", "2101-01"),
+            scenarios.correct(
+                root, "studies.csv", {"study_id": "berry2011"}, "sample_size", "5", "2101-01", "test: recounted"
+            ),
+        ),
+        [],
+    ),
+]
+
+
+@pytest.mark.slow
+def test_three_workbook_rounds_in_a_row(project, tmp_path, capsys):
+    """Each round writes the workbook (replacing the last, imported one), edits and imports it; imported
+    again, the same workbook changes nothing, its new references included."""
+    path = project / "artifacts" / "data.xlsx"
+    for number, (edit, references) in enumerate(ROUNDS, start=1):
+        assert main(["--root", str(project), "workbook", "--out", str(path)]) == 0, capsys.readouterr().err
+        by_hand = copy_project(tmp_path / f"round-{number}", PARTS)
+        shutil.rmtree(by_hand / "data")
+        shutil.copytree(project / "data", by_hand / "data")
+        edit(by_hand)
+        wb = openpyxl.load_workbook(path)
+        _fill_from(wb, project, by_hand)
+        for row in references:
+            wb["new references"].append(row)
+        wb.save(path)
+        capsys.readouterr()
+        assert main(["--root", str(project), "import", str(path)]) == 0, capsys.readouterr().err
+        assert "What changed:" in capsys.readouterr().out
+        before = snapshot(project)
+        assert main(["--root", str(project), "import", str(path)]) == 0, capsys.readouterr().err
+        assert "nothing was changed" in capsys.readouterr().out and snapshot(project) == before
+    review = load(project)
+    assert review.run_ids[-3:] == [RUN, "2100-06", "2101-01"]
+    assert len(review.studies) == 16 and len(review.published.studies) == 16  # one added, one withdrawn
+    assert "testfollowup2100" in review.study_reports("berry2011")
+
+
+def test_a_new_reference_that_differs_from_references_bib_is_refused(book, project):
+    wb, path = book
+    wb["new references"].append(_reference("berry2011another", "Berry, C.", "2011"))
+    wb.save(path)
+    with pytest.raises(DataError) as caught:
+        import_workbook(project, path)
+    assert "'berry2011another' is already a key in references.bib, whose entry differs in" in str(caught.value)
 
 
 def test_a_changed_value_is_reported_old_to_new(book, project):

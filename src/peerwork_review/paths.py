@@ -36,6 +36,10 @@ def bibliography(root: Path | None = None) -> Path:
     return (root or project_root()) / "references.bib"
 
 
+def citation_file(root: Path | None = None) -> Path:
+    return (root or project_root()) / "CITATION.cff"
+
+
 def outputs_dir(root: Path | None = None) -> Path:
     """Generated files (figures for download); inside ``_build`` so a clean build removes them."""
     return (root or project_root()) / "_build" / "outputs"
@@ -76,6 +80,7 @@ def links_out(root: Path, names=BOOK_SOURCES) -> list[tuple[str, str]]:
 
 
 UPDATES = "updates"
+FEED = "editions.atom"  # the Atom feed of editions, at the root of the HTML book
 
 
 def slug(run_id: str) -> str:

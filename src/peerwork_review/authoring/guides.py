@@ -51,7 +51,7 @@ def add_guide(wb, flow_layout) -> None:
         "A number you cannot give: leave count empty; source says 'not found: <what you looked at>', or "
         "'not reported: <where>' if the report says it was not counted.",
         "Leave figure_id empty: it points to the article's numbers, for the published run only.",
-        "Studies and reports included are counted from the sheets studies and reports.",
+        "Studies and reports included are counted from the sheets studies and reports: a report counts for the run that found it.",
     ]
     for row, text in enumerate(intro, start=1):
         cell = ws.cell(row=row, column=2, value=text)
@@ -115,6 +115,14 @@ def write_read_me(ws, descriptor: dict, layouts) -> None:
             "1. Fill the sheets from left to right: the search run, its databases and its PRISMA flow "
             f"(see '{FLOW_SHEET}'), the new studies, their countries and quality, their reports, each new "
             f"report's bibliography entry (sheet '{REFERENCES}') and the themes its evidence supports.",
+            False,
+        ),
+        (
+            "   A further paper about a study already included: a row on sheet 'reports', role 'additional', with "
+            "the run that found the paper. A study to withdraw (retracted, or not eligible on re-assessment): a row "
+            "on sheet 'withdrawals' with the withdrawing run, the reason and its source; its rows stay on the other "
+            "sheets, since the published review keeps it. A value to correct: change it and its source where it is, "
+            "then add a row on sheet 'corrections' with the value and source it had before, and why it changed.",
             False,
         ),
         (

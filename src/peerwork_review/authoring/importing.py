@@ -114,8 +114,9 @@ def read_data_sheets(wb, descriptor: dict, data: Path) -> tuple[list[SheetData],
     return sheets, problems
 
 
-def read_new_references(wb, bib_keys: set[str]) -> tuple[dict[str, int], list[Problem]]:
-    """BibTeX entries from the sheet 'new references' (absent sheet: none), each with its sheet row."""
+def read_new_references(wb, bib_text: str) -> tuple[dict[str, int], list[Problem]]:
+    """BibTeX entries from the sheet 'new references' (absent sheet: none) that references.bib does not hold
+    yet, each with its sheet row."""
     if workbook_references.SHEET not in wb.sheetnames:
         return {}, []
     columns = [{"name": h} for h in workbook_references.COLUMNS]
@@ -124,8 +125,10 @@ def read_new_references(wb, bib_keys: set[str]) -> tuple[dict[str, int], list[Pr
     if problems:
         return {}, problems
     values = [(row, dict(zip(header, texts))) for row, texts in rows]
-    problems = workbook_references.check(values, bib_keys)
-    return ({} if problems else {workbook_references.entry(v): row for row, v in values}), problems
+    existing = workbook_references.parsed(bib_text)
+    problems = workbook_references.check(values, existing)
+    new = {workbook_references.entry(v): row for row, v in values if v["key"] not in existing}
+    return ({} if problems else new), problems
 
 
 def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
@@ -171,9 +174,7 @@ def import_workbook(root: Path, path: Path, write: bool = True) -> list[str]:
     wb = open_workbook(path)
     sheets, problems = read_data_sheets(wb, descriptor, data)
     bib_text = bib_path.read_text(encoding="utf-8")
-    from peerwork_review.reading.bibliography import read_bibliography
-
-    entries, found = read_new_references(wb, set(read_bibliography(bib_path)[0]))
+    entries, found = read_new_references(wb, bib_text)
     if problems or found:
         raise DataError(problems + found)
     new_files = {sheet.layout.resource["path"]: to_csv(sheet.header, sheet.rows) for sheet in sheets}

@@ -2,7 +2,8 @@
 
 An author gives a new report's bibliography entry as one row; ``import`` appends it to
 ``references.bib`` as a BibTeX entry in the file's own layout and never rewrites the
-entries already there.
+entries already there. A row whose entry ``references.bib`` already holds, as an earlier
+import wrote it, is recognised as unchanged, so a workbook imports again after its import.
 """
 
 from __future__ import annotations
@@ -76,8 +77,44 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def check(rows: list[tuple[int, dict[str, str]]], existing_keys: set[str]) -> list[Problem]:
-    """Problems of the sheet's rows, each as (sheet row, {header: text})."""
+def parsed(bib_text: str) -> dict[str, tuple]:
+    """Key -> the entry's type, fields and people, as BibTeX means them (layout and spacing aside); nothing for a
+    file that does not parse, whose problems the import's validation reports."""
+    from pybtex.database import parse_string
+    from pybtex.exceptions import PybtexError
+
+    try:
+        entries = parse_string(bib_text, "bibtex").entries
+    except PybtexError:
+        return {}
+    return {
+        key: (
+            entry.type.lower(),
+            {name.lower(): " ".join(str(value).split()) for name, value in entry.fields.items()},
+            {role: tuple(str(person) for person in people) for role, people in entry.persons.items()},
+        )
+        for key, entry in entries.items()
+    }
+
+
+def _differences(values: dict[str, str], existing: tuple) -> list[str]:
+    """The columns whose entry differs from the one references.bib holds under the same key."""
+    new = next(iter(parsed(entry(values)).values()))
+    if new[0] != existing[0]:
+        return ["entry type"]
+    changed = {name for name in new[1].keys() | existing[1].keys() if new[1].get(name) != existing[1].get(name)}
+    changed |= {role for role in new[2].keys() | existing[2].keys() if new[2].get(role) != existing[2].get(role)}
+    # the authors are people to BibTeX, under their field's name
+    return [h for h in COLUMNS if _bibtex_field(h, values["entry type"]) in changed] or sorted(changed)
+
+
+def _comparable(values: dict[str, str]) -> bool:
+    """A row that makes a BibTeX entry (its other problems are reported by themselves)."""
+    return values["entry type"] in ENTRY_TYPES and all(_balanced(text) for text in values.values())
+
+
+def check(rows: list[tuple[int, dict[str, str]]], existing: dict[str, tuple]) -> list[Problem]:
+    """Problems of the sheet's rows, each as (sheet row, {header: text}); ``existing`` is :func:`parsed` references.bib."""
     where = f"sheet '{SHEET}'"
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -98,10 +135,11 @@ def check(rows: list[tuple[int, dict[str, str]]], existing_keys: set[str]) -> li
                 "key",
                 f"{key!r} must be lower-case letters and digits, optionally joined by hyphens (for example smith2026peer)",
             )
-        elif key in existing_keys:
+        elif key in existing and _comparable(values) and (differ := _differences(values, existing[key])):
             problem(
                 "key",
-                f"{key!r} is already a key in references.bib; existing entries are never changed here, so choose a new key",
+                f"{key!r} is already a key in references.bib, whose entry differs in {', '.join(differ)}; existing "
+                "entries are never changed here, so give the row as references.bib has it, or choose a new key",
             )
         elif key in seen:
             problem("key", f"{key!r} is given twice (first in row {seen[key]})")

@@ -39,6 +39,8 @@ AUTHOR_ORDER = (
     "reports",
     "findings",
     "finding_reports",
+    "withdrawals",
+    "corrections",
 )
 GUIDE_SHEET = "read me"
 LISTS_SHEET = "_lists"

@@ -20,8 +20,8 @@ from sphinx.roles import XRefRole
 from peerwork_review import paths
 from peerwork_review.notebooks.notebook import glued
 
-EXTENSIONS = {"image/svg+xml": "svg", "image/png": "png", "text/csv": "csv"}
-_FILE_NAME = re.compile(r"[A-Za-z0-9_-]+\.(svg|png|csv)")
+EXTENSIONS = {"image/svg+xml": "svg", "image/png": "png", "text/csv": "csv", "application/atom+xml": "atom"}
+_FILE_NAME = re.compile(r"[A-Za-z0-9_-]+\.(svg|png|csv|atom)")
 
 
 def write_outputs(root: Path, notebooks: list[Path]) -> None:

@@ -5,17 +5,20 @@ exactly the outputs nbval verifies, written by ``make refresh``. Before anything
 read, (1) every notebook's record of its inputs is compared with the current data,
 bibliography and code, and the build stops, naming the notebooks and the files, if a
 record is out of date or a generated notebook is missing (``peerwork_review.notebooks.inputs``);
-(2) the figures and tables the book offers for download are written out of the stored
-outputs (:mod:`peerwork_review.book.downloads`, with the ``{output-download}`` role that links
-them); (3) when any notebook changed, every page is re-read, since prose pages glue
-values from the notebooks. It also provides the ``{data-dictionary}`` and ``{colophon}``
+(2) the figures and tables the book offers for download, and the Atom feed of editions, are
+written out of the stored outputs (:mod:`peerwork_review.book.downloads`, with the
+``{output-download}`` role that links them; the feed also goes to the root of the HTML
+book, which every page names in its head for feed readers); (3) when any notebook
+changed, every page is re-read, since prose pages glue values from the notebooks. It also provides the ``{data-dictionary}`` and ``{colophon}``
 directives (:mod:`peerwork_review.book.directives`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import shutil
 from pathlib import Path
 
 from sphinx import addnodes
@@ -96,6 +99,25 @@ def _reread_colophon_when_its_facts_change(app, env, added, changed, removed):
     return [doc for doc in env.found_docs if doc.endswith("colophon")]
 
 
+def _feed(app) -> Path:
+    return paths.outputs_dir(_root(app)) / paths.FEED
+
+
+def _name_the_feed(app, pagename, templatename, context, doctree):
+    """Every page names the feed of editions in its head, so a feed reader finds it from any page."""
+    if _feed(app).is_file():
+        href = context["pathto"](_feed(app).name, 1)
+        context["metatags"] = context.get("metatags", "") + (
+            f'\n    <link rel="alternate" type="application/atom+xml" title="Editions" href="{html.escape(href)}" />'
+        )
+
+
+def _publish_the_feed(app, exception):
+    """The feed goes to the root of the HTML book, at an address that stays the same from edition to edition."""
+    if exception is None and app.builder.format == "html" and _feed(app).is_file():
+        shutil.copyfile(_feed(app), Path(app.outdir) / _feed(app).name)
+
+
 def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     """sphinx-thebe can register its inline configuration script twice; a second copy
     redeclares a const and throws in the browser, so keep the first of identical scripts."""
@@ -116,6 +138,8 @@ def setup(app):
     # early: a later html-page-context handler that returns a template stops the chain
     app.connect("html-page-context", _drop_duplicate_scripts, priority=100)
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("html-page-context", _name_the_feed)
+    app.connect("build-finished", _publish_the_feed)
     app.connect("env-get-outdated", _reread_when_notebooks_change)
     app.connect("env-get-outdated", _reread_colophon_when_its_facts_change)
     app.connect("build-finished", search_index.escape_section_titles)

@@ -3,8 +3,10 @@
 Each box holds the run's own count, or the published figure it names, or nothing where
 the data say why the number is unknown; a later run with a record ledger has its boxes
 counted from its records (:mod:`.ledger_flow`). The studies and reports included are counted
-from ``studies.csv`` and ``reports.csv``; for a later run, the studies and reports of the
-runs before it make the "previous version" box.
+from the review as of the run (``Review.as_of``): a report counts for the run that found
+it, so a later run's follow-up report of an earlier study is one of that run's new
+reports. For a later run, the review as of the run before it makes the "previous
+version" box, and the studies the run withdraws leave the total.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from peerwork_review.derivation.ledger_flow import counted_flow
+from peerwork_review.domain.prisma import INCLUDED_ROLES
 from peerwork_review.model.review import Review, rows
 
 
@@ -29,6 +32,9 @@ class FlowNumbers:
     new_reports: int
     previous_studies: int | None = None  # None for a review with one run
     previous_reports: int | None = None
+    withdrawn_studies: int = 0  # studies of the previous version this run withdraws, and their reports
+    withdrawn_reports: int = 0
+    withdrawal_reasons: tuple[tuple[str, int], ...] = ()  # each reason with its number of studies
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     # column -> reasons full-text reports were excluded, each with its count (None: count not
     # reported); the column's value is None, or the column is absent, when no reasons are reported
@@ -41,23 +47,33 @@ class FlowNumbers:
 
     @property
     def total_studies(self) -> int:
-        return self.new_studies + (self.previous_studies or 0)
+        return self.new_studies + (self.previous_studies or 0) - self.withdrawn_studies
 
     @property
     def total_reports(self) -> int:
-        return self.new_reports + (self.previous_reports or 0)
+        return self.new_reports + (self.previous_reports or 0) - self.withdrawn_reports
 
 
-def _included(review: Review, run_ids: list[str]) -> tuple[int, int]:
-    studies = review.studies[review.studies["first_search_run_id"].isin(run_ids)]
-    reports = review.reports[review.reports["study_id"].isin(set(studies["study_id"]))]
-    return len(studies), len(reports)
+def included_reports(review: Review) -> pd.DataFrame:
+    """The reports of the review's included studies (roles main and additional)."""
+    return review.reports[review.reports["role"].isin(INCLUDED_ROLES)]
+
+
+def _withdrawn(before: Review, after: Review, run_id: str) -> dict:
+    withdrawals = after.withdrawals[after.withdrawals["search_run_id"] == run_id]
+    reasons = withdrawals.groupby("reason", sort=False).size()
+    return dict(
+        withdrawn_studies=len(withdrawals),
+        withdrawn_reports=int(included_reports(before)["study_id"].isin(withdrawals["study_id"]).sum()),
+        withdrawal_reasons=tuple((str(reason), int(n)) for reason, n in reasons.items()),
+    )
 
 
 def flow_numbers(review: Review, run_id: str | None = None) -> FlowNumbers:
     """Numbers for the diagram of ``run_id`` (default: the latest run)."""
     run_id = run_id or review.latest_run
     runs = review.run_ids[: review.run_ids.index(run_id) + 1]
+    after = review.as_of(run_id)
     figures = dict(zip(review.figures["figure_id"], review.figures["value"]))
     stages: dict[tuple[str, str], int | None] = {}
     sources: dict[tuple[str, str], str] = {}
@@ -73,11 +89,16 @@ def flow_numbers(review: Review, run_id: str | None = None) -> FlowNumbers:
     run = review.runs.set_index("search_run_id").loc[run_id]
     assert isinstance(run, pd.Series)  # one row: search_run_id is the key of search_runs.csv
     databases = tuple(review.databases.loc[review.databases["search_run_id"] == run_id, "database"])
-    new_studies, new_reports = _included(review, [run_id])
-    previous: dict[str, int | None] = dict(previous_studies=None, previous_reports=None)
+    new_studies = int((after.studies["first_search_run_id"] == run_id).sum())
+    new_reports = int((included_reports(after)["first_search_run_id"] == run_id).sum())
+    previous: dict = {}
     if len(runs) > 1:
-        previous_studies, previous_reports = _included(review, runs[:-1])
-        previous = dict(previous_studies=previous_studies, previous_reports=previous_reports)
+        before = review.as_of(runs[-2])
+        previous = dict(
+            previous_studies=len(before.studies),
+            previous_reports=len(included_reports(before)),
+            **_withdrawn(before, after, run_id),
+        )
     reasons, reason_sources = _exclusion_reasons(review, run_id)
     counted = counted_flow(review, run_id)
     if counted is not None:

@@ -54,10 +54,15 @@ def _schemas(root: Path) -> dict[str, dict]:
 
 
 def _missing_in_data(review: Review) -> dict[Cell, str]:
-    """Every empty value whose source says why it is unknown -> that reason."""
+    """Every empty value whose source says why it is unknown -> that reason.
+
+    Withdrawn studies count: the published figures are judged on the review as of their
+    run, which keeps them. A correction's value before is history, not a value wanted.
+    """
     out = {}
+    data = review.everything or review
     for name, resource in _schemas(review.root).items():
-        if name not in TABLES:
+        if name not in TABLES or name == "corrections":
             continue
         fields = resource["schema"]["fields"]
         key = resource["schema"].get("primaryKey", [])
@@ -69,7 +74,7 @@ def _missing_in_data(review: Review) -> dict[Cell, str]:
             for f in fields
             if f.get("provenance") not in (None, "key", "editorial", "self") and f["name"] not in links
         ]
-        for record in rows(getattr(review, TABLES[name])):
+        for record in rows(getattr(data, TABLES[name])):
             row_key = record["study_id"] if name in STUDY_TABLES else " | ".join(str(record[k]) for k in key)
             for column, source in covered:
                 reason = record.get(source) or ""
@@ -136,10 +141,13 @@ def cells_wanted(review: Review) -> pd.DataFrame:
             bearing.setdefault(c, []).append(figure_id)
     implied = {i.cell: i for f in consistency.families(review) if f.consistent for i in f.implications}
     themes = dict(zip(review.themes["theme_id"], review.themes["name"]))
-    studies = set(review.studies["study_id"])
+    data = review.everything or review
+    studies, withdrawn = set(data.studies["study_id"]), set(review.withdrawals["study_id"])
     out = []
     for cell, why in missing.items():
         bears = bearing.get(cell, [])
+        if cell.study_id in withdrawn and not bears:  # a withdrawn study's value matters only to a published figure
+            continue
         settles = [f for f in bears if len(needs[f]) == 1]
         column = f"supports '{themes[cell.column]}'" if cell.file == TABLE_3 else cell.column
         hint = implied.get(cell)
@@ -148,7 +156,7 @@ def cells_wanted(review: Review) -> pd.DataFrame:
                 "file": cell.file,
                 "key": cell.study_id,
                 "column": column,
-                "study": review.study_label(cell.study_id) if cell.study_id in studies else "",
+                "study": data.study_label(cell.study_id) if cell.study_id in studies else "",
                 "why_unknown": why,
                 "implied": ""
                 if hint is None

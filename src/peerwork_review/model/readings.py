@@ -8,12 +8,11 @@ what each other alternative changes. :func:`apply` makes the review under an alt
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
-from peerwork_review.model.review import TABLES, Review, rows
-from peerwork_review.reading.reading_rules import JOIN
+from peerwork_review.model.review import TABLES, Review, rows, set_value
 
 PER_STUDY = ("studies", "study_countries", "quality_appraisal")
 
@@ -53,12 +52,6 @@ def reading_ids(review: Review) -> list[str]:
     return list(dict.fromkeys(review.readings["reading_id"]))
 
 
-def _typed(frame: pd.DataFrame, column: str, value: str):
-    if value == "":
-        return pd.NA if str(frame[column].dtype) == "Int64" else None
-    return int(value) if str(frame[column].dtype) == "Int64" else value
-
-
 def apply(review: Review, reading_id: str, alternative_id: str) -> Review:
     """The review as it would be under one alternative (the chosen one is the review itself)."""
     changes = review.reading_changes[
@@ -67,8 +60,8 @@ def apply(review: Review, reading_id: str, alternative_id: str) -> Review:
     ]
     if changes.empty:
         return review
-    keys = {name: r["schema"].get("primaryKey", []) for name, r in review.resources.items()}
-    frames = {name: getattr(review, attr).copy() for name, attr in TABLES.items()}
+    data = review.everything or review
+    frames = {name: getattr(data, attr).copy() for name, attr in TABLES.items()}
     for change in rows(changes):
         if change["action"] == "copy study":
             old, new = change["key"], change["value"]
@@ -77,16 +70,8 @@ def apply(review: Review, reading_id: str, alternative_id: str) -> Review:
                 copied = frame[frame["study_id"] == old].assign(study_id=new)
                 frames[name] = pd.concat([frame, copied], ignore_index=True)
             continue
-        frame, fields = frames[change["table"]], keys[change["table"]]
-        match = pd.Series(
-            [
-                JOIN.join("" if pd.isna(v) else str(v) for v in values) == change["key"]
-                for values in frame[fields].itertuples(index=False)
-            ],
-            index=frame.index,
-        )
-        frame.loc[match, change["column"]] = _typed(frame, change["column"], change["value"] or "")
-    return replace(review, **{TABLES[name]: frame for name, frame in frames.items()})
+        set_value(data, frames, change["table"], change["key"], change["column"], change["value"])
+    return review.with_tables(frames)
 
 
 def under_each(review: Review, reading_id: str) -> list[tuple[Alternative, Review]]:

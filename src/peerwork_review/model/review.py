@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -10,8 +10,10 @@ from typing import Any
 import pandas as pd
 
 from peerwork_review import paths
+from peerwork_review.domain.editions import in_time_order
 from peerwork_review.reading.bibliography import BibEntry, short_labels
 from peerwork_review.reading.load import read_and_validate
+from peerwork_review.reading.reading_rules import JOIN
 
 TABLES = {
     "search_runs": "runs",
@@ -27,6 +29,8 @@ TABLES = {
     "themes": "themes",
     "findings": "findings",
     "finding_reports": "finding_reports",
+    "withdrawals": "withdrawals",
+    "corrections": "corrections",
     "published_figures": "figures",
     "figure_checks": "checks",
     "sources": "sources",
@@ -64,6 +68,8 @@ class Review:
     themes: pd.DataFrame
     findings: pd.DataFrame
     finding_reports: pd.DataFrame
+    withdrawals: pd.DataFrame
+    corrections: pd.DataFrame
     figures: pd.DataFrame
     checks: pd.DataFrame
     sources: pd.DataFrame
@@ -72,13 +78,16 @@ class Review:
     bib: dict[str, BibEntry]
     # resource name -> its entry in datapackage.json (types, keys, allowed values)
     resources: dict[str, dict]
-    scope: str | None = None  # the run this view stops at; None means every run
+    scope: str | None = None  # the run this view stops at; None: the data as stored, withdrawn studies included
+    # The data as stored, which every view is taken from (None for the data themselves).
+    everything: Review | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_tables(cls, root: Path, tables: dict, bib: dict[str, BibEntry], descriptor: dict) -> Review:
         # Any: mypy cannot tell that the keywords below name only the DataFrame fields.
         frames: dict[str, Any] = {attr: _frame(tables[name]) for name, attr in TABLES.items()}
-        frames["runs"] = frames["runs"].sort_values(["date_end", "search_run_id"], ignore_index=True)
+        runs = frames["runs"].set_index("search_run_id", drop=False)
+        frames["runs"] = runs.loc[in_time_order(zip(runs["date_end"], runs["search_run_id"]))].reset_index(drop=True)
         resources = {r["name"]: r for r in descriptor["resources"]}
         return cls(root=root, bib=bib, resources=resources, **frames)
 
@@ -99,33 +108,61 @@ class Review:
         return self.run_ids[0]
 
     def as_of(self, run_id: str) -> Review:
-        """The review as it stood after ``run_id``: studies, reports, findings and runs up to that run."""
-        if run_id not in self.run_ids:
+        """The review as it stood after ``run_id``, with every value as the data hold it now (corrections apply to every view).
+
+        It keeps the runs up to ``run_id``; the studies they found, less those a run up to
+        ``run_id`` withdrew; the reports those runs found of those studies (a report belongs to
+        the run that found it, whatever its study's run), and the reports of no included study;
+        and the findings of those runs, with their links to the reports kept.
+        """
+        data = self.everything or self
+        if run_id not in data.run_ids:
             raise KeyError(f"unknown search run {run_id!r}")
-        keep = self.run_ids[: self.run_ids.index(run_id) + 1]
-        studies = self.studies[self.studies["first_search_run_id"].isin(keep)]
+        keep = data.run_ids[: data.run_ids.index(run_id) + 1]
+        withdrawals = data.withdrawals[data.withdrawals["search_run_id"].isin(keep)]
+        studies = data.studies[
+            data.studies["first_search_run_id"].isin(keep) & ~data.studies["study_id"].isin(withdrawals["study_id"])
+        ]
         ids = set(studies["study_id"])
-        reports = self.reports[self.reports["study_id"].isin(ids) | (self.reports["role"] == "not included")]
-        findings = self.findings[self.findings["search_run_id"].isin(keep)]
-        links = self.finding_reports
+        reports = data.reports[
+            (data.reports["study_id"].isin(ids) & data.reports["first_search_run_id"].isin(keep))
+            | (data.reports["role"] == "not included")
+        ]
+        findings = data.findings[data.findings["search_run_id"].isin(keep)]
+        links = data.finding_reports
         links = links[
             links["finding_id"].isin(set(findings["finding_id"])) & links["report_id"].isin(set(reports["report_id"]))
         ]
         return replace(
-            self,
-            runs=self.runs[self.runs["search_run_id"].isin(keep)],
-            databases=self.databases[self.databases["search_run_id"].isin(keep)],
-            flow=self.flow[self.flow["search_run_id"].isin(keep)],
-            exclusion_reasons=self.exclusion_reasons[self.exclusion_reasons["search_run_id"].isin(keep)],
-            records=self.records[self.records["search_run_id"].isin(keep)],
+            data,
+            runs=data.runs[data.runs["search_run_id"].isin(keep)],
+            databases=data.databases[data.databases["search_run_id"].isin(keep)],
+            flow=data.flow[data.flow["search_run_id"].isin(keep)],
+            exclusion_reasons=data.exclusion_reasons[data.exclusion_reasons["search_run_id"].isin(keep)],
+            records=data.records[data.records["search_run_id"].isin(keep)],
             studies=studies,
-            countries=self.countries[self.countries["study_id"].isin(ids)],
-            quality=self.quality[self.quality["study_id"].isin(ids)],
+            countries=data.countries[data.countries["study_id"].isin(ids)],
+            quality=data.quality[data.quality["study_id"].isin(ids)],
             reports=reports,
             findings=findings,
             finding_reports=links,
+            withdrawals=withdrawals,
+            corrections=data.corrections[data.corrections["search_run_id"].isin(keep)],
             scope=run_id,
+            everything=data,
         )
+
+    @property
+    def published(self) -> Review:
+        """The published review: the review as of its own search, whatever later runs add, correct or withdraw."""
+        return self.as_of(self.article_run)
+
+    def with_tables(self, frames: dict[str, pd.DataFrame]) -> Review:
+        """These data with some tables (by resource name) replaced in memory, seen as of the same run."""
+        # Any: mypy cannot tell that the keywords name only the DataFrame fields (as in from_tables).
+        tables: dict[str, Any] = {TABLES[name]: frame for name, frame in frames.items()}
+        data = replace(self.everything or self, **tables)
+        return data.as_of(self.scope) if self.scope is not None else data
 
     @cached_property
     def coding(self) -> pd.DataFrame:
@@ -185,6 +222,18 @@ class Review:
         return str(self.figures.loc[self.figures["figure_id"] == figure_id, "value_text"].iloc[0])
 
 
+def set_value(
+    data: Review, frames: dict[str, pd.DataFrame], table: str, key: str, column: str, text: str | None
+) -> None:
+    """Set, in ``frames[table]``, the cell of the row whose key reads ``key`` (key columns joined by
+    :data:`~peerwork_review.reading.reading_rules.JOIN`) to ``text``, typed as its column (empty: unknown)."""
+    frame, fields = frames[table], data.resources[table]["schema"].get("primaryKey", [])
+    keys = [JOIN.join("" if pd.isna(v) else str(v) for v in values) for values in frame[fields].itertuples(index=False)]
+    number = str(frame[column].dtype) == "Int64"
+    value = (pd.NA if number else None) if not text else (int(text) if number else text)
+    frame.loc[pd.Series([k == key for k in keys], index=frame.index), column] = value
+
+
 CODING_COLUMNS = ["theme_id", "report_id", "source"]
 
 
@@ -213,6 +262,8 @@ def rows(frame: pd.DataFrame) -> list[dict]:
 
 
 def load(root: Path | None = None) -> Review:
-    """The validated dataset of the project at ``root`` (default: this project); raises DataError."""
+    """The review as it stands now (as of the latest run) from the validated data of the project at ``root``
+    (default: this project); raises DataError. Views of earlier runs are taken with :meth:`Review.as_of`."""
     root = (root or paths.project_root()).resolve()
-    return Review.from_tables(root, *read_and_validate(root))
+    data = Review.from_tables(root, *read_and_validate(root))
+    return data.as_of(data.latest_run)

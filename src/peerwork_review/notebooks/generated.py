@@ -6,7 +6,8 @@ names and identifiers come from the data: a theme's name as its heading, a run's
 the page title, their identifiers where the code and the labels name them. Cells marked
 ``{"peerwork_review": {"repeat": "theme"}}`` in their metadata are written once per theme,
 in reading order; cells marked ``{"peerwork_review": {"only": "records"}}`` only for a run
-with a record ledger. ``make refresh`` writes these notebooks and the build checks that
+with a record ledger (``"withdrawals"``, ``"corrections"``: a run that withdrew studies,
+corrected values). ``make refresh`` writes these notebooks and the build checks that
 they still match the data and their templates.
 """
 
@@ -22,6 +23,7 @@ import nbformat
 
 from peerwork_review import paths
 from peerwork_review.derivation.derive import ordered_themes
+from peerwork_review.model.editions import edition
 from peerwork_review.model.review import Review, rows
 from peerwork_review.rendering.render import escape
 
@@ -79,11 +81,20 @@ def from_template(
 
 
 def update_notebook(review: Review, run_id: str):
-    """The page of a later search run: its search, its flow, the studies it added, what that changed."""
+    """The page of a later search run, an edition of the book: its search, its flow, the studies and reports it
+    added, what it withdrew or corrected, what that changed, and how to cite it."""
     run = next(r for r in rows(review.runs) if r["search_run_id"] == run_id)
-    values = {"label": escape(run["label"]), "run_id": identifier(run_id), "slug": identifier(paths.slug(run_id))}
-    counted = bool((review.records["search_run_id"] == run_id).any())
-    return from_template("update", values, only={"records"} if counted else set())
+    values = {
+        "label": escape(run["label"]),
+        "number": str(edition(review, run_id).number),
+        "run_id": identifier(run_id),
+        "slug": identifier(paths.slug(run_id)),
+    }
+    # Sections only where the run has something to show: its record ledger, its withdrawals, its corrections.
+    data = review.everything or review
+    tables = {"records": data.records, "withdrawals": data.withdrawals, "corrections": data.corrections}
+    only = {name for name, table in tables.items() if (table["search_run_id"] == run_id).any()}
+    return from_template("update", values, only=only)
 
 
 def themes_notebook(review: Review):

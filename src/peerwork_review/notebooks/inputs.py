@@ -37,10 +37,10 @@ def _digest(data: bytes) -> str:
 
 
 def data_files(root: Path) -> list[Path]:
-    """The files a notebook can read: every data file (not the notes) and the bibliography."""
+    """The files a notebook can read: every data file (not the notes), the bibliography and CITATION.cff."""
     data = paths.data_dir(root)
     files = [p for p in sorted(data.rglob("*")) if p.is_file() and p.suffix != ".md"]
-    return files + [paths.bibliography(root)]
+    return files + [paths.bibliography(root), paths.citation_file(root)]
 
 
 def _imported_modules(source: str, package: str) -> set[str]:

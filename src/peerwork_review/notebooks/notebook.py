@@ -21,6 +21,7 @@ import pandas as pd
 from myst_nb import glue as myst_glue
 
 from peerwork_review.model.review import Review, load
+from peerwork_review.paths import FEED
 from peerwork_review.rendering.prisma_flow import configure_matplotlib, image_bytes
 from peerwork_review.rendering.render import value_text
 
@@ -78,6 +79,11 @@ def glue_download(name: str, frame: pd.DataFrame, label: str) -> None:
     safe = frame.map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(("=", "+", "-", "@", "\t", "\r")) else v)
     csv = safe.to_csv(index=False, lineterminator="\n")
     myst_glue(name, Glued({"text/csv": csv, "text/plain": f"<table {name}.csv: {label}, {len(frame)} rows>"}, label))
+
+
+def glue_feed(xml: str, label: str) -> None:
+    """Glue the Atom feed of editions; the book build writes it out as ``paths.FEED``, also at the book's root."""
+    myst_glue(FEED.removesuffix(".atom"), Glued({"application/atom+xml": xml, "text/plain": f"<feed: {label}>"}, label))
 
 
 def glued(notebook) -> dict[str, dict]:

@@ -282,6 +282,7 @@ def _refresh(root: Path, written: list[bool]) -> int:
             "\nThe data are not valid; no notebook was run. Fix the problems above (`make validate`).", file=sys.stderr
         )
         return 1
+    cited = _cite_current_edition(root, review)
     os.environ["PEERWORK_REVIEW_ROOT"] = str(root)  # the kernels read this project's data
     plan = planned(root, review)
     for path in plan:  # a generated page's kernel runs in its folder, which may not exist yet
@@ -307,5 +308,24 @@ def _refresh(root: Path, written: list[bool]) -> int:
     before = {run.path: nbformat.read(run.path, as_version=4) if run.path.is_file() else None for run in runs}
     report = describe_changes(root, [(run.path, before[run.path], run.notebook) for run in runs])
     _write_all(root, runs, written)
-    print(report)
+    print("\n".join(filter(None, [cited, report])))
     return 0
+
+
+def _cite_current_edition(root: Path, review) -> str | None:
+    """Write the current edition's version and date into CITATION.cff (they follow data/search_runs.csv, like
+    the notebooks, and the notebooks read the file); what changed, in words, or None."""
+    from peerwork_review.model.editions import editions
+    from peerwork_review.reading.citation import read_citation, with_edition
+
+    current, path = editions(review)[-1], paths.citation_file(root)
+    before = read_citation(root)
+    if (before.version, before.released) == (current.version, current.released):
+        return None
+    partial = path.with_name(f".{path.name}.tmp")
+    partial.write_text(
+        with_edition(path.read_text(encoding="utf-8"), current.version, current.released), encoding="utf-8"
+    )
+    partial.replace(path)
+    released = f", released {current.released}" if current.released else ", not released yet"
+    return f"CITATION.cff: edition {before.version} → edition {current.version}{released}"

@@ -21,6 +21,7 @@ class _Invalid:
 # Stands in for a cell that failed its own check, so that later checks neither treat it
 # as empty nor report it again.
 INVALID = _Invalid()
+MAX_CELL = 131_072  # the csv module's default field size limit: no value needs more
 
 
 @dataclass
@@ -176,19 +177,28 @@ def read_table(data: Path, resource: Resource) -> tuple[Table, list[Problem]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         lines = list(reader)
+        # csv's own limit is the process's: a library loaded beside this one (frictionless) raises it
+        row = next((n for n, line in enumerate(lines, start=1) if any(len(cell) > MAX_CELL for cell in line)), None)
     except csv.Error as exc:
-        too_long = "field larger than field limit" in str(exc)
+        row = reader.line_num if "field larger than field limit" in str(exc) else None
+        if row is None:
+            return table, [
+                Problem(
+                    file,
+                    reader.line_num,
+                    None,
+                    f"the file is not valid CSV: {exc}",
+                    "a cell that starts with a double quote must end with one",
+                )
+            ]
+    if row is not None:
         return table, [
             Problem(
                 file,
-                reader.line_num,
+                row,
                 None,
-                f"a cell is longer than {csv.field_size_limit():,} characters, more than any value needs"
-                if too_long
-                else f"the file is not valid CSV: {exc}",
-                "a quote may have been left open, taking in the rows below it"
-                if too_long
-                else "a cell that starts with a double quote must end with one",
+                f"a cell is longer than {MAX_CELL:,} characters, more than any value needs",
+                "a quote may have been left open, taking in the rows below it",
             )
         ]
     header, body = lines[0], lines[1:]

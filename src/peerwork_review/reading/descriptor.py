@@ -67,7 +67,7 @@ DIALECT = {
 # The resources and fields the package's code reads, with their types (string unless given).
 CONTRACT = {
     "search_runs": "search_run_id label date_start:yearmonth date_end:yearmonth date_start_source date_end_source "
-    "other_methods other_methods_source",
+    "other_methods other_methods_source released:date",
     "search_databases": "search_run_id database database_source records:integer records_source",
     "prisma_flow": "search_run_id column stage count:integer figure_id source",
     "prisma_exclusion_reasons": "search_run_id column reason count:integer source",
@@ -85,6 +85,8 @@ CONTRACT = {
     "description_source",
     "findings": "finding_id search_run_id theme_id position:integer statement locator",
     "finding_reports": "finding_id report_id",
+    "withdrawals": "study_id search_run_id reason source",
+    "corrections": "search_run_id table key column value_before source_before reason",
     "published_figures": "figure_id search_run_id topic description value_type value:integer value_text section quote note",
     "figure_checks": "check_id figure_id expression description source",
     "sources": "source_id url title gives read",

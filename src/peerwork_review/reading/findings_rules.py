@@ -12,20 +12,10 @@ import re
 
 from peerwork_review.domain.provenance import LOCATOR_PREFIXES
 from peerwork_review.errors import Problem
-from peerwork_review.reading.integrity import usable
+from peerwork_review.reading.editions_rules import run_order
 
 # Unknown-value prefixes ('not found:') make no sense for a claim: a finding stands somewhere.
 _HEADING = re.compile(r"heading '([^']+)'")
-
-
-def _run_order(tables) -> dict[str, int]:
-    """Run id -> its place in time, for the runs whose id and end date passed their own checks."""
-    runs = sorted(
-        (r["date_end"], r["search_run_id"])
-        for r in tables["search_runs"].records
-        if usable(r["date_end"]) and usable(r["search_run_id"])
-    )
-    return {run_id: i for i, (_, run_id) in enumerate(runs)}
 
 
 def _section_headings(tables) -> dict[str, str]:
@@ -43,7 +33,7 @@ def _section_headings(tables) -> dict[str, str]:
 def problems(tables) -> list[Problem]:
     """Every problem with the findings, given the parsed tables of :func:`peerwork_review.reading.load.read_and_validate`."""
     findings, links = tables["findings"], tables["finding_reports"]
-    order = _run_order(tables)  # (that a later run's finding cannot cite the article is checks.check_later_run_sources)
+    order = run_order(tables)  # (that a later run's finding cannot cite the article is checks.check_later_run_sources)
     headings = _section_headings(tables)
     found: list[Problem] = []
     seen_positions: dict[tuple, int] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cached_property
 
+from peerwork_review.domain.editions import in_time_order
 from peerwork_review.domain.provenance import NON_SOURCE_PROVENANCE, SOURCE_PREFIXES, UNKNOWN_PREFIXES
 from peerwork_review.errors import Problem
 from peerwork_review.reading import cells
@@ -166,7 +167,7 @@ def article_run(runs: Table) -> str | None:
     keys = [(r["date_end"], r["search_run_id"]) for r in runs.records]
     if not runs.readable or not keys or not all(usable(*k) for k in keys):
         return None
-    return min(keys)[1]
+    return in_time_order(keys)[0]
 
 
 def check_later_run_sources(t: dict[str, Table]) -> list[Problem]:

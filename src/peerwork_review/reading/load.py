@@ -24,7 +24,7 @@ from pathlib import Path
 from peerwork_review import paths
 from peerwork_review.errors import DataError, Problem
 from peerwork_review.reading import descriptor as datapackage
-from peerwork_review.reading import figure_values, reading_rules, rules, sources
+from peerwork_review.reading import editions_rules, figure_values, reading_rules, rules, sources
 from peerwork_review.reading import findings_rules as findings_validation
 from peerwork_review.reading.bibliography import BibEntry, check_bibliography
 from peerwork_review.reading.csvfile import INVALID, Table, read_table  # noqa: F401 - re-exported
@@ -82,6 +82,8 @@ def _cross_file_rules(
         problems += check_later_run_sources(t)
     if readable("findings", "finding_reports", "themes", "reports", "search_runs"):
         problems += findings_validation.problems(t)
+    if readable("search_runs", "studies", "reports", "withdrawals", "corrections", "findings", "finding_reports"):
+        problems += editions_rules.problems(t, resources)
     if readable("sources"):
         problems += sources.check_sources(t)
     if readable("readings", "reading_changes", "published_figures"):

@@ -14,6 +14,7 @@ from typing import cast
 import pandas as pd
 
 from peerwork_review.derivation import derive
+from peerwork_review.model.editions import edition
 from peerwork_review.model.review import Review, rows
 from peerwork_review.rendering.prisma_flow import join_names
 from peerwork_review.rendering.render import Markup, cite, escape, value_text
@@ -54,6 +55,11 @@ def _sentence(statement: str, reports: list[str]) -> Markup:
     body = text[: len(text) - len(end)] if end else text
     citation = f" {cite(reports)}" if reports else ""
     return Markup(f"{escape(body)}{citation}{escape(end or '.')}")
+
+
+def _from_edition(review: Review, run_id: str) -> Markup:
+    e = edition(review, run_id)
+    return Markup(f"*{escape(f'From edition {e.number}, {e.label}:')}*")
 
 
 # -- counts ------------------------------------------------------------------
@@ -211,9 +217,12 @@ def sections(review: Review) -> dict[str, Markup]:
         paragraphs: list[list[str]] = []
         previous = None
         for f in by_theme.get(theme_id, []):
-            if f["locator"] != previous:  # findings from one paragraph of the source stay one paragraph
-                paragraphs.append([])
-                previous = f["locator"]
+            # findings from one paragraph of the source stay one paragraph; a later run's say which edition they come from
+            if (f["search_run_id"], f["locator"]) != previous:
+                paragraphs.append(
+                    [] if f["search_run_id"] == review.article_run else [_from_edition(review, f["search_run_id"])]
+                )
+                previous = (f["search_run_id"], f["locator"])
             paragraphs[-1].append(_sentence(f["statement"], reports.get(f["finding_id"], [])))
         blocks = [" ".join(p) for p in paragraphs] + [_counts_paragraph(review, theme, counts[theme_id])]
         out[theme_id] = Markup("\n\n".join(blocks))

@@ -3,8 +3,8 @@
 The numbers come from :mod:`peerwork_review.derivation.flow`. With one search run the
 diagram takes the template for new reviews (databases and
 other methods). With several runs it takes the template for updated reviews: a
-"previous studies" column for what earlier runs included, the latest run's flow, and
-the total.
+"previous studies" column for what earlier runs included (with the studies this run
+withdraws beside it, where it withdraws any), the latest run's flow, and the total.
 """
 
 from __future__ import annotations
@@ -87,6 +87,12 @@ def box_texts(flow: FlowNumbers) -> dict[str, str]:
             f"Studies included in previous version of review {n(flow.previous_studies)}\n"
             f"Reports of studies included in previous version of review {n(flow.previous_reports)}"
         )
+        if flow.withdrawn_studies:
+            texts["withdrawn"] = (
+                f"Studies withdrawn from the review {n(flow.withdrawn_studies)}\n"
+                f"Reports of withdrawn studies {n(flow.withdrawn_reports)}"
+                + "".join(f"\n  {reason} {n(count)}" for reason, count in flow.withdrawal_reasons)
+            )
         texts["total"] = (
             f"Total studies included in review {n(flow.total_studies)}\n"
             f"Reports of total included studies {n(flow.total_reports)}"
@@ -149,33 +155,37 @@ def flow_table(flow: FlowNumbers) -> pd.DataFrame:
             )
             if stage == "excluded_full_text":
                 out += _reason_rows(flow, column)
-    derived = "derived: counted from data/studies.csv and data/reports.csv"
-    out.append(
-        {
-            "Column": "Included",
-            "Box": "Studies included" if not flow.updated else "New studies included",
-            "Number": f"{flow.new_studies:,}",
-            "Source": derived,
-        }
+    return pd.DataFrame(
+        out
+        + [{"Column": "Included", "Box": b, "Number": f"{v:,}", "Source": src} for b, v, src in _included_rows(flow)]
     )
-    out.append(
-        {
-            "Column": "Included",
-            "Box": "Reports of included studies" if not flow.updated else "Reports of new included studies",
-            "Number": f"{flow.new_reports:,}",
-            "Source": derived,
-        }
-    )
-    if flow.updated:
-        out.append(
-            {
-                "Column": "Included",
-                "Box": "Total studies included",
-                "Number": f"{flow.total_studies:,}",
-                "Source": derived,
-            }
-        )
-    return pd.DataFrame(out)
+
+
+def _included_rows(flow: FlowNumbers) -> list[tuple[str, int | None, str]]:
+    """(box, number, source) of the included studies and reports, as the diagram counts them."""
+    counted = "derived: counted from data/studies.csv and data/reports.csv"
+    if not flow.updated:
+        return [
+            ("Studies included", flow.new_studies, counted),
+            ("Reports of included studies", flow.new_reports, counted),
+        ]
+    withdrawn = "derived: counted from data/withdrawals.csv and data/reports.csv"
+    return [
+        ("Studies included in the previous version", flow.previous_studies, counted),
+        ("Reports of studies included in the previous version", flow.previous_reports, counted),
+        ("New studies included", flow.new_studies, counted),
+        ("Reports of new included studies", flow.new_reports, counted),
+        *(
+            [
+                ("Studies withdrawn", flow.withdrawn_studies, withdrawn),
+                ("Reports of withdrawn studies", flow.withdrawn_reports, withdrawn),
+            ]
+            if flow.withdrawn_studies
+            else []
+        ),
+        ("Total studies included", flow.total_studies, counted),
+        ("Reports of total included studies", flow.total_reports, counted),
+    ]
 
 
 def _reason_rows(flow: FlowNumbers, column: str) -> list[dict]:

@@ -27,6 +27,7 @@ ROW_GAP = 20.0  # between rows, room for the arrows
 COL_GAP = 24.0
 MARGIN = 6.0
 BAND_WIDTH = 22.0
+WITHDRAWN_INDENT = 20.0  # room on the left of the previous studies' column for the line past the withdrawn box
 # Column widths in points: main boxes, exclusion boxes beside them, other methods, previous review.
 WIDTHS = {"prev": 132.0, "db": 150.0, "db_side": 178.0, "om": 134.0, "om_side": 134.0}
 # The narrow layout, for phones: 9.5 pt text in a figure about 340 pt wide shows at 9 px or
@@ -168,10 +169,11 @@ def _columns(updated: bool, narrow: bool) -> tuple[dict[str, tuple[float, float]
     return {name: (x, WIDTHS[name]) for name, x in left.items()}, left["om_side"] + WIDTHS["om_side"] + MARGIN
 
 
-def _rows(updated: bool, narrow: bool) -> list[list[str]]:
-    """The boxes row by row, top to bottom."""
+def _rows(updated: bool, narrow: bool, withdrawn: bool) -> list[list[str]]:
+    """The boxes row by row, top to bottom; the studies withdrawn beside the line from the previous studies."""
+    beside_previous = ["withdrawn"] if withdrawn else []
     stages = [
-        ["db_screened", "db_excluded"],
+        ["db_screened", "db_excluded"] + ([] if narrow else beside_previous),
         ["db_sought", "db_not_retrieved"] + ([] if narrow else ["om_sought", "om_not_retrieved"]),
         ["db_assessed", "db_excluded_full"] + ([] if narrow else ["om_assessed", "om_excluded_full"]),
     ]
@@ -183,7 +185,7 @@ def _rows(updated: bool, narrow: bool) -> list[list[str]]:
             ["included"],
         ] + ([["total"]] if updated else [])
     return (
-        ([["head_prev"], ["previous"]] if updated else [])
+        ([["head_prev"], ["previous", *beside_previous]] if updated else [])
         + [["head_db"], ["db_identified", "db_removed"], *stages]
         + [["head_om"], ["om_identified"], ["om_sought", "om_not_retrieved"], ["om_assessed", "om_excluded_full"]]
         + [["included"]]
@@ -227,10 +229,16 @@ def layout(flow, texts: dict[str, str], narrow: bool = False) -> tuple[dict[str,
     for name, column in BOX_COLUMNS.items():
         box(name, column)
     box("included", "db", fill=FILLS["included"])
+    withdrawn = "withdrawn" in texts
+    if withdrawn and narrow:
+        box("withdrawn", "db_side")
+    elif withdrawn:  # indented, so the line from the previous studies to the total passes it as an exclusion's does
+        box("withdrawn", "prev", span=WIDTHS["prev"] - WITHDRAWN_INDENT)
+        boxes["withdrawn"].x += WITHDRAWN_INDENT
     if updated:
         box("total", "prev", span=span("prev", "db"), fill=FILLS["total"])
 
-    rows = _rows(updated, narrow)
+    rows = _rows(updated, narrow, withdrawn)
     heights = [max(boxes[n].height for n in row) for row in rows]
     if not narrow:  # a phase band must hold its label turned on its side
         length = {
@@ -265,13 +273,22 @@ def layout(flow, texts: dict[str, str], narrow: bool = False) -> tuple[dict[str,
     if narrow:
         arrows += [below("om_assessed", "included"), around("db_assessed", "included", 2 if updated else 1)]
         arrows += [below("included", "total"), around("previous", "total", 1)] if updated else []
+        arrows += [beside("previous", "withdrawn")] if withdrawn else []
     else:
         inc, om_x = boxes["included"], boxes["om_assessed"].centre_x  # down, then left
         arrows += [
             below("db_assessed", "included"),
             [(om_x, boxes["om_assessed"].y), (om_x, mid_y("included")), (inc.x + inc.width, mid_y("included"))],
         ]
-        arrows += [below("previous", "total"), below("included", "total")] if updated else []
+        arrows += [below("included", "total")] if updated else []
+        if withdrawn:
+            x = boxes["previous"].x + WITHDRAWN_INDENT / 2
+            arrows += [
+                [(x, boxes["previous"].y), (x, boxes["total"].top)],
+                [(x, mid_y("withdrawn")), (boxes["withdrawn"].x, mid_y("withdrawn"))],
+            ]
+        elif updated:
+            arrows.append(below("previous", "total"))
         bands = [
             ("Identification", row_spans[1]),
             ("Screening", (row_spans[4][0], row_spans[2][1])),

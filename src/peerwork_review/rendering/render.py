@@ -180,7 +180,10 @@ def markdown(text: str) -> MystOutput:
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Strip MyST markup from a frame meant for the HTML preview in Jupyter."""
-    return frame.map(
-        lambda v: html.unescape(re.sub(r"\{cite:[pt]\}`([^`]*)`", r"[\1]", v)) if isinstance(v, str) else v
-    )
+    """Strip MyST markup from a frame meant for the HTML preview in Jupyter: citations as their keys, links as their titles."""
+
+    def strip(v: str) -> str:
+        v = re.sub(r"\{doc\}`([^`<]*?)\s*<[^>`]*>`", r"\1", v)
+        return html.unescape(re.sub(r"\{cite:[pt]\}`([^`]*)`", r"[\1]", v))
+
+    return frame.map(lambda v: strip(v) if isinstance(v, str) else v)

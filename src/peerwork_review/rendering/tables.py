@@ -48,6 +48,32 @@ def location_text(review: Review, study_id: str) -> str:
     return marked(known[0] if len(known) == 1 else f"{derive.MULTIPLE}: {', '.join(known)}", inferred)
 
 
+# -- what a table of the article holds once later searches add to it ---------------------------
+
+
+def studies_held(review: Review) -> str:
+    """Which studies a table of the article's (Table 1, Table 2) holds in ``review``, as its caption says it: the
+    review's included studies while they are the article's; otherwise how many of the article's, and how many
+    later searches added."""
+    article = review.published.studies["study_id"]
+    kept = int(review.studies["study_id"].isin(article).sum())
+    added = len(review.studies) - kept
+    if kept == len(article) and not added:
+        return "the review's included studies"
+    ours = (
+        f"the article's {len(article)} studies"
+        if kept == len(article)
+        else f"{kept} of the article's {len(article)} studies (later searches withdrew {len(article) - kept})"
+    )
+    return ours + (f" and {added} stud{'y' if added == 1 else 'ies'} that later searches added" if added else "")
+
+
+def citations_shown(review: Review) -> str:
+    """What the theme coding rests on: the article's citations, and the findings of later searches once there are any."""
+    later = (review.findings["search_run_id"] != review.article_run).any()
+    return "the citations in the article's Results" + (" and in the findings of later searches" if later else "")
+
+
 # "unknown" is the review's own entry (its Table 1 says so); a study no source covers is
 # "not available" instead, a different thing.
 COAUTHORSHIP = {"yes": "Yes", "no": "No", "unknown": "Unknown (as given in the review)"}
