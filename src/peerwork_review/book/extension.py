@@ -24,7 +24,7 @@ from pathlib import Path
 from sphinx import addnodes
 
 from peerwork_review import paths
-from peerwork_review.book import search_index
+from peerwork_review.book import bibtex_lookups, search_index
 from peerwork_review.book.directives import (
     Colophon,
     DataDictionary,
@@ -134,6 +134,7 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 def setup(app):
     from peerwork_review.book import reader_edition
 
+    bibtex_lookups.setup(app)
     reader_edition.setup(app)
     # early: a later html-page-context handler that returns a template stops the chain
     app.connect("html-page-context", _drop_duplicate_scripts, priority=100)
