@@ -68,11 +68,28 @@ def _place_myst_nb_css(app) -> None:
         add_global_html_resources(app, None)
 
 
+def _keep_compiled_templates(app) -> None:
+    """Keep the page templates compiled from one build to the next, beside the doctrees.
+
+    Jinja compiles every template a build renders, from its source, before the first
+    page: about half of what a rebuild after a prose edit costs more than a no-op
+    rebuild. It checks each kept template against its source.
+    """
+    from jinja2 import FileSystemBytecodeCache
+
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is not None:
+        folder = Path(app.doctreedir) / "jinja2"
+        folder.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 def _on_builder_inited(app) -> None:
     _refuse_outdated_outputs(app)
     root = _root(app)
     write_outputs(root, _notebook_files(root))
     _place_myst_nb_css(app)
+    _keep_compiled_templates(app)
 
 
 def _notebooks_fingerprint(root: Path) -> str:
