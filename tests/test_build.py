@@ -160,6 +160,28 @@ def test_a_rebuild_with_nothing_changed_rewrites_no_page(interrupted):
     assert tree_hash(root / "_build" / "html") == before
 
 
+def test_a_prose_edit_rewrites_its_page_and_the_contents_with_the_templates_compiled_before(interrupted):
+    """What a prose edit costs beyond a no-op rebuild: its page, the page whose contents list it and
+    the search page, rendered with the templates an earlier build compiled (kept beside the doctrees)."""
+    root = interrupted[0]
+    assert build_book(root).returncode == 0  # complete, whatever ran before
+    compiled = {p: p.stat().st_mtime_ns for p in (root / "_build/.html-state/.doctrees/jinja2").iterdir()}
+    pages = {p: p.stat().st_mtime_ns for p in (root / "_build" / "html").rglob("*.html")}
+    page = root / "book" / "conclusions.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\nA sentence the test appended.\n", encoding="utf-8")
+    try:
+        again = build_book(root)
+    finally:
+        page.write_text(text, encoding="utf-8")
+    assert again.returncode == 0, again.stdout[-3000:]
+    assert "A sentence the test appended." in (root / "_build/html/book/conclusions.html").read_text()
+    rewritten = {p.relative_to(root / "_build" / "html").as_posix() for p in pages if p.stat().st_mtime_ns != pages[p]}
+    assert rewritten == {"book/conclusions.html", "book/index.html", "search.html"}
+    assert compiled and {p: p.stat().st_mtime_ns for p in compiled} == compiled
+    assert sorted((root / "_build/.html-state/.doctrees/jinja2").iterdir()) == sorted(compiled)
+
+
 def test_a_second_build_waits_for_the_first(tmp_path):
     """While another build or refresh holds the checkout, a build waits for it, then runs."""
     from peerwork_review.process.lock import project_lock
