@@ -557,7 +557,7 @@ def _link_out(rng, pkg):
     target = _outside(pkg, rel)
     (shutil.rmtree if path.is_dir() and not path.is_symlink() else Path.unlink)(path)
     path.symlink_to(target, target_is_directory=target.is_dir())
-    return "data/" if rel == "data" else rel, f"{rel} is a link to a file outside the project", REJECT
+    return rel, f"{rel} is a link to a file outside the project", REJECT
 
 
 def _link_loop(rng, pkg):

@@ -56,16 +56,19 @@ BROKEN = {
     ),
     "an absolute path": (
         lambda d: resource(d, "themes").update(path="/etc/passwd"),
-        "path '/etc/passwd' must be a file name relative to data/",
+        'path "/etc/passwd" is not safe; a path is the name of a CSV file in data/',
     ),
-    "a path out of data/": (lambda d: resource(d, "themes").update(path="../themes.csv"), "must not contain '..'"),
+    "a path out of data/": (
+        lambda d: resource(d, "themes").update(path="../themes.csv"),
+        'path "../themes.csv" is not safe',
+    ),
     "a path with markup": (
         lambda d: resource(d, "themes").update(path="themes`<b>.csv"),
-        "path 'themes`<b>.csv' must be a .csv file name of lower-case letters, digits, '_' and '-'",
+        "path 'themes`<b>.csv' must be the name of a .csv file in data/, of lower-case letters, digits, '_' and '-'",
     ),
     "a web address as path": (
         lambda d: resource(d, "themes").update(path="https://example.org/themes.csv"),
-        "must be a file name relative to data/",
+        "path 'https://example.org/themes.csv' must be the name of a .csv file in data/",
     ),
     "an unsupported type": (
         _set_field("studies", "sample_size", type="datetime"),
@@ -90,16 +93,37 @@ BROKEN = {
     "an invalid pattern": (_constraint("studies", "study_id", pattern="[a-z"), "is not a valid regular expression"),
     "an enum that is not a list": (
         _constraint("studies", "design", enum="qualitative"),
-        "'enum' must be a list of text values",
+        "field 'design': 'qualitative' is not of type 'array' at property 'constraints/enum'",
     ),
     "a field the book reads, retyped": (
         _set_field("search_runs", "date_end", type="string"),
         "resource 'search_runs' field 'date_end': must have type 'yearmonth', not 'string'",
     ),
     "a field without provenance": (lambda d: field(d, "studies", "setting").pop("provenance"), "needs a 'provenance'"),
+    "a dialect kept in another file": (
+        lambda d: resource(d, "themes").update(dialect="dialect.json"),
+        "resource 'themes': 'dialect' must be a JSON object",
+    ),
+    "a negative length": (
+        _constraint("studies", "design", maxLength=-1),
+        "'minLength' and 'maxLength' must be whole numbers of at least 0",
+    ),
+    "an enum of numbers": (_constraint("studies", "design", enum=[1, 2]), "'enum' must be a list of text values"),
+    "a bound written as text": (
+        _constraint("studies", "sample_size", minimum="0"),
+        "field 'sample_size': 'minimum' and 'maximum' must be written as integer values",
+    ),
+    "a resource that is not tabular": (
+        lambda d: resource(d, "themes").pop("profile"),
+        'requires all the resources to be "tabular-data-resource"; give each resource "profile"',
+    ),
     "another CSV dialect": (
         lambda d: resource(d, "themes")["dialect"].update(delimiter=";"),
         "CSV dialect delimiter=';' is not supported",
+    ),
+    "a primary key the book names rows by, deleted": (
+        lambda d: resource(d, "themes")["schema"].pop("primaryKey"),
+        """resource 'themes': needs 'primaryKey': ["theme_id"] (the book names its rows by it)""",
     ),
     "a resource the book needs, deleted": (
         lambda d: d["resources"].remove(resource(d, "prisma_exclusion_reasons")),

@@ -67,7 +67,7 @@ BROKEN_FINDINGS = {
     ),
     "finding filed under another section": (
         lambda root: set_cell(root, "findings.csv", 2, "theme_id", "leadership"),
-        "data/findings.csv, row 2, column \"locator\": a finding of 'leadership' from the article stands in its section: "
+        "data/findings.csv, row 2, column \"locator\": a finding of 'leadership' from the article stands in its section; "
         "start the locator with \"article: Results, 'Subtheme 4: leadership'\"",
     ),
     "two findings in one place": (

@@ -412,6 +412,7 @@ def test_a_new_table_in_datapackage_json_gets_its_sheet_without_code_changes(pro
         {
             "name": "exclusion_reasons",
             "path": "exclusion_reasons.csv",
+            "profile": "tabular-data-resource",  # the package is a tabular data package (Frictionless checks it)
             "title": "Exclusion reasons",
             "description": "A made-up table of tests/test_workbook.py.",
             "schema": {

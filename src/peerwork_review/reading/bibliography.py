@@ -19,6 +19,7 @@ from pathlib import Path
 
 from peerwork_review.errors import Problem
 from peerwork_review.reading.cells import WEB_ADDRESS
+from peerwork_review.reading.textfile import FileProblems, read_text
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
 YEAR = re.compile(r"^[0-9]{4}$")
@@ -102,16 +103,15 @@ _INSIDE = re.compile(r"[{}]|\n[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]")
 _SPECIAL = {"comment", "preamble", "string"}
 
 
-def _structure(text: str, file: str) -> tuple[dict[str, int], list[Problem]]:
-    """Entry key -> line; problems that make the file unreadable as a whole."""
-    breaks = [found.start() for found in re.finditer("\n", text)]
+def _structure(text: str, found: FileProblems) -> dict[str, int]:
+    """Entry key -> line; the problems that make the file unreadable as a whole are reported."""
+    breaks = [match.start() for match in re.finditer("\n", text)]
 
     def line(pos: int) -> int:
         return bisect.bisect_right(breaks, pos - 1) + 1
 
     entries: dict[str, int] = {}
     lowered: dict[str, int] = {}
-    problems: list[Problem] = []
     pos, size = 0, len(text)
     while True:
         outside = _OUTSIDE.match(text, pos)
@@ -122,241 +122,124 @@ def _structure(text: str, file: str) -> tuple[dict[str, int], list[Problem]]:
         start = _START.match(text, pos)
         if not start or start.group(2) == "(":
             snippet = text[pos : pos + 40].split("\n")[0]
-            message = f"text outside any entry ({snippet!r})" if not start else "entry written with '(': use '{'"
-            problems.append(
-                Problem(
-                    file,
-                    line(pos),
-                    None,
-                    message,
-                    "an extra '}' may have closed the entry above early; comments go on lines starting with %"
-                    if not start
-                    else None,
-                )
-            )
-            nxt = text.find("\n@", pos)  # the rest up to the next entry is part of the same mistake
-            if nxt < 0:
+            if start:
+                found.problem(line(pos), None, "entry written with '(': use '{'")
+            else:
+                found.problem(line(pos), None, f"text outside any entry ({snippet!r})", OUTSIDE_FIX)
+            pos = text.find("\n@", pos)  # the rest up to the next entry is part of the same mistake
+            if pos < 0:
                 break
-            pos = nxt
             continue
-        first = line(pos)
-        kind = start.group(1).lower()
-        key = None
+        first, kind, key = line(pos), start.group(1).lower(), None
         if kind not in _SPECIAL:
-            found = _KEY.match(text, start.end())
-            if not found or not found.group(1):
-                problems.append(
-                    Problem(
-                        file, first, None, f"@{kind} entry has no key followed by a comma", "keys cannot contain spaces"
-                    )
+            named = _KEY.match(text, start.end())
+            if not named or not named.group(1):
+                found.problem(
+                    first, None, f"@{kind} entry has no key followed by a comma", "keys cannot contain spaces"
                 )
             else:
-                key = found.group(1)
+                key = named.group(1)
         depth, end = 1, None
         for token in _INSIDE.finditer(text, start.end()):
-            mark = token.group()
-            if mark == "{":
-                depth += 1
-            elif mark == "}":
-                depth -= 1
-                if depth == 0:
-                    end = token.end()
-                    break
-            elif depth == 1:  # an entry starts while this one is still open
-                problems.append(
-                    Problem(
-                        file,
-                        first,
-                        None,
-                        f"entry {key or kind!r} is not closed before the entry on line {line(token.start() + 1)}",
-                        "a '}' is missing",
-                    )
-                )
+            depth += {"{": 1, "}": -1}.get(token.group(), 0)
+            if token.group() == "}" and depth == 0:
+                end = token.end()
+                break
+            if token.group() not in "{}" and depth == 1:  # an entry starts while this one is still open
+                why = f"entry {key or kind!r} is not closed before the entry on line {line(token.start() + 1)}"
+                found.problem(first, None, why, "a '}' is missing")
                 end = token.start() + 1
                 break
         if end is None:
-            problems.append(
-                Problem(
-                    file,
-                    first,
-                    None,
-                    f"entry {key or kind!r} is never closed",
-                    "a '}' is missing, or the file was cut off",
-                )
-            )
+            why = f"entry {key or kind!r} is never closed"
+            found.problem(first, None, why, "a '}' is missing, or the file was cut off")
             break
         if key is not None:
             if key.lower() in lowered:
-                problems.append(
-                    Problem(
-                        file,
-                        first,
-                        None,
-                        f"key {key!r} is used twice (first on line {lowered[key.lower()]})",
-                        "give each entry its own key",
-                    )
-                )
+                why = f"key {key!r} is used twice (first on line {lowered[key.lower()]})"
+                found.problem(first, None, why, "give each entry its own key")
             lowered.setdefault(key.lower(), first)
             entries.setdefault(key, first)
         pos = end
-    return entries, problems
+    return entries
 
 
-def _decode(path: Path, file: str) -> tuple[str | None, list[Problem]]:
-    if path.is_dir():
-        return None, [Problem(file, None, None, "is a folder, not a file")]
-    if not path.is_file():
-        return None, [Problem(file, None, None, "file is missing")]
-    raw = path.read_bytes()
-    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem(file, 1, None, "file starts with a byte order mark", "save it as UTF-8 without BOM")]
-    if b"\x00" in raw:
-        return None, [
-            Problem(
-                file,
-                raw[: raw.index(0)].count(b"\n") + 1,
-                None,
-                "contains NUL bytes (it may be UTF-16 or damaged)",
-                "save it as UTF-8",
-            )
-        ]
-    try:
-        return raw.decode("utf-8").replace("\r\n", "\n"), []
-    except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                file,
-                raw[: exc.start].count(b"\n") + 1,
-                None,
-                f"file is not valid UTF-8 (byte 0x{raw[exc.start : exc.start + 1].hex()})",
-                "save it as UTF-8",
-            )
-        ]
+OUTSIDE_FIX = "an extra '}' may have closed the entry above early; comments go on lines starting with %"
 
 
 # -- entries --------------------------------------------------------------------------
 
 
-def _entry_problems(key: str, entry, line: int, file: str) -> list[Problem]:
-    problems = []
+def _check_entry(key: str, entry, line: int, found: FileProblems) -> None:
     kind = entry.type.lower()
     if not KEY.fullmatch(key):
-        problems.append(
-            Problem(
-                file,
-                line,
-                None,
-                f"key {key!r} may only hold letters, digits and _ : . + -",
-                "no spaces, commas, quotes, backticks or braces",
-            )
-        )
+        why = f"key {key!r} may only hold letters, digits and _ : . + -"
+        found.problem(line, None, why, "no spaces, commas, quotes, backticks or braces")
     if kind not in REQUIRED:
-        problems.append(
-            Problem(
-                file,
-                line,
-                None,
-                f"entry type @{kind} is not supported by the bibliography style",
-                f"use one of: {', '.join('@' + t for t in REQUIRED)}",
-            )
+        why, types = (
+            f"entry type @{kind} is not supported by the bibliography style",
+            ", ".join(map("@{}".format, REQUIRED)),
         )
-        return problems
+        return found.problem(line, None, why, f"use one of: {types}")
     present = {name.lower() for name, value in entry.fields.items() if _plain(value).strip()}
     present |= {role.lower() for role, people in entry.persons.items() if people}
     for need in REQUIRED[kind]:
         if not present & set(need.split("|")):
-            problems.append(Problem(file, line, need.replace("|", " or "), f"@{kind} entry {key!r} needs this field"))
+            found.problem(line, need.replace("|", " or "), f"@{kind} entry {key!r} needs this field")
     fields = {name.lower(): value for name, value in entry.fields.items()}
-    if "year" in fields and not YEAR.fullmatch(fields["year"].strip()):
-        problems.append(
-            Problem(
-                file,
-                line,
-                "year",
-                f"{fields['year']!r} is not a four-digit year",
-                "write the year of publication, e.g. 2021",
-            )
-        )
-    if "url" in fields and not WEB_ADDRESS.fullmatch(fields["url"].strip()):
-        problems.append(
-            Problem(
-                file,
-                line,
-                "url",
-                f"{fields['url'][:60]!r} is not a web address",
-                "only http:// and https:// links are allowed",
-            )
-        )
-    if "doi" in fields and not DOI.fullmatch(fields["doi"].strip()):
-        problems.append(
-            Problem(
-                file,
-                line,
-                "doi",
-                f"{fields['doi'][:60]!r} is not a DOI",
-                "write the bare DOI, e.g. 10.1186/s12888-024-05664-9",
-            )
-        )
-    return problems
+    for name, form, what, fix in FORMS:
+        if name in fields and not form.fullmatch(fields[name].strip()):
+            found.problem(line, name, f"{fields[name][:60]!r} is not {what}", fix)
+
+
+# Fields written in one form: (field, form, what it is, how to write it).
+FORMS = [
+    ("year", YEAR, "a four-digit year", "write the year of publication, e.g. 2021"),
+    ("url", WEB_ADDRESS, "a web address", "only http:// and https:// links are allowed"),
+    ("doi", DOI, "a DOI", "write the bare DOI, e.g. 10.1186/s12888-024-05664-9"),
+]
 
 
 def check_bibliography(path: Path) -> tuple[dict[str, BibEntry], list[Problem], bool]:
     """Entries, problems, and whether the file could be read at all (if not, its keys are unknown)."""
-    text, problems = _decode(path, path.name)
+    found = FileProblems(path.name)
+    text = read_text(path, found)
     if text is None:
-        return {}, problems, False
-    entries, found, readable = _parse(text, path.name)
-    return dict(entries), list(found), readable
+        return {}, found.problems, False
+    entries, problems, readable = _parse(text, path.name)
+    return dict(entries), list(problems), readable
 
 
 @lru_cache(maxsize=2)  # the same text parses the same way; a session validating many copies pays once
 def _parse(text: str, file: str) -> tuple[dict[str, BibEntry], tuple[Problem, ...], bool]:
-    from pybtex.database.input.bibtex import (
-        Parser,  # directly: parse_string() looks the parser up as a plugin each time
-    )
+    # The parser itself: pybtex's parse_string() looks it up as a plugin each time.
+    from pybtex.database.input.bibtex import Parser
     from pybtex.scanner import PybtexError
 
-    lines, problems = _structure(text, file)
-    if problems:
-        return {}, tuple(problems), False
+    found = FileProblems(file)
+    lines = _structure(text, found)
+    if found.problems:
+        return {}, tuple(found.problems), False
     try:
         data = Parser().parse_string(text)
     except PybtexError as exc:
         # Some errors (a field given twice) carry no line; they name the entry's key instead.
         line = getattr(exc, "lineno", None) or next((n for key, n in lines.items() if f" {key} " in f" {exc} "), None)
-        return (
-            {},
-            (
-                Problem(
-                    file,
-                    line,
-                    None,
-                    f"cannot be read: {exc}",
-                    "give each field once per entry" if "duplicate" in str(exc) else None,
-                ),
-            ),
-            False,
-        )
+        fix = "give each field once per entry" if "duplicate" in str(exc) else None
+        found.problem(line, None, f"cannot be read: {exc}", fix)
+        return {}, tuple(found.problems), False
     entries = {}
     for key, entry in data.entries.items():
         line = lines.get(key, 0)
-        problems += _entry_problems(key, entry, line, file)
+        _check_entry(key, entry, line, found)
         people = entry.persons.get("author") or entry.persons.get("editor") or []
         surnames = tuple(_plain(" ".join(p.prelast_names + p.last_names)) for p in people if str(p) != "others")
-        more = any(str(p) == "others" for p in people)
         if not surnames and "author" in entry.fields:  # corporate author written as a field
             surnames = (_plain(entry.fields["author"]),)
-        entries[key] = BibEntry(
-            key=key,
-            entry_type=entry.type,
-            surnames=surnames,
-            more_authors=more,
-            year=entry.fields.get("year", "").strip(),
-            title=_plain(entry.fields.get("title", "")),
-            doi=entry.fields.get("doi"),
-            line=line,
-        )
-    return entries, tuple(problems), True
+        year, title = entry.fields.get("year", "").strip(), _plain(entry.fields.get("title", ""))
+        more = any(str(p) == "others" for p in people)
+        entries[key] = BibEntry(key, entry.type, surnames, more, year, title, entry.fields.get("doi"), line)
+    return entries, tuple(found.problems), True
 
 
 def read_bibliography(path: Path) -> tuple[dict[str, BibEntry], list[Problem]]:

@@ -7,33 +7,8 @@ import re
 
 # Words people type for "unknown". An unknown value is an empty cell whose source says why,
 # so these are rejected unless a column lists one of them as an allowed value.
-PLACEHOLDERS = frozenset(
-    {
-        "none",
-        "na",
-        "n/a",
-        "n.a.",
-        "#n/a",
-        "-",
-        "--",
-        "---",
-        "\u2013",
-        "\u2014",
-        "n.d.",
-        "nd",
-        "null",
-        "nil",
-        "nan",
-        "?",
-        "??",
-        "unknown",
-        "not known",
-        "missing",
-        "tbd",
-        "tba",
-        "xxx",
-    }
-)
+_TYPED = "none|na|n/a|n.a.|#n/a|-|--|---|\u2013|\u2014|n.d.|nd|null|nil|nan|?|??|unknown|not known|missing|tbd|tba|xxx"
+PLACEHOLDERS = frozenset(_TYPED.split("|"))
 PLACEHOLDER_FIX = "leave it empty and say why in the source column ('not found: …' or 'not reported: …')"
 
 # Characters a reader cannot see, or that reorder the text around them: control characters
@@ -65,26 +40,9 @@ def invisible_character(value: str) -> str | None:
 
 # -- values a spreadsheet program turned into dates -----------------------------------
 
+_MONTHS = "jan january|feb february|mar march|apr april|may|jun june|jul july|aug august|sep sept september|oct october"
 _MONTH_NAMES = {
-    name: number
-    for number, names in enumerate(
-        [
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        ],
-        start=1,
-    )
-    for name in names.split()
+    name: n for n, names in enumerate(f"{_MONTHS}|nov november|dec december".split("|"), 1) for name in names.split()
 }
 _MONTH_YEAR = re.compile(r"^(?P<month>[A-Za-z]{3,9})[- ]'?(?P<year>\d{2}|\d{4})$")  # May-26, Nov 2023
 _DATE_SHAPES = re.compile(

@@ -11,6 +11,7 @@ from peerwork_review.errors import Problem
 from peerwork_review.reading import cells
 from peerwork_review.reading.descriptor import Resource
 from peerwork_review.reading.fields import CellError, FieldSpec
+from peerwork_review.reading.textfile import FileProblems, read_text
 
 
 class _Invalid:
@@ -21,15 +22,13 @@ class _Invalid:
 # Stands in for a cell that failed its own check, so that later checks neither treat it
 # as empty nor report it again.
 INVALID = _Invalid()
-MAX_CELL = 131_072  # the csv module's default field size limit: no value needs more
 
 
 @dataclass
-class Table:
-    """One CSV file after parsing: typed records plus the row number of each."""
+class Table(FileProblems):
+    """One CSV file after parsing: typed records plus the row number of each, and the problems found in it."""
 
     name: str
-    file: str
     fields: list[dict]  # the descriptor's field objects, in order
     specs: list[FieldSpec] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)
@@ -52,85 +51,40 @@ def rows_text(rows: list[int]) -> str:
     return f"rows {', '.join(map(str, rows[:10]))} and {len(rows) - 10} more"
 
 
-def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
-    if not raw.strip():
-        return None, [Problem(file, None, None, "file is empty: it needs at least the header row")]
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return None, [
-            Problem(file, 1, None, "file starts with a byte order mark (BOM)", "save it as UTF-8 without BOM")
-        ]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem(file, 1, None, "file is UTF-16 encoded", "save it as UTF-8")]
-    if b"\x00" in raw:
-        if raw.count(0) >= len(raw) // 3:  # UTF-16 text in the Latin alphabet: every other byte
-            return None, [
-                Problem(
-                    file,
-                    1,
-                    None,
-                    "file looks like UTF-16 without a byte order mark (every other byte is zero)",
-                    "save it as UTF-8 ('CSV UTF-8' or 'Unicode (UTF-8)')",
-                )
-            ]
-        line = raw[: raw.index(0)].count(b"\n") + 1
-        return None, [
-            Problem(
-                file,
-                line,
-                None,
-                "contains NUL bytes (invisible zero characters), so the file may be damaged",
-                "retype the damaged cells and save the file again as UTF-8 CSV",
-            )
-        ]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        bad = raw[exc.start : exc.start + 1].hex()
-        return None, [Problem(file, line, None, f"file is not valid UTF-8 (byte 0x{bad})", "save it as UTF-8")]
-    text = text.replace("\r\n", "\n")
+def _read_rows(text: str, table: Table) -> list[list[str]]:
+    """The rows of the file; none, with the problem reported, if it is cut off or not valid CSV."""
     if "\n" not in text:  # saved with old Mac line endings (Excel's "CSV (Macintosh)")
         text = text.replace("\r", "\n")
     if not text.endswith("\n"):
         last = text.count("\n") + 1
-        return None, [
-            Problem(
-                file,
-                last,
-                None,
-                "the file does not end with a line break, so it may have been cut off",
-                f"check that row {last} is complete, then end it with a line break and save",
-            )
-        ]
-    return text, []
+        why = "the file does not end with a line break, so it may have been cut off"
+        table.problem(last, None, why, f"check that row {last} is complete, then end it with a line break and save")
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        why, fix = f"the file is not valid CSV: {exc}", "a cell that starts with a double quote must end with one"
+        table.problem(reader.line_num, None, why, fix)
+        return []
 
 
-def _check_header(header: list[str], names: list[str], file: str) -> list[Problem]:
-    problems = []
+def _check_header(header: list[str], names: list[str], table: Table) -> None:
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         sep = "semicolons" if ";" in header[0] else "tabs"
-        return [Problem(file, 1, None, f"the header is separated by {sep}", "fields must be separated by commas")]
+        return table.problem(1, None, f"the header is separated by {sep}", "fields must be separated by commas")
     for name in header:
         if name != name.strip():
-            problems.append(Problem(file, 1, name.strip(), "column name has leading or trailing spaces", "delete them"))
+            table.problem(1, name.strip(), "column name has leading or trailing spaces", "delete them")
         elif name not in names:
             meant = cells.closest(name, names)
-            problems.append(
-                Problem(
-                    file,
-                    1,
-                    name,
-                    "unexpected column (not in datapackage.json)",
-                    f"did you mean {meant!r}?" if meant else None,
-                )
-            )
-    stripped = [h.strip() for h in header]
+            fix = f"did you mean {meant!r}?" if meant else None
+            table.problem(1, name, "unexpected column (not in datapackage.json)", fix)
     for name in names:
-        if name not in stripped:
-            problems.append(Problem(file, 1, name, "missing column"))
+        if name not in [h.strip() for h in header]:
+            table.problem(1, name, "missing column")
     for name in sorted({h for h in header if header.count(h) > 1}):
-        problems.append(Problem(file, 1, name, "column appears twice"))
-    return problems
+        table.problem(1, name, "column appears twice")
 
 
 _WHAT = {
@@ -143,103 +97,69 @@ _WHAT = {
 }
 
 
-def _spreadsheet_dates(file: str, spec: FieldSpec, found: list[tuple[int, str]]) -> Problem:
+def _spreadsheet_dates(table: Table, spec: FieldSpec, found: list[tuple[int, str]]) -> None:
     rows = [row for row, _ in found]
     examples = list(dict.fromkeys(value for _, value in found))[:3]
     guesses = [(v, g) for v in examples if (g := cells.guess_yearmonth(v))]
     hint = f"; {guesses[0][0]!r} was probably {guesses[0][1]!r}" if guesses else ""
-    what = _WHAT.get(spec.type, "an identifier or code")
-    return Problem(
-        file,
+    table.problem(
         rows[0],
         spec.name,
         f"{rows_text(rows)} hold{'s' if len(rows) == 1 else ''} dates ({', '.join(map(repr, examples))}) where "
-        f"{what} belongs: a spreadsheet program turned what was typed into dates{hint}",
+        f"{_WHAT.get(spec.type, 'an identifier or code')} belongs: a spreadsheet program turned what was typed into dates{hint}",
         "format the column as Text (select it, Format Cells, Text), type the values again and save as CSV",
     )
 
 
-def read_table(data: Path, resource: Resource) -> tuple[Table, list[Problem]]:
-    file = resource.file
-    table = Table(resource.name, file, [spec for spec in resource.raw["schema"]["fields"]], resource.fields)
-    path = data / resource.path
-    if path.is_dir():
-        return table, [Problem(file, None, None, "is a folder, not a file", "datapackage.json lists it as a CSV file")]
-    if not path.is_file():
-        return table, [Problem(file, None, None, "file is missing (datapackage.json lists it)")]
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return table, [Problem(file, None, None, f"cannot be read: {exc.strerror}")]
-    text, problems = _decode(raw, file)
-    if text is None:
-        return table, problems
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        lines = list(reader)
-        # csv's own limit is the process's: a library loaded beside this one (frictionless) raises it
-        row = next((n for n, line in enumerate(lines, start=1) if any(len(cell) > MAX_CELL for cell in line)), None)
-    except csv.Error as exc:
-        row = reader.line_num if "field larger than field limit" in str(exc) else None
-        if row is None:
-            return table, [
-                Problem(
-                    file,
-                    reader.line_num,
-                    None,
-                    f"the file is not valid CSV: {exc}",
-                    "a cell that starts with a double quote must end with one",
-                )
-            ]
-    if row is not None:
-        return table, [
-            Problem(
-                file,
-                row,
-                None,
-                f"a cell is longer than {MAX_CELL:,} characters, more than any value needs",
-                "a quote may have been left open, taking in the rows below it",
-            )
-        ]
+MISSING = "file is missing (datapackage.json lists it)"
+
+
+def read_table(data: Path, resource: Resource) -> Table:
+    """The file's typed records; its problems are in ``table.problems``, and an unreadable file is not ``readable``."""
+    table = Table(resource.file, resource.name, resource.raw["schema"]["fields"], resource.fields)
+    text = read_text(data / resource.path, table, MISSING, "datapackage.json lists it as a CSV file")
+    if text is not None and not text.strip():
+        table.problem(None, None, "file is empty: it needs at least the header row")
+        text = None
+    lines = _read_rows(text, table) if text is not None else []
+    if not lines:
+        return table
     header, body = lines[0], lines[1:]
     specs = {spec.name: spec for spec in resource.fields}
-    problems = _check_header(header, list(specs), file)
-    if problems:
-        return table, problems
+    _check_header(header, list(specs), table)
+    if table.problems:
+        return table
     columns = [(name, specs[name]) for name in header]
     links = {fk.fields[0] for fk in resource.foreign_keys if len(fk.fields) == 1}
     dates: dict[str, list[tuple[int, str]]] = {}
-    for index, values in enumerate(body):
-        row = index + 2
+    for row, values in enumerate(body, start=2):
         if not any(v.strip() for v in values):
-            problems.append(Problem(file, row, None, "blank row", "delete it"))
-            continue
-        if len(values) != len(header):
-            problems.append(
-                Problem(
-                    file,
-                    row,
-                    None,
-                    f"has {len(values)} fields but the header has {len(header)}",
-                    "check for a missing or extra comma, or a cell that should be in quotes",
-                )
-            )
-            continue
-        record = {}
-        for (name, spec), value in zip(columns, values):
-            try:
-                record[name] = spec.read(value)
-            except CellError as error:
-                record[name] = INVALID
-                table.invalid.add(name)
-                if error.spreadsheet_date:
-                    dates.setdefault(name, []).append((row, value))
-                elif error.pattern and name in links:
-                    table.deferred.append((Problem(file, row, name, error.message, error.fix), value))
-                else:
-                    problems.append(Problem(file, row, name, error.message, error.fix))
-        table.records.append(record)
-        table.rows.append(row)
-    problems += [_spreadsheet_dates(file, specs[name], found) for name, found in dates.items()]
+            table.problem(row, None, "blank row", "delete it")
+        elif len(values) != len(header):
+            why = f"has {len(values)} fields but the header has {len(header)}"
+            table.problem(row, None, why, "check for a missing or extra comma, or a cell that should be in quotes")
+        else:
+            table.records.append(_record(table, row, columns, values, links, dates))
+            table.rows.append(row)
+    for name, found in dates.items():
+        _spreadsheet_dates(table, specs[name], found)
     table.readable = True
-    return table, problems
+    return table
+
+
+def _record(table: Table, row: int, columns: list, values: list[str], links: set, dates: dict) -> dict:
+    """One row's cells, each typed by its field; a cell that fails its check is INVALID, and reported."""
+    record = {}
+    for (name, spec), value in zip(columns, values):
+        try:
+            record[name] = spec.read(value)
+        except CellError as error:
+            record[name] = INVALID
+            table.invalid.add(name)
+            if error.spreadsheet_date:
+                dates.setdefault(name, []).append((row, value))
+            elif error.pattern and name in links:
+                table.deferred.append((Problem(table.file, row, name, error.message, error.fix), value))
+            else:
+                table.problem(row, name, error.message, error.fix)
+    return record

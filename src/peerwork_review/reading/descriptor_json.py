@@ -11,6 +11,7 @@ from pathlib import Path
 
 from peerwork_review.errors import Problem
 from peerwork_review.reading import cells
+from peerwork_review.reading.textfile import FileProblems, read_text
 
 DESCRIPTOR = "data/datapackage.json"
 
@@ -59,42 +60,24 @@ def _strings(value) -> list[tuple[str, str]]:
 
 
 def read_json(data: Path) -> tuple[dict | None, list[Problem]]:
-    path = data / "datapackage.json"
-    if path.is_dir():
-        return None, [Problem(DESCRIPTOR, None, None, "is a folder, not a file")]
-    if not path.is_file():
-        return None, [Problem(DESCRIPTOR, None, None, "file is missing")]
-    raw = path.read_bytes()
+    found = FileProblems(DESCRIPTOR)
+    text = read_text(data / "datapackage.json", found)
+    if text is None:
+        return None, found.problems
     try:
         descriptor = json.loads(
-            raw.decode("utf-8"),
-            object_pairs_hook=_object,
-            parse_constant=_constant,
-            parse_int=_integer,
-            parse_float=_float,
+            text, object_pairs_hook=_object, parse_constant=_constant, parse_int=_integer, parse_float=_float
         )
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(DESCRIPTOR, line, None, "is not valid UTF-8", "save it as UTF-8")]
     except json.JSONDecodeError as exc:
-        return None, [Problem(DESCRIPTOR, exc.lineno, None, f"is not valid JSON: {exc.msg} (column {exc.colno})")]
+        found.problem(exc.lineno, None, f"is not valid JSON: {exc.msg} (column {exc.colno})")
     except _Refused as exc:
-        return None, [Problem(DESCRIPTOR, None, None, str(exc))]
+        found.problem(None, None, str(exc))
     except RecursionError:
-        return None, [Problem(DESCRIPTOR, None, None, "is nested too deeply to be a data package descriptor")]
-    if not isinstance(descriptor, dict):
-        return None, [Problem(DESCRIPTOR, None, None, "must hold one JSON object")]
-    hidden = [(where, found) for where, text in _strings(descriptor) if (found := cells.invisible_character(text))]
-    return (
-        (
-            None,
-            [
-                Problem(
-                    DESCRIPTOR, None, None, f"{where}: holds an invisible or unpaired character ({found})", "delete it"
-                )
-                for where, found in hidden
-            ],
-        )
-        if hidden
-        else (descriptor, [])
-    )
+        found.problem(None, None, "is nested too deeply to be a data package descriptor")
+    else:
+        if not isinstance(descriptor, dict):
+            found.problem(None, None, "must hold one JSON object")
+        for where, text in _strings(descriptor) if isinstance(descriptor, dict) else []:
+            if hidden := cells.invisible_character(text):
+                found.problem(None, None, f"{where}: holds an invisible or unpaired character ({hidden})", "delete it")
+    return (None, found.problems) if found.problems else (descriptor, [])

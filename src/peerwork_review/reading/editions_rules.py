@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from peerwork_review.domain.editions import in_time_order
 from peerwork_review.domain.provenance import NON_SOURCE_PROVENANCE
-from peerwork_review.errors import Problem
 from peerwork_review.reading.csvfile import Table
 from peerwork_review.reading.descriptor import Resource
 from peerwork_review.reading.fields import CellError
 from peerwork_review.reading.integrity import usable
-from peerwork_review.reading.reading_rules import JOIN
+from peerwork_review.reading.reading_rules import JOIN, row_key
 
 
 def run_order(tables: dict[str, Table]) -> dict[str, int]:
@@ -28,57 +27,37 @@ def run_order(tables: dict[str, Table]) -> dict[str, int]:
     return {run: i for i, run in enumerate(in_time_order(r for r in runs if usable(*r)))}
 
 
-def check_report_runs(tables: dict[str, Table], order: dict[str, int]) -> list[Problem]:
+def check_report_runs(tables: dict[str, Table], order: dict[str, int]) -> None:
     reports = tables["reports"]
     study_run = {r["study_id"]: r["first_search_run_id"] for r in tables["studies"].records}
-    problems = []
     for record, row in reports.items():
         own, study = record["first_search_run_id"], study_run.get(record["study_id"])
         if own not in order or study not in order:
             continue
         if order[own] < order[study]:
-            problems.append(
-                Problem(
-                    reports.file,
-                    row,
-                    "first_search_run_id",
-                    f"run {own!r} is earlier than run {study!r}, which found the report's study {record['study_id']!r}",
-                    "a report is found by its study's run or a later one",
-                )
-            )
+            why = f"run {own!r} is earlier than run {study!r}, which found the report's study {record['study_id']!r}"
+            reports.problem(row, "first_search_run_id", why, "a report is found by its study's run or a later one")
         elif record["role"] == "main" and own != study:
-            problems.append(
-                Problem(
-                    reports.file,
-                    row,
-                    "role",
-                    f"the main report of {record['study_id']!r} must be found by the study's own run {study!r}, not {own!r}",
-                    "a paper a later run found about an earlier study has role 'additional'",
-                )
+            why = (
+                f"the main report of {record['study_id']!r} must be found by the study's own run {study!r}, not {own!r}"
             )
-    return problems
+            fix = "a paper a later run found about an earlier study has role 'additional'"
+            reports.problem(row, "role", why, fix)
 
 
-def check_withdrawals(tables: dict[str, Table], order: dict[str, int]) -> list[Problem]:
+def check_withdrawals(tables: dict[str, Table], order: dict[str, int]) -> None:
     withdrawals, reports = tables["withdrawals"], tables["reports"]
     study_run = {r["study_id"]: r["first_search_run_id"] for r in tables["studies"].records}
     withdrawn: dict[str, str] = {}
-    problems = []
     for record, row in withdrawals.items():
         study, run = record["study_id"], record["search_run_id"]
         found = study_run.get(study)
         if run not in order or found not in order:
             continue
         if order[run] <= order[found]:
-            problems.append(
-                Problem(
-                    withdrawals.file,
-                    row,
-                    "search_run_id",
-                    f"study {study!r} was found by run {found!r}; only a later run can withdraw it",
-                    "a study the same run would have found and withdrawn is simply not included: delete its rows",
-                )
-            )
+            why = f"study {study!r} was found by run {found!r}; only a later run can withdraw it"
+            fix = "a study the same run would have found and withdrawn is simply not included: delete its rows"
+            withdrawals.problem(row, "search_run_id", why, fix)
         else:
             withdrawn[study] = run
     study_of: dict[str, str] = {}
@@ -86,38 +65,23 @@ def check_withdrawals(tables: dict[str, Table], order: dict[str, int]) -> list[P
         study_of[record["report_id"]] = record["study_id"]
         run, by = record["first_search_run_id"], withdrawn.get(record["study_id"])
         if by is not None and run in order and order[run] >= order[by]:
-            problems.append(
-                Problem(
-                    reports.file,
-                    row,
-                    "first_search_run_id",
-                    f"study {record['study_id']!r} was withdrawn by run {by!r}, so no report of it can be found by run {run!r}",
-                )
-            )
+            why = f"study {record['study_id']!r} was withdrawn by run {by!r}, so no report of it can be found by run {run!r}"
+            reports.problem(row, "first_search_run_id", why)
     finding_run = {r["finding_id"]: r["search_run_id"] for r in tables["findings"].records}
     links = tables["finding_reports"]
     for record, row in links.items():
         run, by = finding_run.get(record["finding_id"]), withdrawn.get(study_of.get(record["report_id"], ""))
         if by is not None and run in order and order[run] >= order[by]:
-            problems.append(
-                Problem(
-                    links.file,
-                    row,
-                    "report_id",
-                    f"{record['report_id']!r} is a report of {study_of[record['report_id']]!r}, which run {by!r} "
-                    f"withdrew, so finding {record['finding_id']!r} of run {run!r} cannot cite it",
-                )
-            )
-    return problems
+            why = f"{record['report_id']!r} is a report of {study_of[record['report_id']]!r}, which run {by!r} withdrew"
+            links.problem(row, "report_id", f"{why}, so finding {record['finding_id']!r} of run {run!r} cannot cite it")
 
 
-def check_corrections(tables: dict[str, Table], resources: dict[str, Resource], order: dict[str, int]) -> list[Problem]:
+def check_corrections(tables: dict[str, Table], resources: dict[str, Resource], order: dict[str, int]) -> None:
     corrections = tables["corrections"]
     if {"search_run_id", "table", "key", "column"} & corrections.invalid:
-        return []
+        return
     # each corrected table as its rows' values, undone correction by correction, newest first
     states: dict[str, list[dict] | None] = {}
-    problems = []
     newest_first = sorted(
         (c for c in corrections.items() if c[0]["search_run_id"] in order),
         key=lambda c: (order[c[0]["search_run_id"]], c[1]),
@@ -134,60 +98,30 @@ def check_corrections(tables: dict[str, Table], resources: dict[str, Resource], 
         resource = resources[name]
         values = [f.name for f in resource.fields if f.provenance not in NON_SOURCE_PROVENANCE]
         if column not in values:
-            problems.append(
-                Problem(
-                    corrections.file,
-                    row,
-                    "column",
-                    f"{column!r} is not a value with a source in {resource.file}",
-                    f"a correction changes one of: {', '.join(values)}",
-                )
-            )
+            why = f"{column!r} is not a value with a source in {resource.file}"
+            corrections.problem(row, "column", why, f"a correction changes one of: {', '.join(values)}")
             continue
-        matches = [
-            r
-            for r in state
-            if JOIN.join("" if r[k] is None else str(r[k]) for k in resource.primary_key) == record["key"]
-        ]
+        matches = [r for r in state if row_key(r, resource.primary_key) == record["key"]]
         if len(matches) != 1:
-            problems.append(
-                Problem(
-                    corrections.file,
-                    row,
-                    "key",
-                    f"no row of {resource.file} has the key {record['key']!r} (written as {JOIN.join(resource.primary_key)}) "
-                    "once the corrections of later rows are undone",
-                    "give the row's key as the file holds it after this correction",
-                )
-            )
+            why = f"no row of {resource.file} has the key {record['key']!r} (written as {JOIN.join(resource.primary_key)})"
+            fix = "give the row's key as the file holds it after this correction"
+            corrections.problem(row, "key", f"{why} once the corrections of later rows are undone", fix)
             continue
         before = record["value_before"] or ""
         try:
             typed = resource.field(column).read(before)  # a value the column itself could hold
         except CellError as error:
             message = "the column is required, so it cannot have been unknown" if not before else error.message
-            problems.append(
-                Problem(corrections.file, row, "value_before", f"{message} (column {column} of {resource.file})")
-            )
+            corrections.problem(row, "value_before", f"{message} (column {column} of {resource.file})")
             continue
         if typed == matches[0][column]:
-            problems.append(
-                Problem(
-                    corrections.file,
-                    row,
-                    "value_before",
-                    f"{before!r} is the value after the correction too: nothing was corrected",
-                    f"give the value {resource.file} held before you changed it",
-                )
-            )
+            why = f"{before!r} is the value after the correction too: nothing was corrected"
+            corrections.problem(row, "value_before", why, f"give the value {resource.file} held before you changed it")
         matches[0][column] = typed
-    return problems
 
 
-def problems(tables: dict[str, Table], resources: dict[str, Resource]) -> list[Problem]:
+def check_editions(tables: dict[str, Table], resources: dict[str, Resource]) -> None:
     order = run_order(tables)
-    return (
-        check_report_runs(tables, order)
-        + check_withdrawals(tables, order)
-        + check_corrections(tables, resources, order)
-    )
+    check_report_runs(tables, order)
+    check_withdrawals(tables, order)
+    check_corrections(tables, resources, order)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from peerwork_review.domain.ledger import DECISION_FIELDS, boxes, column, is_duplicate, other_methods
 from peerwork_review.domain.prisma import INCLUDED_ROLES, LABELS
-from peerwork_review.errors import Problem
 from peerwork_review.reading.csvfile import Table
 from peerwork_review.reading.integrity import usable
 
@@ -54,11 +53,10 @@ def expected_decisions(record: dict, where: str) -> list[str]:
     return wanted + ["exclusion_reason" if record["full_text"] == "excluded" else "report_id"]
 
 
-def _origins(t: dict[str, Table], table: Table, databases: set) -> list[Problem]:
+def _origins(t: dict[str, Table], table: Table, databases: set) -> None:
     known = {r["search_run_id"]: other_methods(r["other_methods"]) for r in t["search_runs"].records}
     for r in t["search_databases"].records:
         known.setdefault(r["search_run_id"], []).insert(0, r["database"])
-    problems = []
     counted: dict[tuple, int] = {}
     for record, row in table.items():
         run, origin = record["search_run_id"], record["origin"]
@@ -66,147 +64,88 @@ def _origins(t: dict[str, Table], table: Table, databases: set) -> list[Problem]
             continue
         if origin not in known[run]:
             choices = "; ".join(map(str, known[run])) or "none"
-            problems.append(
-                Problem(
-                    table.file,
-                    row,
-                    "origin",
-                    f"{origin!r} is neither a database of run {run!r} (data/search_databases.csv) nor one of its "
-                    "other methods (data/search_runs.csv)",
-                    f"use one of: {choices}",
-                )
-            )
+            why = f"{origin!r} is neither a database of run {run!r} (data/search_databases.csv) nor one of its other methods"
+            table.problem(row, "origin", f"{why} (data/search_runs.csv)", f"use one of: {choices}")
         elif column(record, databases) == "databases":
             counted[(run, origin)] = counted.get((run, origin), 0) + 1
     searched, runs = t["search_databases"], ledger_runs(t)
     for record, row in searched.items():
         key = (record["search_run_id"], record["database"])
         if key[0] in runs and usable(record["records"]) and record["records"] != counted.get(key, 0):
-            problems.append(
-                Problem(
-                    searched.file,
-                    row,
-                    "records",
-                    f"says {record['records']} records, but {FILE} has {counted.get(key, 0)} from {key[1]} in run {key[0]!r}",
-                    "leave records empty with a source 'not reported: counted in data/search_records.csv', or correct it",
-                )
-            )
-    return problems
+            why = f"says {record['records']} records, but {FILE} has {counted.get(key, 0)} from {key[1]} in run {key[0]!r}"
+            fix = f"leave records empty with a source 'not reported: counted in {FILE}', or correct it"
+            searched.problem(row, "records", why, fix)
 
 
-def _duplicates(table: Table, databases: set) -> list[Problem]:
+def _duplicates(table: Table, databases: set) -> None:
     by_key = {(r["search_run_id"], r["record_id"]): r for r in table.records}
-    problems = []
     for record, row in table.items():
         target_id, rule = record["duplicate_of"], record["duplicate_rule"]
         if (target_id is None) != (rule is None):
             missing = "duplicate_rule" if rule is None else "duplicate_of"
-            problems.append(Problem(table.file, row, missing, "duplicate_of and duplicate_rule are given together"))
+            table.problem(row, missing, "duplicate_of and duplicate_rule are given together")
             continue
         target = by_key.get((record["search_run_id"], target_id))
         if target is None or not is_duplicate(record):
             continue  # a link to no record is the foreign key's error
         if target is record:
-            problems.append(Problem(table.file, row, "duplicate_of", "a record cannot duplicate itself"))
+            table.problem(row, "duplicate_of", "a record cannot duplicate itself")
         elif is_duplicate(target):
-            problems.append(
-                Problem(
-                    table.file,
-                    row,
-                    "duplicate_of",
-                    f"{target_id!r} is itself a duplicate (of {target['duplicate_of']!r})",
-                    f"point to {target['duplicate_of']!r}, the record that was kept",
-                )
-            )
+            kept = target["duplicate_of"]
+            why = f"{target_id!r} is itself a duplicate (of {kept!r})"
+            table.problem(row, "duplicate_of", why, f"point to {kept!r}, the record that was kept")
         elif "other_methods" in (column(record, databases), column(target, databases)):
-            problems.append(
-                Problem(
-                    table.file,
-                    row,
-                    "duplicate_of",
-                    "only database records are deduplicated (PRISMA 2020 has no such box for other methods)",
-                    "leave out of the ledger an other-methods record that a database already found",
-                )
-            )
-    return problems
+            why = "only database records are deduplicated (PRISMA 2020 has no such box for other methods)"
+            fix = "leave out of the ledger an other-methods record that a database already found"
+            table.problem(row, "duplicate_of", why, fix)
 
 
-def _decisions(table: Table, databases: set) -> list[Problem]:
-    problems = []
+def _decisions(table: Table, databases: set) -> None:
     for record, row in table.items():
         where = column(record, databases)
         wanted = expected_decisions(record, where)
         missing = [field for field in wanted if record[field] is None]
         if missing:
-            problems.append(
-                Problem(table.file, row, missing[0], f"the record needs its {WANTED[missing[0]]}", IMPORT_HINT)
-            )
+            table.problem(row, missing[0], f"the record needs its {WANTED[missing[0]]}", IMPORT_HINT)
             continue
         end = LABELS[boxes(record, where)[-1]]
         for field in DECISION_FIELDS:
             if field not in wanted and record[field] is not None:
-                problems.append(
-                    Problem(
-                        table.file,
-                        row,
-                        field,
-                        f"must be empty: the record ends under '{end}' ({where.replace('_', ' ')})",
-                    )
-                )
-    return problems
+                table.problem(row, field, f"must be empty: the record ends under '{end}' ({where.replace('_', ' ')})")
 
 
-def _reports(t: dict[str, Table], table: Table, runs: set[str]) -> list[Problem]:
+def _reports(t: dict[str, Table], table: Table, runs: set[str]) -> None:
     reports = t["reports"]
     run_of = {r["report_id"]: r["first_search_run_id"] for r in reports.records if r["role"] in INCLUDED_ROLES}
-    problems: list[Problem] = []
     seen: dict[str, int] = {}
     for record, row in table.items():
         report_id, run = record["report_id"], record["search_run_id"]
         if not usable(report_id, run) or report_id not in {r["report_id"] for r in reports.records}:
             continue  # a missing report is the foreign key's error
         if run_of.get(report_id) != run:
-            problems.append(
-                Problem(
-                    table.file,
-                    row,
-                    "report_id",
-                    f"{report_id!r} is not a report of an included study first found by run {run!r} in {reports.file}",
-                    "set its first_search_run_id to the run and its role to main or additional",
-                )
-            )
+            why = f"{report_id!r} is not a report of an included study first found by run {run!r} in {reports.file}"
+            fix = "set its first_search_run_id to the run and its role to main or additional"
+            table.problem(row, "report_id", why, fix)
         if report_id in seen:
-            problems.append(
-                Problem(table.file, row, "report_id", f"{report_id!r} is already the report of row {seen[report_id]}")
-            )
+            table.problem(row, "report_id", f"{report_id!r} is already the report of row {seen[report_id]}")
         seen.setdefault(report_id, row)
     for record, row in reports.items():
-        if (
-            record["first_search_run_id"] in runs
-            and record["role"] in INCLUDED_ROLES
-            and record["report_id"] not in seen
-        ):
-            problems.append(
-                Problem(
-                    reports.file,
-                    row,
-                    "report_id",
-                    f"run {record['first_search_run_id']!r} counts its flow from its records, but no included record "
-                    f"of {FILE} became this report",
-                    "give the record's report_id, or correct the report's first_search_run_id",
-                )
-            )
-    return problems
+        run = record["first_search_run_id"]
+        if run in runs and record["role"] in INCLUDED_ROLES and record["report_id"] not in seen:
+            why = f"run {run!r} counts its flow from its records, but no included record of {FILE} became this report"
+            fix = "give the record's report_id, or correct the report's first_search_run_id"
+            reports.problem(row, "report_id", why, fix)
 
 
-def check_ledger(t: dict[str, Table]) -> list[Problem]:
+def check_ledger(t: dict[str, Table]) -> None:
     table = t["search_records"]
     if table.invalid & {"search_run_id", "record_id", "origin", "duplicate_of", "duplicate_rule", *DECISION_FIELDS}:
-        return []  # the cells' own errors come first
+        return  # the cells' own errors come first
     if {"search_run_id", "database", "records"} & t["search_databases"].invalid:
-        return []
+        return
     databases = run_databases(t)
-    problems = _origins(t, table, databases) + _duplicates(table, databases) + _decisions(table, databases)
+    _origins(t, table, databases)
+    _duplicates(table, databases)
+    _decisions(table, databases)
     if not {"report_id", "role", "first_search_run_id"} & t["reports"].invalid:
-        problems += _reports(t, table, ledger_runs(t))
-    return problems
+        _reports(t, table, ledger_runs(t))

@@ -3,18 +3,20 @@
 Validation runs in this order and collects every problem into one :class:`DataError`:
 
 0. nothing is read through a link that leaves the project, or loops (``paths.links_out``);
-1. the descriptor (:mod:`.descriptor_json`, :mod:`.descriptor`, :mod:`.fields`): strict JSON,
-   only what this loader implements, every file inside ``data/``, the resources and fields
-   the code reads; a broken descriptor stops here, since every file read through it would
-   give follow-on errors;
-2. each CSV file (:mod:`.csvfile`): encoding, shape, and every cell by its field's type,
-   constraints and missing values;
+1. the descriptor (:mod:`.descriptor_json`, :mod:`.descriptor`, :mod:`.standard`): strict
+   JSON, only what this loader implements, the Data Package standard (by Frictionless), every
+   file inside ``data/``, the resources and fields the code reads; a broken descriptor stops
+   here, since every file read through it would give follow-on errors;
+2. each CSV file (:mod:`.csvfile`): encoding, shape, and every cell by its field
+   (:mod:`.fields`: our checks before typing, then Frictionless's type and constraints);
 3. ``references.bib`` (:mod:`.bibliography`);
-4. rules across rows: unique values, primary and foreign keys, provenance and the
-   sources of later runs (:mod:`.checks`); the review's own rules (:mod:`.rules`) and
-   the PRISMA arithmetic (:mod:`.flow_checks`) and the record ledger of later runs
-   (:mod:`.ledger_rules`). Each rule runs only when the files it
-   reads could be read, and skips cells that failed their own check.
+4. rules across rows: unique values, primary and foreign keys, provenance and the sources of
+   later runs (:mod:`.integrity`); the review's own rules (:mod:`.rules`, :mod:`.findings_rules`,
+   :mod:`.figure_values`, :mod:`.sources`, :mod:`.reading_rules`), the order of the runs that find
+   reports, withdraw studies and correct values (:mod:`.editions_rules`), the PRISMA arithmetic
+   (:mod:`.flow_rules`, :mod:`.reason_rules`) and the record ledger of later runs
+   (:mod:`.ledger_rules`). Each rule runs only when the files it reads could be read, skips
+   cells that failed their own check, and reports on the table whose file has the problem.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from peerwork_review import paths
 from peerwork_review.errors import DataError, Problem
 from peerwork_review.reading import descriptor as datapackage
 from peerwork_review.reading import editions_rules, figure_values, reading_rules, rules, sources
-from peerwork_review.reading import findings_rules as findings_validation
 from peerwork_review.reading.bibliography import BibEntry, check_bibliography
 from peerwork_review.reading.csvfile import INVALID, Table, read_table  # noqa: F401 - re-exported
 from peerwork_review.reading.descriptor import Resource
 from peerwork_review.reading.descriptor_json import read_json
-from peerwork_review.reading.flow_rules import check_exclusion_reasons, check_flow
+from peerwork_review.reading.figure_values import parse_expression  # noqa: F401 - re-exported for reproduction and consistency
+from peerwork_review.reading.findings_rules import check_findings
+from peerwork_review.reading.flow_rules import check_flow
 from peerwork_review.reading.integrity import (
     check_foreign_keys,
     check_later_run_sources,
@@ -38,60 +41,61 @@ from peerwork_review.reading.integrity import (
     check_unique,
 )
 from peerwork_review.reading.ledger_rules import check_ledger
-from peerwork_review.reading.rules import parse_expression  # noqa: F401 - re-exported for reproduction and consistency
+from peerwork_review.reading.reason_rules import check_exclusion_reasons
 
 FLOW_TABLES = ("prisma_flow", "search_runs", "published_figures", "reports", "search_databases", "search_records")
 
 
 def read_descriptor(data: Path) -> dict:
-    """The descriptor as JSON, once it has passed the checks of :mod:`.schema`."""
+    """The descriptor as JSON, once it has passed the checks of :mod:`.descriptor`."""
+    return _descriptor(data)[0]
+
+
+def _descriptor(data: Path) -> tuple[dict, dict[str, Resource]]:
+    """The descriptor and its resources; raise :class:`DataError` if it is broken (every file read through it
+    would give follow-on errors)."""
     descriptor, problems = read_json(data)
-    if descriptor is not None:
-        _, problems = datapackage.parse(descriptor, data)
+    if descriptor is None:
+        raise DataError(problems)
+    resources, problems = datapackage.parse(descriptor, data)
     if problems:
         raise DataError(problems)
-    assert descriptor is not None  # read_json gives none only with a problem
-    return descriptor
+    return descriptor, resources
 
 
 def _cross_file_rules(
     t: dict[str, Table], resources: dict[str, Resource], bib: dict[str, BibEntry], bib_readable: bool
-) -> list[Problem]:
+) -> None:
     def readable(*names: str) -> bool:
         return all(t[name].readable for name in names)
 
-    problems: list[Problem] = []
     if readable("article_references", "reports"):
-        problems += rules.check_bibliography_links(t, bib, bib_readable)
+        rules.check_bibliography_links(t, bib, bib_readable)
     if readable("reports", "studies", "quality_appraisal", "study_countries"):
-        problems += rules.check_studies_and_reports(t)
+        rules.check_studies_and_reports(t)
     if readable("themes"):
-        problems += rules.check_themes(t)
+        rules.check_themes(t)
     if readable("search_runs", "search_databases"):
-        problems += rules.check_runs(t)
+        rules.check_runs(t)
     if readable(*FLOW_TABLES):
-        flow, found = check_flow(t)
-        problems += found
+        flow = check_flow(t)
         if readable("prisma_exclusion_reasons"):
-            problems += check_exclusion_reasons(t, flow)
+            check_exclusion_reasons(t, flow)
     if readable("search_records", "search_runs", "search_databases", "reports"):
-        problems += check_ledger(t)
-    if readable("figure_checks", "published_figures") and "figure_id" not in t["published_figures"].invalid:
-        problems += rules.check_figure_checks(t)
+        check_ledger(t)
     if readable("search_runs", "studies", "reports"):
-        problems += check_later_run_sources(t)
+        check_later_run_sources(t)
     if readable("findings", "finding_reports", "themes", "reports", "search_runs"):
-        problems += findings_validation.problems(t)
+        check_findings(t)
     if readable("search_runs", "studies", "reports", "withdrawals", "corrections", "findings", "finding_reports"):
-        problems += editions_rules.problems(t, resources)
+        editions_rules.check_editions(t, resources)
     if readable("sources"):
-        problems += sources.check_sources(t)
+        sources.check_sources(t)
     if readable("readings", "reading_changes", "published_figures"):
-        problems += reading_rules.check_readings(t, resources)
+        reading_rules.check_readings(t, resources)
     if readable("published_figures", "figure_checks"):
-        problems += figure_values.check_figure_values(t)
-    problems += rules.check_drawable(t, bib)
-    return problems
+        figure_values.check_figure_values(t)
+    rules.check_drawable(t, bib)
 
 
 def read_and_validate(root: Path | None = None) -> tuple[dict[str, Table], dict[str, BibEntry], dict]:
@@ -112,22 +116,13 @@ def read_all(root: Path | None = None) -> tuple[dict[str, Table], dict[str, BibE
     linked = [Problem(file, None, None, why) for file, why in paths.links_out(root, ("references.bib", "data"))]
     if linked:
         raise DataError(linked)
-    descriptor, problems = read_json(data)
-    if descriptor is None:
-        raise DataError(problems)
-    resources, problems = datapackage.parse(descriptor, data)
-    if problems:
-        raise DataError(problems)
-    tables: dict[str, Table] = {}
-    for name, resource in resources.items():
-        tables[name], found = read_table(data, resource)
-        problems += found
-    bib, bib_problems, bib_readable = check_bibliography(paths.bibliography(root))
-    problems += bib_problems
+    descriptor, resources = _descriptor(data)
+    tables = {name: read_table(data, resource) for name, resource in resources.items()}
+    bib, problems, bib_readable = check_bibliography(paths.bibliography(root))
     for name, table in tables.items():
         if table.readable:
-            problems += check_unique(table, resources[name].primary_key)
-            problems += check_foreign_keys(table, resources[name], tables)
-            problems += check_provenance(table)
-    problems += _cross_file_rules(tables, resources, bib, bib_readable)
-    return tables, bib, descriptor, problems
+            check_unique(table, resources[name].primary_key)
+            check_foreign_keys(table, resources[name], tables)
+            check_provenance(table)
+    _cross_file_rules(tables, resources, bib, bib_readable)
+    return tables, bib, descriptor, problems + [p for table in tables.values() for p in table.problems]

@@ -1,5 +1,5 @@
-"""The review's own rules across files: studies and reports, themes, runs, the PRISMA flow and its arithmetic,
-full-text exclusion reasons, the bibliography links, and values the figures draw.
+"""The review's own rules across files: the bibliography links, studies and reports, themes, runs, and the
+names the figures draw.
 
 Every rule skips cells that already failed their own check, and a rule runs only when
 the files it reads could be read.
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from peerwork_review.domain.prisma import INCLUDED_ROLES
-from peerwork_review.errors import Problem
 from peerwork_review.reading.bibliography import BibEntry
 from peerwork_review.reading.csvfile import INVALID, Table
 from peerwork_review.reading.integrity import usable
@@ -33,9 +33,7 @@ _LATIN = re.compile("^[\x20-\x7e\u00a0-\u017f]*$")
 
 @lru_cache(maxsize=1)
 def _font_characters() -> frozenset[int]:
-    from pathlib import Path
-
-    import matplotlib
+    import matplotlib  # only for text beyond Latin: the figures' font is matplotlib's
     from matplotlib.ft2font import FT2Font
 
     return frozenset(FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")).get_charmap())
@@ -51,101 +49,60 @@ def undrawable(text: str) -> str | None:
     return None
 
 
-def _drawable(file: str, row: int, column: str, text, what: str) -> list[Problem]:
-    if not usable(text):
-        return []
-    bad = undrawable(str(text))
-    if bad is None:
-        return []
-    return [
-        Problem(
-            file,
-            row,
-            column,
-            f"{what} {text!r} has a character the figures cannot draw: {bad}",
-            f"the figures use the font {FONT}; replace the character",
-        )
-    ]
+def _drawable(table: Table, row: int, column: str, text, what: str) -> None:
+    if usable(text) and (bad := undrawable(str(text))):
+        why = f"{what} {text!r} has a character the figures cannot draw: {bad}"
+        table.problem(row, column, why, f"the figures use the font {FONT}; replace the character")
 
 
-def check_drawable(t: dict[str, Table], bib: dict[str, BibEntry]) -> list[Problem]:
-    problems = []
+def check_drawable(t: dict[str, Table], bib: dict[str, BibEntry]) -> None:
     for record, row in t["themes"].items():
-        problems += _drawable(t["themes"].file, row, "name", record["name"], "theme name")
+        _drawable(t["themes"], row, "name", record["name"], "theme name")
     for record, row in t["study_countries"].items():
-        problems += _drawable(t["study_countries"].file, row, "country", record["country"], "country")
+        _drawable(t["study_countries"], row, "country", record["country"], "country")
     for record, row in t["reports"].items():
         entry = bib.get(record["report_id"]) if usable(record["report_id"]) else None
         if entry is not None and record["role"] in INCLUDED_ROLES:
-            label = " ".join(entry.surnames)
-            problems += _drawable(t["reports"].file, row, "report_id", label, "author name in references.bib")
-    return problems
+            _drawable(t["reports"], row, "report_id", " ".join(entry.surnames), "author name in references.bib")
 
 
 # -- bibliography links -------------------------------------------------------------------
 
 
-def check_bibliography_links(t: dict[str, Table], bib: dict[str, BibEntry], bib_readable: bool) -> list[Problem]:
-    problems = []
+def check_bibliography_links(t: dict[str, Table], bib: dict[str, BibEntry], bib_readable: bool) -> None:
     refs, reports = t["article_references"], t["reports"]
     if bib_readable:
         for table, column in ((refs, "bib_key"), (reports, "report_id")):
             for record, row in table.items():
                 key = record[column]
                 if usable(key) and key not in bib:
-                    problems.append(
-                        Problem(
-                            table.file,
-                            row,
-                            column,
-                            f"{key!r} is not a key in references.bib",
-                            "add the entry to references.bib with exactly this key",
-                        )
-                    )
+                    fix = "add the entry to references.bib with exactly this key"
+                    table.problem(row, column, f"{key!r} is not a key in references.bib", fix)
         for record, row in reports.items():
             entry = bib.get(record["report_id"]) if usable(record["report_id"]) else None
             # A year that is there but malformed is the bibliography's own error.
             if entry is not None and record["role"] in INCLUDED_ROLES and not entry.year:
-                problems.append(
-                    Problem(
-                        reports.file,
-                        row,
-                        "report_id",
-                        "the references.bib entry of an included report needs a year",
-                        f"add its year in references.bib, line {entry.line}",
-                    )
-                )
+                why = "the references.bib entry of an included report needs a year"
+                reports.problem(row, "report_id", why, f"add its year in references.bib, line {entry.line}")
     numbers = sorted(r["ref_number"] for r in refs.records if usable(r["ref_number"]))
     if numbers and len(refs.records) == len(numbers) and numbers != list(range(1, numbers[-1] + 1)):
         missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
         if missing:
-            problems.append(
-                Problem(
-                    refs.file, None, None, f"reference numbers must run from 1 without gaps; missing {missing[:20]}"
-                )
-            )
+            refs.problem(None, None, f"reference numbers must run from 1 without gaps; missing {missing[:20]}")
     keys = {r["ref_number"]: r["bib_key"] for r in refs.records if usable(r["ref_number"])}
     if "ref_number" not in refs.invalid and "bib_key" not in refs.invalid:
         for record, row in reports.items():
             number, key = record["article_ref_number"], record["report_id"]
             if usable(number, key) and number in keys and keys[number] != key:
-                problems.append(
-                    Problem(
-                        reports.file,
-                        row,
-                        "article_ref_number",
-                        f"reference {number} of the article is {keys[number]!r}, not this report {key!r}",
-                        "check the number in data/article_references.csv, or leave it empty for a report the article does not cite",
-                    )
-                )
-    return problems
+                why = f"reference {number} of the article is {keys[number]!r}, not this report {key!r}"
+                fix = f"check the number in {refs.file}, or leave it empty for a report the article does not cite"
+                reports.problem(row, "article_ref_number", why, fix)
 
 
 # -- studies, reports and themes -------------------------------------------------------------
 
 
-def check_studies_and_reports(t: dict[str, Table]) -> list[Problem]:
-    problems = []
+def check_studies_and_reports(t: dict[str, Table]) -> None:
     reports, studies = t["reports"], t["studies"]
     main_reports: dict = {}
     for record, row in reports.items():
@@ -154,19 +111,12 @@ def check_studies_and_reports(t: dict[str, Table]) -> list[Problem]:
             continue
         if role == "not included":
             if record["study_id"] is not None:
-                problems.append(
-                    Problem(
-                        reports.file,
-                        row,
-                        "study_id",
-                        "a report with role 'not included' belongs to no study",
-                        "leave study_id empty",
-                    )
-                )
+                why = "a report with role 'not included' belongs to no study"
+                reports.problem(row, "study_id", why, "leave study_id empty")
             continue
         for column in ("study_id", "first_search_run_id"):
             if record[column] is None:
-                problems.append(Problem(reports.file, row, column, f"a report with role {role!r} needs a {column}"))
+                reports.problem(row, column, f"a report with role {role!r} needs a {column}")
         if role == "main" and usable(record["study_id"]):
             main_reports.setdefault(record["study_id"], []).append(row)
     if "study_id" not in reports.invalid and "role" not in reports.invalid:
@@ -175,14 +125,8 @@ def check_studies_and_reports(t: dict[str, Table]) -> list[Problem]:
             found = main_reports.get(sid, [])
             if usable(sid) and len(found) != 1:
                 what = "no report" if not found else f"{len(found)} reports (rows {', '.join(map(str, found))})"
-                problems.append(
-                    Problem(
-                        studies.file,
-                        row,
-                        "study_id",
-                        f"study {sid!r} needs exactly one report with role 'main' in data/reports.csv; it has {what}",
-                    )
-                )
+                why = f"study {sid!r} needs exactly one report with role 'main' in {reports.file}; it has {what}"
+                studies.problem(row, "study_id", why)
     for name in ("quality_appraisal", "study_countries"):
         table = t[name]
         if "study_id" in table.invalid:
@@ -190,26 +134,16 @@ def check_studies_and_reports(t: dict[str, Table]) -> list[Problem]:
         present = {r["study_id"] for r in table.records}
         for record, row in studies.items():
             if usable(record["study_id"]) and record["study_id"] not in present:
-                problems.append(
-                    Problem(studies.file, row, "study_id", f"study {record['study_id']!r} has no row in {table.file}")
-                )
+                studies.problem(row, "study_id", f"study {record['study_id']!r} has no row in {table.file}")
     countries = t["study_countries"]
     for sid, items in rows_of(countries, "study_id").items():
         if len(items) > 1 and any(r["country"] is None for r, _ in items):
             row = next(row for r, row in items if r["country"] is None)
-            problems.append(
-                Problem(
-                    countries.file,
-                    row,
-                    "country",
-                    f"study {sid!r} has countries, so it cannot also have a row with an unknown country",
-                )
-            )
-    return problems
+            why = f"study {sid!r} has countries, so it cannot also have a row with an unknown country"
+            countries.problem(row, "country", why)
 
 
-def check_themes(t: dict[str, Table]) -> list[Problem]:
-    problems = []
+def check_themes(t: dict[str, Table]) -> None:
     themes = t["themes"]
     kinds = {r["theme_id"]: r["kind"] for r in themes.records if usable(r["theme_id"])}
     # Themes, and the subthemes of each theme, are put in order by position; a name is used once, in any case.
@@ -226,83 +160,25 @@ def check_themes(t: dict[str, Table]) -> list[Problem]:
             if seen != row:
                 what = f"the name {record['name']!r}" if column == "name" else f"position {key}"
                 among = "" if column == "name" else f" among the {f'subthemes of {parent}' if parent else 'themes'}"
-                problems.append(Problem(themes.file, row, column, f"{what} is taken{among} (in row {seen})"))
+                themes.problem(row, column, f"{what} is taken{among} (in row {seen})")
         parent, kind = record["parent_theme_id"], record["kind"]
         if kind == "theme" and parent is not None:
-            problems.append(
-                Problem(
-                    themes.file,
-                    row,
-                    "parent_theme_id",
-                    "a theme has no parent; only subthemes do",
-                    "leave parent_theme_id empty",
-                )
-            )
+            why = "a theme has no parent; only subthemes do"
+            themes.problem(row, "parent_theme_id", why, "leave parent_theme_id empty")
         if kind == "subtheme":
             if parent is None:
-                problems.append(
-                    Problem(themes.file, row, "parent_theme_id", "a subtheme needs the theme it belongs to")
-                )
+                themes.problem(row, "parent_theme_id", "a subtheme needs the theme it belongs to")
             elif usable(parent) and kinds.get(parent) == "subtheme":
-                problems.append(
-                    Problem(
-                        themes.file,
-                        row,
-                        "parent_theme_id",
-                        f"{parent!r} is a subtheme; a subtheme's parent must be a theme",
-                    )
-                )
-    return problems
+                themes.problem(row, "parent_theme_id", f"{parent!r} is a subtheme; a subtheme's parent must be a theme")
 
 
-def check_runs(t: dict[str, Table]) -> list[Problem]:
-    databases = rows_of(t["search_databases"], "search_run_id")
-    runs = t["search_runs"]
-    problems = [
-        Problem(
-            runs.file,
-            row,
-            "search_run_id",
-            f"run {r['search_run_id']!r} has no database in data/search_databases.csv",
-            "add one row per database searched",
-        )
-        for r, row in runs.items()
-        if usable(r["search_run_id"])
-        and r["search_run_id"] not in databases
-        and "search_run_id" not in t["search_databases"].invalid
-    ]
-    problems += [
-        Problem(
-            runs.file, row, "date_end", f"the search window ends ({r['date_end']}) before it starts ({r['date_start']})"
-        )
-        for r, row in runs.items()
-        if usable(r["date_start"], r["date_end"]) and r["date_end"] < r["date_start"]
-    ]
-    return problems
-
-
-# -- figure checks ----------------------------------------------------------------------------
-
-_TERM = re.compile(r"\s*([+-])?\s*([a-z0-9_]+)")
-
-
-def parse_expression(text: str) -> list[tuple[int, str]]:
-    """``'a + b - c'`` -> ``[(1, 'a'), (1, 'b'), (-1, 'c')]``."""
-    return [(-1 if sign == "-" else 1, name) for sign, name in _TERM.findall(text)]
-
-
-def check_figure_checks(t: dict[str, Table]) -> list[Problem]:
-    problems = []
-    figures = {r["figure_id"] for r in t["published_figures"].records}
-    checks = t["figure_checks"]
-    for record, row in checks.items():
-        if not usable(record["expression"]):
-            continue
-        for _, name in parse_expression(record["expression"]):
-            if name not in figures:
-                problems.append(
-                    Problem(
-                        checks.file, row, "expression", f"{name!r} is not a figure_id in data/published_figures.csv"
-                    )
-                )
-    return problems
+def check_runs(t: dict[str, Table]) -> None:
+    runs, databases = t["search_runs"], t["search_databases"]
+    searched = rows_of(databases, "search_run_id")
+    for r, row in runs.items():
+        run, start, end = r["search_run_id"], r["date_start"], r["date_end"]
+        if usable(run) and run not in searched and "search_run_id" not in databases.invalid:
+            why = f"run {run!r} has no database in {databases.file}"
+            runs.problem(row, "search_run_id", why, "add one row per database searched")
+        if usable(start, end) and end < start:
+            runs.problem(row, "date_end", f"the search window ends ({end}) before it starts ({start})")

@@ -16,12 +16,12 @@ import re
 
 import pandas as pd
 
-from peerwork_review.errors import Problem
-
 REGISTER = "data/sources.csv"
 _URL = re.compile(r"https?://[^\s;]+")
 _FACT_SHEET = re.compile(r"fact sheet", re.I)
 _FACT_SHEET_WITH_ADDRESS = re.compile(r"fact sheet:\s*https?://", re.I)
+ADD_SOURCE = f"add a row for it to {REGISTER} (source_id, url, title, what it gives, when it was read)"
+IN_REGISTER = f"listed in {REGISTER}"
 
 
 def addresses(text: str) -> list[str]:
@@ -40,13 +40,12 @@ def source_columns(table) -> list[str]:
     return [f["name"] for f in table.fields if f.get("provenance") == "self" and f.get("type", "string") == "string"]
 
 
-def check_sources(tables: dict) -> list[Problem]:
+def check_sources(tables: dict) -> None:
     """Every provenance resolves to the register or the article; see the module docstring."""
     register = tables.get("sources")
     if register is None or not register.readable:
-        return []
+        return
     known = {r["url"] for r in register.records if isinstance(r["url"], str)}
-    problems = []
     for name, table in tables.items():
         if not table.readable or name == "sources":
             continue
@@ -58,36 +57,13 @@ def check_sources(tables: dict) -> list[Problem]:
                 urls = addresses(text)
                 for url in urls:
                     if url not in known:
-                        problems.append(
-                            Problem(
-                                table.file,
-                                row,
-                                column,
-                                f"{url} is not in {REGISTER}; add a row for it "
-                                "(source_id, url, title, what it gives, when it was read)",
-                            )
-                        )
+                        table.problem(row, column, f"{url} is not in {REGISTER}", ADD_SOURCE)
                 if text.lower().startswith("fact sheet:") and not urls:
-                    problems.append(
-                        Problem(
-                            table.file,
-                            row,
-                            column,
-                            "a 'fact sheet:' source must give the address of the page "
-                            f"the value was read from, listed in {REGISTER}",
-                        )
-                    )
+                    why = "a 'fact sheet:' source must give the address of the page the value was read from"
+                    table.problem(row, column, why, f"give its address as {IN_REGISTER}")
                 if len(_FACT_SHEET.findall(text)) > len(_FACT_SHEET_WITH_ADDRESS.findall(text)):
-                    problems.append(
-                        Problem(
-                            table.file,
-                            row,
-                            column,
-                            "mentions the fact sheet, which is not in the repository; cite the "
-                            f"address of the page instead (listed in {REGISTER})",
-                        )
-                    )
-    return problems
+                    why = "mentions the fact sheet, which is not in the repository"
+                    table.problem(row, column, why, f"cite the address of the page instead ({IN_REGISTER})")
 
 
 ARTICLE_ID = "article"  # the register row of the review itself, which 'article:' sources cite by section
