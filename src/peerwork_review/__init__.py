@@ -19,14 +19,25 @@ them, so ``import peerwork_review`` and the command line stay cheap.
 
 import sys
 
-# Spare every process that imports nbformat (kernels, refresh, the book build) the ~0.7 s
-# that ``rfc3987_syntax`` takes to import: jsonschema's format checker imports it if it is
-# installed (jupyter-events asks for it), and it compiles its IRI grammar at import
-# (python-jsonschema/jsonschema#1428). Nothing here validates IRIs, so marking the module
-# absent only makes jsonschema skip that one format check.
+# Spare every process that imports jsonschema (Frictionless's check of datapackage.json,
+# nbformat; so validate, kernels, refresh and the book build) the optional modules its format
+# checker imports when they are installed (jupyter-events asks for them): ~0.7 s for
+# ``rfc3987_syntax``, which compiles its IRI grammar at import
+# (python-jsonschema/jsonschema#1428), and ~45 ms for the others, which only jsonschema's
+# format checker imports. Nothing in these processes checks formats (Frictionless and nbformat
+# validate without a format checker), so marking the modules absent only makes jsonschema
+# skip format checks no one asks for.
+_FORMAT_CHECKS = (
+    "rfc3987_syntax",
+    "rfc3986_validator",
+    "rfc3339_validator",
+    "isoduration",
+    "uri_template",
+    "webcolors",
+)
 if "jsonschema" not in sys.modules:
     # None in sys.modules is the documented way to make an import fail; typeshed leaves it out.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    sys.modules.update({name: None for name in _FORMAT_CHECKS if name not in sys.modules})  # type: ignore[misc]
 
 
 def __getattr__(name: str) -> str:
