@@ -165,14 +165,7 @@ def test_evidence_map_by_findings_agrees_with_the_codes_and_the_studies_table(re
     assert (studies, themes) == (code_studies, code_themes)
     # a study has findings in a section exactly when the section cites it
     assert ((counts > 0) == (codes == 2)).all()
-    contributions = findings.study_contributions(review)
-    assert list(contributions["Findings citing it"]) == [str(n) for n in counts.sum(axis=1)]
-    assert len(contributions) == len(review.studies)
-    per_theme = dict(zip(themes, counts.T))
-    for sid, label in zip(studies, contributions["Themes and subthemes (findings)"]):
-        i = studies.index(sid)
-        named = re.findall(r"\((\d+)\)", label)
-        assert [int(n) for n in named] == [int(per_theme[t][i]) for t in themes if per_theme[t][i]], sid
+    assert sorted(studies) == sorted(review.studies["study_id"])
     for by in figures.EVIDENCE:
         fig = figures.evidence_map(review, by=by)
         assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [review.study_label(s) for s in studies]
@@ -230,10 +223,8 @@ def test_findings_of_a_later_run_flow_through_every_view(review, updated_review)
         assert all(escape(s.rstrip(".")) in text for s in added.loc[added["theme_id"] == theme_id, "statement"])
         if after.published is not None:
             assert "With the findings of later search runs" in text
-    contributions = findings.study_contributions(new)
-    assert len(contributions) == len(new.studies)
-    assert str(len(added)) in list(contributions["Findings citing it"])
     counts, studies, _ = figures.evidence_counts(new)
+    assert sorted(studies) == sorted(new.studies["study_id"])
     assert counts[studies.index(UPDATE_STUDY)].sum() == len(added)
 
 

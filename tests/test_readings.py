@@ -58,7 +58,11 @@ def test_the_fitted_count_is_said_plainly(review):
     published = review.figure("studies_included")
     included = next(s for s in statements if s.startswith("“Studies included in the review”"))
     assert f"is reproduced under a reading chosen partly because it gives {published}" in included
-    assert "under two-studies (outside range)" in included
+    # each other answer is named by its number, as the table of answers numbers it; no alternative's id is shown
+    answers = reading_effects.answers(review, "gillard-reports")
+    assert answers["one-study"] == "answer 1 (this edition)"
+    assert f"under {answers['two-studies']} (outside range)" in included
+    assert not any(alternative_id in included for alternative_id in answers)
 
 
 def test_dependence_marks_figures_whose_status_changes(review):

@@ -71,7 +71,7 @@ def test_the_2023_scorecard(review):
 def test_a_value_read_only_in_the_article_is_restated_and_one_read_elsewhere_reproduced(project_copy):
     table = reproduction.figure_table(load(project_copy)).set_index("figure_id")
     assert table.loc["search_window_end", "status"] == RESTATED
-    assert "data/search_runs.csv, column date_end_source" in table.loc["search_window_end", "explanation"]
+    assert "Source of the end of the search window, in Search runs" in table.loc["search_window_end", "explanation"]
     set_by_key(project_copy, "search_runs.csv", {"search_run_id": "2023"}, date_end_source=TEST)
     table = reproduction.figure_table(load(project_copy)).set_index("figure_id")
     assert table.loc["search_window_end", "status"] == REPRODUCED
@@ -94,9 +94,13 @@ def test_a_published_count_the_data_exclude_is_outside_range(project_copy):
         value="9",
         quote="United States (n = 9)",
     )
-    table = reproduction.figure_table(load(project_copy)).set_index("figure_id")
+    review = load(project_copy)
+    table = reproduction.figure_table(review).set_index("figure_id")
     assert table.loc["studies_united_states", "status"] == OUTSIDE_RANGE
-    assert "gates2010" in table.loc["studies_united_states", "explanation"]
+    # the study whose country is missing, named as readers know it; its id stays in the data
+    explanation = table.loc["studies_united_states", "explanation"]
+    assert f"with no country in Study locations: {review.study_label('gates2010')}" in explanation
+    assert "gates2010" not in explanation
 
 
 def test_a_figure_whose_every_stated_sum_fails_is_inconsistent(project_copy):

@@ -85,7 +85,9 @@ class DataDictionary(_MystDirective):
                         "Type": f["type"],
                         "Rules": Markup("; ".join(escape(rule) for rule in rules)),
                         "Provenance": prov_text,
-                        "Description": f.get("description", ""),
+                        # the words the book's pages use for the field, where they differ from its name
+                        "Description": (f"Shown as “{f['title']}”. " if "title" in f else "")
+                        + f.get("description", ""),
                     }
                 )
             keys = resource["schema"].get("primaryKey", [])

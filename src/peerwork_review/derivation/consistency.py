@@ -212,7 +212,8 @@ def _category_family(review: Review, family: str, figures: dict[str, tuple[str, 
     spec = next(f for f in review.resources[resource]["schema"]["fields"] if f["name"] == column)
     domain = tuple(spec["constraints"]["enum"])
     closure = _closure(review, set(figures))
-    done = complete_categories(values, dict(figures.values()), closure is not None, domain, column)
+    what = derive.in_sentence(review.column_title(f"data/{resource}.csv", column)[0])
+    done = complete_categories(values, dict(figures.values()), closure is not None, domain, what)
     cells = _unknown_cells(values, f"data/{resource}.csv", column)
     return _family(family, title, _ids(figures, closure), cells, done, len(domain))
 

@@ -38,18 +38,26 @@ class Range:
         return f"{self.low:,}–{self.high:,}" if self.high is not None else f"{self.low:,} or more"
 
 
-def _missing(study_ids, file: str, column: str) -> tuple[str, ...]:
-    ids = sorted(study_ids)
-    if not ids:
+def in_sentence(title: str) -> str:
+    """A title inside a sentence: "Design category" reads "design category", but "MMAT rating" stays."""
+    return title if title[:2].isupper() else title[:1].lower() + title[1:]
+
+
+def _missing(review: Review, study_ids, file: str, column: str) -> tuple[str, ...]:
+    """The studies a range leaves open, in readers' words: the column's and the file's titles, the studies' labels."""
+    if not len(study_ids):
         return ()
-    return (f"{len(ids)} {'study' if len(ids) == 1 else 'studies'} with no {column} in {file} ({', '.join(ids)})",)
+    field, table = review.column_title(file, column)
+    labels = ", ".join(sorted(review.study_label(s) for s in study_ids))
+    studies = "study" if len(study_ids) == 1 else "studies"
+    return (f"{len(study_ids)} {studies} with no {in_sentence(field)} in {table}: {labels}",)
 
 
-def category_range(values: pd.Series, category: str, file: str, column: str) -> Range:
+def category_range(review: Review, values: pd.Series, category: str, file: str, column: str) -> Range:
     """How many of ``values`` (indexed by study) equal ``category``, counting unknowns as either."""
     known = int((values == category).sum())
     unknown = values[values.isna()].index
-    return Range(known, known + len(unknown), _missing(unknown, file, column))
+    return Range(known, known + len(unknown), _missing(review, unknown, file, column))
 
 
 # -- locations ---------------------------------------------------------------
@@ -74,8 +82,11 @@ def _study_locations(review: Review) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["study_id", "countries", "location"]).set_index("study_id", drop=False)
 
 
+COUNTRIES = "data/study_countries.csv"
+
+
 def location_range(review: Review, location: str) -> Range:
-    return category_range(study_locations(review)["location"], location, "data/study_countries.csv", "country")
+    return category_range(review, study_locations(review)["location"], location, COUNTRIES, "country")
 
 
 def single_country_range(review: Review) -> Range:
@@ -84,7 +95,7 @@ def single_country_range(review: Review) -> Range:
     known = loc.dropna()
     distinct = known[known != MULTIPLE].nunique()
     unknown = loc[loc.isna()].index
-    return Range(distinct, distinct + len(unknown), _missing(unknown, "data/study_countries.csv", "country"))
+    return Range(distinct, distinct + len(unknown), _missing(review, unknown, COUNTRIES, "country"))
 
 
 def multi_country_range(review: Review) -> Range:
@@ -93,9 +104,7 @@ def multi_country_range(review: Review) -> Range:
     multi = loc[loc["location"] == MULTIPLE]
     distinct = len({c for cs in multi["countries"] for c in cs})
     unknown = loc[loc["location"].isna()].index
-    return Range(
-        distinct, distinct if unknown.empty else None, _missing(unknown, "data/study_countries.csv", "country")
-    )
+    return Range(distinct, distinct if unknown.empty else None, _missing(review, unknown, COUNTRIES, "country"))
 
 
 def count_table(values: pd.Series, order: list[str] | None = None, label: str = "Category") -> pd.DataFrame:
@@ -181,7 +190,7 @@ def theme_prevalence_range(review: Review, theme_id: str) -> Range:
     note: tuple[str, ...] = ()
     if uncited:
         note = (
-            f"{len(uncited)} of {len(review.studies)} studies are cited by no finding of this theme in data/finding_reports.csv, "
+            f"{len(uncited)} of {len(review.studies)} studies are cited by no finding of this theme, "
             "and no public copy was found of the review's Table 3, which would say whether they support it",
         )
     return Range(len(cited), len(review.studies), note)

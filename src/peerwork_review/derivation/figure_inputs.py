@@ -82,5 +82,6 @@ def from_the_article_only(review: Review, figure_id: str) -> str | None:
     resource, column, which = reads
     table = getattr(review, TABLES[resource])
     known = (table.query(which, local_dict={"run": review.scope}) if which else table)[column].dropna()
-    where = f"data/{resource}.csv, column {column}"
+    field, title = review.column_title(f"data/{resource}.csv", column)
+    where = f"{field}, in {title}"
     return where if len(known) and known.str.startswith(ARTICLE_PREFIX).all() else None

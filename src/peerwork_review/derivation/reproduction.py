@@ -85,7 +85,8 @@ def _count(n: int) -> Range:
 def _records_from_databases(r: Review) -> Range | NotDerivable:
     records = r.databases.loc[r.databases["search_run_id"] == r.scope, "records"]
     missing = int(records.isna().sum())
-    note = f"{missing} of {len(records)} per-database record counts are not known (data/search_databases.csv, column records)"
+    field, table = r.column_title("data/search_databases.csv", "records")
+    note = f"{missing} of {len(records)} per-database record counts are not known ({field}, in {table})"
     if missing == len(records):
         return NotDerivable(note)
     known = int(records.dropna().sum())
@@ -101,7 +102,7 @@ def _category(family: str, category: str) -> Derivation:
         return lambda r: derive.location_range(r, category)
     _, resource, column = CATEGORY_VALUES[family]
     return lambda r: derive.category_range(
-        getattr(r, TABLES[resource]).set_index("study_id")[column], category, f"data/{resource}.csv", column
+        r, getattr(r, TABLES[resource]).set_index("study_id")[column], category, f"data/{resource}.csv", column
     )
 
 

@@ -214,6 +214,13 @@ class Review:
         """Studies in the order of the review's Table 1: alphabetical by label, then id."""
         return list(self._study_order)
 
+    def column_title(self, file: str, column: str) -> tuple[str, str]:
+        """A column of a file in ``data/`` in readers' words: (its title in datapackage.json, the file's title);
+        the column's name with spaces, and the file's path, where the descriptor gives no title."""
+        resource: dict = next((r for r in self.resources.values() if f"data/{r['path']}" == file), {})
+        field: dict = next((f for f in resource.get("schema", {}).get("fields", []) if f["name"] == column), {})
+        return field.get("title", column.replace("_", " ")), resource.get("title", file)
+
     def figure(self, figure_id: str) -> int:
         return int(self.figures.loc[self.figures["figure_id"] == figure_id, "value"].iloc[0])
 

@@ -9,16 +9,12 @@ writes itself are markup.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import cast
-
-import pandas as pd
 
 from peerwork_review.derivation import derive
 from peerwork_review.model.editions import edition
 from peerwork_review.model.review import Review, rows
 from peerwork_review.rendering.prisma_flow import join_names
 from peerwork_review.rendering.render import Markup, cite, escape, value_text
-from peerwork_review.rendering.tables import study_citation
 
 # Where the article points for the studies behind each theme; a figure's own note says where its sentence points.
 TABLE_3_MISSING = (
@@ -247,30 +243,3 @@ def theme_list(review: Review) -> Markup:
     if lines:
         lines[-1] = lines[-1].rstrip(";") + "."
     return Markup("\n".join(lines))
-
-
-# -- studies -----------------------------------------------------------------
-
-
-def study_contributions(review: Review) -> pd.DataFrame:
-    """Per included study (Table 1 order): how many findings cite it, and under which themes."""
-    links = derive.study_findings(review)
-    names = dict(zip(review.themes["theme_id"], review.themes["name"]))
-    rank = {t: i for i, t in enumerate(derive.ordered_themes(review)["theme_id"])}
-    findings = links.groupby("study_id")["finding_id"].nunique()
-    per_theme = links.groupby(["study_id", "theme_id"]).size()
-    themes: dict[str, list[tuple[int, str]]] = {}
-    for key, n in per_theme.items():
-        sid, tid = cast(tuple[str, str], key)  # pandas-stubs types a MultiIndex key as Hashable
-        themes.setdefault(sid, []).append((rank[tid], f"{names[tid]} ({int(n)})"))
-    out = []
-    for sid in review.study_order():
-        out.append(
-            {
-                "Study": study_citation(review, sid),
-                "Findings citing it": str(int(findings.get(sid, 0))),
-                "Themes and subthemes (findings)": "; ".join(label for _, label in sorted(themes.get(sid, [])))
-                or "none",
-            }
-        )
-    return pd.DataFrame(out)

@@ -14,6 +14,7 @@ from typing import cast
 import pandas as pd
 
 from peerwork_review.derivation import reproduction
+from peerwork_review.derivation.families import TABLE_3, Cell
 from peerwork_review.model import readings
 from peerwork_review.model.review import Review
 from peerwork_review.rendering.render import Markup, escape, list_table
@@ -32,6 +33,7 @@ def dependence(review: Review, reading_id: str, tables: dict | None = None) -> p
     """Figures whose derived value changes between the alternatives of a reading, with each verdict."""
     tables = tables or verdicts(review)
     alternatives = [a for a, _ in readings.under_each(review, reading_id)]
+    labels = answers(review, reading_id)
     frames = [tables[(reading_id, a.alternative_id)] for a in alternatives]
     first = frames[0]
     out = []
@@ -45,14 +47,24 @@ def dependence(review: Review, reading_id: str, tables: dict | None = None) -> p
             "Published": str(first.loc[figure_id, "published"]),
         }
         for alternative, (derived, status) in zip(alternatives, cells):
-            row[_label(alternative)] = f"{derived}: {status}"
+            row[labels[alternative.alternative_id].capitalize()] = f"{derived}: {status}"
         row["Verdict depends on the reading"] = "yes" if len({s for _, s in cells}) > 1 else "no"
         out.append(row)
     return pd.DataFrame(out)
 
 
-def _label(alternative: readings.Alternative) -> str:
-    return alternative.alternative_id + (" (this edition)" if alternative.chosen else "")
+def answers(review: Review, reading_id: str) -> dict[str, str]:
+    """Alternative id -> how the pages name it: "answer 1 (this edition)", "answer 2", ..., the chosen one first."""
+    found = sorted((a for a in readings.alternatives(review) if a.reading_id == reading_id), key=lambda a: not a.chosen)
+    return {a.alternative_id: f"answer {n}" + (" (this edition)" if a.chosen else "") for n, a in enumerate(found, 1)}
+
+
+def unknown_value(review: Review, cell: Cell) -> str:
+    """Where an unknown value belongs, in readers' words: a column's title, or a theme's cell of the review's Table 3."""
+    if cell.file == TABLE_3:
+        names = dict(zip(review.themes["theme_id"], review.themes["name"]))
+        return f"supports '{names.get(cell.column, cell.column)}', a cell of {TABLE_3}"
+    return review.column_title(cell.file, cell.column)[0]
 
 
 def _text(table: pd.DataFrame, figure_id: str, column: str) -> str:
@@ -67,40 +79,49 @@ def fitted_statements(review: Review, tables: dict | None = None) -> list[str]:
     for alternative in readings.alternatives(review):
         if not alternative.chosen:
             continue
+        labels = answers(review, alternative.reading_id)
         others = [a for a in readings.alternatives(review) if a.reading_id == alternative.reading_id and not a.chosen]
         for figure_id in alternative.chosen_to_match:
             chosen = tables[(alternative.reading_id, alternative.alternative_id)].loc[figure_id]
             elsewhere = ", ".join(
-                f"{_text(tables[(a.reading_id, a.alternative_id)], figure_id, 'derived')} under {a.alternative_id} "
+                f"{_text(tables[(a.reading_id, a.alternative_id)], figure_id, 'derived')} under {labels[a.alternative_id]} "
                 f"({_text(tables[(a.reading_id, a.alternative_id)], figure_id, 'status')})"
                 for a in others
             )
             out.append(
                 f"“{chosen['description']}” ({chosen['published']}) is {chosen['status']} under a reading chosen partly because "
-                f"it gives {chosen['published']}: this edition's answer ({alternative.alternative_id}) to “{alternative.question}” "
-                f"It is therefore no independent evidence. Under the other answers it is {elsewhere}."
+                f"it gives {chosen['published']}: this edition's answer to “{alternative.question}” "
+                f"({alternative.text.rstrip('.')}). It is therefore no independent evidence. "
+                f"Under the other answers it is {elsewhere}."
             )
     return out
 
 
 def report(review: Review) -> Markup:
-    """MyST: the statements on fitted figures, then per reading its alternatives and the figures that move."""
+    """MyST: the statements on fitted figures, then per reading its answers and the figures that move."""
     tables = verdicts(review)
     blocks = ["\n".join(f"- {escape(s)}" for s in fitted_statements(review, tables))]
     for reading_id in readings.reading_ids(review):
+        labels = answers(review, reading_id)
         alternatives = [a for a in readings.alternatives(review) if a.reading_id == reading_id]
         alternatives.sort(key=lambda a: not a.chosen)
-        blocks.append(f"```{{rubric}} {escape(alternatives[0].question)}\n:name: reading-{reading_id}\n```")
+        question = alternatives[0].question
+        blocks.append(f"```{{rubric}} {escape(question)}\n:name: reading-{reading_id}\n```")
         listed = pd.DataFrame(
             [
-                {"Alternative": _label(a), "What it says": a.text, "Evidence": a.evidence, "Source": a.source}
+                {
+                    "Answer": labels[a.alternative_id].capitalize(),
+                    "What it says": a.text,
+                    "Evidence": a.evidence,
+                    "Source": a.source,
+                }
                 for a in alternatives
             ]
         )
         blocks.append(
             list_table(
                 listed,
-                f"Alternatives for the reading '{reading_id}'.",
+                f"Answers to “{question}”",
                 f"table-reading-{reading_id}",
                 widths=[14, 22, 38, 26],
                 sortable=False,
@@ -108,12 +129,12 @@ def report(review: Review) -> Markup:
         )
         moved = dependence(review, reading_id, tables)
         if moved.empty:
-            blocks.append("No published figure changes between these alternatives.")
+            blocks.append("No published figure changes between these answers.")
         else:
             blocks.append(
                 list_table(
                     moved.drop(columns="figure_id"),
-                    f"Published figures that change between the alternatives for '{reading_id}'.",
+                    f"Published figures that change between the answers to “{question}”",
                     f"table-reading-{reading_id}-figures",
                     sortable=False,
                 )
