@@ -163,13 +163,13 @@ def flow_table(flow: FlowNumbers) -> pd.DataFrame:
 
 def _included_rows(flow: FlowNumbers) -> list[tuple[str, int | None, str]]:
     """(box, number, source) of the included studies and reports, as the diagram counts them."""
-    counted = "derived: counted from data/studies.csv and data/reports.csv"
+    counted = "derived: counted from the included studies and their reports in this edition's data"
     if not flow.updated:
         return [
             ("Studies included", flow.new_studies, counted),
             ("Reports of included studies", flow.new_reports, counted),
         ]
-    withdrawn = "derived: counted from data/withdrawals.csv and data/reports.csv"
+    withdrawn = "derived: counted from the withdrawn studies and their reports in this edition's data"
     return [
         ("Studies included in the previous version", flow.previous_studies, counted),
         ("Reports of studies included in the previous version", flow.previous_reports, counted),
