@@ -13,20 +13,16 @@ listing them would grow the table with studies times themes.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from functools import lru_cache
-from pathlib import Path
 from typing import cast
 
 import pandas as pd
 
-from peerwork_review import paths
 from peerwork_review.derivation import consistency, derive
 from peerwork_review.derivation.consistency_themes import cited_studies
 from peerwork_review.derivation.families import TABLE_3, Cell
 from peerwork_review.derivation.figure_inputs import CATEGORY_FIGURES, DISTINCT_COUNTRY_FIGURES, prevalence_theme
 from peerwork_review.domain.provenance import UNKNOWN_PREFIXES
 from peerwork_review.model.review import TABLES, Review, rows
-from peerwork_review.reading.load import read_descriptor
 
 STUDY_TABLES = {"studies", "study_countries", "quality_appraisal"}
 CATEGORY_CELLS = {
@@ -48,11 +44,6 @@ COLUMNS = [
 ]
 
 
-@lru_cache(maxsize=8)
-def _schemas(root: Path) -> dict[str, dict]:
-    return {r["name"]: r for r in read_descriptor(paths.data_dir(root))["resources"]}
-
-
 def _missing_in_data(review: Review) -> dict[Cell, str]:
     """Every empty value whose source says why it is unknown -> that reason.
 
@@ -61,7 +52,7 @@ def _missing_in_data(review: Review) -> dict[Cell, str]:
     """
     out = {}
     data = review.everything or review
-    for name, resource in _schemas(review.root).items():
+    for name, resource in review.resources.items():
         if name not in TABLES or name == "corrections":
             continue
         fields = resource["schema"]["fields"]
