@@ -175,7 +175,7 @@ def test_a_correction_applies_to_every_view_and_its_edition_shows_the_change(cor
 
 def test_the_errata_list_each_correction_before_and_after(correction):
     (row,) = edition_pages.errata(correction).to_dict("records")
-    assert row["Edition"] == "2" and row["Value"] == "Gates et al. 2010, country (study_countries.csv)"
+    assert row["Edition"] == "2" and row["Value"] == "Gates et al. 2010, country (Study locations)"
     assert row["Before"].startswith("not known (not found:")
     assert row["After"] == "United States (test data: invented by tests/scenarios.py, not a real study)"
 

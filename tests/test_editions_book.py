@@ -86,7 +86,7 @@ def test_the_third_editions_page_names_the_follow_up_withdrawal_and_correction(b
     )
     assert "This search withdrew 1 study from the review: Franke" in text
     assert "retracted by the journal (test data)" in text
-    assert "Gates et al. 2010, country (study_countries.csv) not known (not found:" in text
+    assert "Gates et al. 2010, country (Study locations) not known (not found:" in text
     assert "Reports of included studies 18 18" not in text and "Included studies 17 16" in text
     svg = _svg(root, f"prisma_flow_{THIRD}")
     for box in (
@@ -131,7 +131,7 @@ def test_the_editions_page_lists_editions_errata_and_the_feed(book):
         "3 Second update search (test data) January 2100 to June 2100 not released yet "
         "Added 0 studies and 1 report, withdrew 1 study and corrected 1 value 16" in text
     )
-    assert "3 Gates et al. 2010, country (study_countries.csv)" in text
+    assert "3 Gates et al. 2010, country (Study locations)" in text
     assert "This book publishes an Atom feed of its released editions" in text
     feed = ET.parse(root / "_build" / "html" / "editions.atom").getroot()
     titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from peerwork_review import paths
+from peerwork_review.derivation.derive import in_sentence
 from peerwork_review.derivation.flow import flow_numbers
 from peerwork_review.model.editions import Edition, edition, editions, undone
 from peerwork_review.model.review import TABLES, Review, rows
@@ -80,10 +81,12 @@ def history(review: Review) -> pd.DataFrame:
 
 
 def _what(data: Review, table: str, key: str, column: str) -> str:
-    """'Gates et al. 2010, country (study_countries.csv)': the study's name where the row is a study's."""
+    """'Gates et al. 2010, country (Study locations)': the study's name where the row is a study's, the column's
+    and the file's titles."""
     study = key.split(JOIN)[0]
     who = data.study_label(study) if "study_id" in data.resources[table]["schema"].get("primaryKey", []) else key
-    return f"{who}, {column.replace('_', ' ')} ({data.resources[table]['path']})"
+    field, title = data.column_title(f"data/{data.resources[table]['path']}", column)
+    return f"{who}, {in_sentence(field)} ({title})"
 
 
 def _shown(value: object, source: object) -> str:
