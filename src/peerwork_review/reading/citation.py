@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from peerwork_review import paths
 
 
@@ -24,8 +26,6 @@ class Citation:
 
 
 def read_citation(root: Path) -> Citation:
-    import yaml
-
     cff = yaml.safe_load(paths.citation_file(root).read_text(encoding="utf-8"))
     authors = tuple(
         a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names")))) for a in cff["authors"]

@@ -3,9 +3,14 @@
 Each comes in two layouts: the wide one for desktops and paper, and a ``narrow`` one for
 phones, NARROW_WIDTH_IN wide with text of at least NARROW_FONT_PT, which a 390 px screen
 shows at 9 px or more (tests/test_figures.py checks).
+
+matplotlib is imported where a chart is drawn: a notebook imports this module in the cell
+whose ``notebook.setup()`` then chooses the Agg backend, which must come before pyplot loads.
 """
 
 from __future__ import annotations
+
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -96,8 +101,6 @@ def evidence_map(review: Review, by: str = "citations", narrow: bool = False):
     ``by="citations"``: dark cited in the section, light cited under a subtheme.
     ``by="findings"``: the number of the section's findings that cite the study, written in the cell.
     """
-    import textwrap
-
     import matplotlib.pyplot as plt
 
     if by not in EVIDENCE:

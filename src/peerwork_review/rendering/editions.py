@@ -6,6 +6,8 @@ of its run's PRISMA diagram, so the history and the diagrams agree.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pandas as pd
 
 from peerwork_review import paths
@@ -160,8 +162,6 @@ def atom_feed(review: Review, cff: Citation) -> str | None:
 
     Links are relative to the feed, which the build puts at the root of the book.
     """
-    import xml.etree.ElementTree as ET
-
     released = sorted((e for e in editions(review) if e.released), key=lambda e: e.number, reverse=True)
     if not released:
         return None

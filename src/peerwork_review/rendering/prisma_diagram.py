@@ -25,6 +25,8 @@ def draw(flow, texts: dict[str, str], title: str | None = None, narrow: bool = F
     """A matplotlib figure drawing ``texts`` (from ``box_texts``) in the PRISMA 2020 layout, with
     ``title`` above it, or in the narrow layout for phones (``narrow``): the same boxes, the parts
     of the diagram one above another."""
+    # Here, not at the top: the build imports this module (through rendering.editions) and draws
+    # nothing, and pyplot takes most of a second to import.
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 

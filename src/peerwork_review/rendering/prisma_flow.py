@@ -9,6 +9,7 @@ withdraws beside it, where it withdraws any), the latest run's flow, and the tot
 
 from __future__ import annotations
 
+import calendar
 import io
 from collections.abc import Iterable
 
@@ -16,6 +17,7 @@ import pandas as pd
 
 from peerwork_review.derivation.flow import FlowNumbers
 from peerwork_review.domain.prisma import COLUMN_NAMES, LABELS, STAGES
+from peerwork_review.rendering import prisma_diagram
 
 NOT_REPORTED = "not reported"
 NOT_FOUND = "not found"
@@ -127,9 +129,7 @@ SAVE_METADATA = {"svg": {"Date": None, "Creator": None}, "png": {"Software": Non
 def draw(flow: FlowNumbers, title: str | None = None, narrow: bool = False):
     """A matplotlib figure of the PRISMA 2020 diagram for ``flow``: the texts of :func:`box_texts`, each in its box;
     ``narrow``: laid out for a phone."""
-    from peerwork_review.rendering.prisma_diagram import draw as draw_boxes
-
-    return draw_boxes(flow, box_texts(flow), title, narrow)
+    return prisma_diagram.draw(flow, box_texts(flow), title, narrow)
 
 
 def image_bytes(fig, fmt: str) -> bytes:
@@ -216,8 +216,6 @@ def _reason_rows(flow: FlowNumbers, column: str) -> list[dict]:
 
 def month_name(yearmonth: str) -> str:
     """'2023-11' -> 'November 2023'."""
-    import calendar
-
     year, month = yearmonth.split("-")
     return f"{calendar.month_name[int(month)]} {year}"
 
