@@ -40,6 +40,15 @@ def citation_file(root: Path | None = None) -> Path:
     return (root or project_root()) / "CITATION.cff"
 
 
+def notebooks_dir(root: Path | None = None) -> Path:
+    return (root or project_root()) / "notebooks"
+
+
+def stored_notebooks(root: Path | None = None) -> list[Path]:
+    """Every notebook in notebooks/, sorted; Jupyter's checkpoint copies are not the book's."""
+    return sorted(p for p in notebooks_dir(root).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
 def outputs_dir(root: Path | None = None) -> Path:
     """Generated files (figures for download); inside ``_build`` so a clean build removes them."""
     return (root or project_root()) / "_build" / "outputs"

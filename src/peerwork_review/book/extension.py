@@ -44,10 +44,6 @@ def _root(app) -> Path:
     return paths.project_root(Path(app.srcdir))
 
 
-def _notebook_files(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-
-
 def _refuse_outdated_outputs(app) -> None:
     """For a build started without `peerwork-review build` (``jupyter-book build .``)."""
     from sphinx.errors import ExtensionError
@@ -90,7 +86,7 @@ def _keep_compiled_templates(app) -> None:
 def _on_builder_inited(app) -> None:
     _refuse_outdated_outputs(app)
     root = _root(app)
-    write_outputs(root, _notebook_files(root))
+    write_outputs(root, paths.stored_notebooks(root))
     _place_myst_nb_css(app)
     _keep_compiled_templates(app)
 
@@ -115,7 +111,7 @@ def _take_back_read_doctrees(app, env):
 
 def _notebooks_fingerprint(root: Path) -> str:
     digest = hashlib.sha256()
-    for path in _notebook_files(root):
+    for path in paths.stored_notebooks(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -7,11 +7,14 @@ it reports what a reader of the book will see change, whatever caused it.
 from __future__ import annotations
 
 import ast
+import difflib
+import html
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from peerwork_review import paths
 from peerwork_review.notebooks.notebook import LABEL_KEY, glued
 
 _ROW = re.compile(r"^\* - (.*)$")
@@ -55,8 +58,6 @@ def _table(markdown: str) -> tuple[str, str, dict[str, list[str]]] | None:
 
 
 def _svg_lines(svg: str) -> list[str]:
-    import html
-
     return [html.unescape(_TAG.sub("", t)).strip() for t in _SVG_TEXT.findall(svg) if _TAG.sub("", t).strip()]
 
 
@@ -94,8 +95,6 @@ def _short(text: str, limit: int = 70) -> str:
 
 def _difference(old: object, new: object, limit: int = 40) -> str:
     """``old → new`` for two values; long ones shown as the words that changed, each with a word either side."""
-    import difflib
-
     a, b = (_unescape(" ".join(str(v).split())) for v in (old, new))
     if len(a) <= limit and len(b) <= limit:
         return f"{a} → {b}"
@@ -191,8 +190,6 @@ def title(notebook) -> str:
 
 def describe_changes(root: Path, runs: list[tuple[Path, object, object]]) -> str:
     """The refresh report: for each notebook (path, stored before, executed now), what a reader will see change."""
-    from peerwork_review.notebooks.plan import notebooks_dir
-
     sections, unchanged = [], 0
     for path, old, new in runs:
         where = f"{title(new)} ({path.relative_to(root).as_posix()})"
@@ -205,8 +202,8 @@ def describe_changes(root: Path, runs: list[tuple[Path, object, object]]) -> str
         else:
             unchanged += 1
     kept = {path for path, _, _ in runs}
-    for path in sorted(notebooks_dir(root).rglob("*.ipynb")):
-        if path not in kept and ".ipynb_checkpoints" not in path.parts:
+    for path in paths.stored_notebooks(root):
+        if path not in kept:
             sections.append(
                 f"Page removed: {path.relative_to(root).as_posix()} (nothing in the data generates it any more)"
             )

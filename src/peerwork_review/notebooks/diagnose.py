@@ -12,14 +12,13 @@ import io
 import re
 
 from peerwork_review.model.review import Review
+from peerwork_review.reading.load import read_descriptor
 
 _QUOTED = re.compile(r"""['"]([^'"\s]{2,80})['"]""")
 
 
 def _key_rows(review: Review) -> dict[str, list[str]]:
     """Identifier -> where it is defined, as 'data/file.csv, row N (column value)'."""
-    from peerwork_review.reading.load import read_descriptor
-
     descriptor = read_descriptor(review.root / "data")
     places: dict[str, list[str]] = {}
     for resource in descriptor.get("resources", []):

@@ -20,6 +20,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+
 from peerwork_review import paths
 
 METADATA_KEY = "peerwork_review"
@@ -139,8 +141,6 @@ def recorded_inputs(notebook) -> dict[str, str] | None:
 
 def record_inputs(notebook, root: Path) -> None:
     """Record the inputs and the outputs as they will be stored (read back as the build reads them)."""
-    import nbformat
-
     stored = nbformat.reads(nbformat.writes(notebook), as_version=4)
     notebook.metadata[METADATA_KEY] = {"inputs": current_inputs(notebook, root), "outputs": output_digests(stored)}
 
@@ -190,10 +190,8 @@ def outdated(notebook, path: Path, root: Path) -> Outdated | None:
 
 def edited_notebooks(root: Path) -> list[str]:
     """A sentence for every notebook of ``root`` with a stored output that `make refresh` did not write."""
-    import nbformat
-
     found = []
-    for path in sorted((root / "notebooks").rglob("*.ipynb")):
-        if ".ipynb_checkpoints" not in path.parts and (cells := edited_outputs(nbformat.read(path, as_version=4))):
+    for path in paths.stored_notebooks(root):
+        if cells := edited_outputs(nbformat.read(path, as_version=4)):
             found.append(str(Outdated(path.relative_to(root).as_posix(), (), tuple(cells))))
     return found

@@ -11,37 +11,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
+
+from peerwork_review import paths
+from peerwork_review.errors import DataError
+from peerwork_review.model.review import Review, load
 from peerwork_review.notebooks import inputs
+from peerwork_review.notebooks.generated import generated_notebooks
 
 STATIC = "[0-9][0-9]-*.ipynb"
 
 
-def notebooks_dir(root: Path) -> Path:
-    return root / "notebooks"
-
-
-def static_notebooks(root: Path) -> list[Path]:
-    return sorted(notebooks_dir(root).glob(STATIC))
-
-
-def planned(root: Path, review=None) -> dict[Path, object]:
-    """Every notebook of the book: path -> the notebook to execute (read from disk, or generated now)."""
-    return _plan(root, review)[0]
-
-
-def _plan(root: Path, review=None) -> tuple[dict[Path, object], set[Path]]:
-    import nbformat
-
-    from peerwork_review.notebooks.generated import generated_notebooks
-
-    if review is None:
-        from peerwork_review.model.review import load
-
-        review = load(root)
-    generated = {notebooks_dir(root) / relative: nb for relative, nb in generated_notebooks(review).items()}
-    plan: dict[Path, object] = {p: nbformat.read(p, as_version=4) for p in static_notebooks(root) if p not in generated}
-    plan.update(generated)
-    return dict(sorted(plan.items())), set(generated)
+def planned(root: Path, review: Review) -> tuple[dict[Path, object], set[Path]]:
+    """Every notebook of the book, path -> the notebook to execute (read from disk, or generated now); and which
+    of them are generated."""
+    folder = paths.notebooks_dir(root)
+    generated = {folder / relative: nb for relative, nb in generated_notebooks(review).items()}
+    static = {p: nbformat.read(p, as_version=4) for p in folder.glob(STATIC) if p not in generated}
+    return dict(sorted({**static, **generated}.items())), set(generated)
 
 
 def _sources(notebook) -> list[tuple[str, str]]:
@@ -50,12 +37,8 @@ def _sources(notebook) -> list[tuple[str, str]]:
 
 def outdated_notebooks(root: Path) -> list[str]:
     """Why the stored notebooks do not match the current inputs; empty when they do."""
-    import nbformat
-
-    from peerwork_review.errors import DataError
-
     try:
-        plan, generated = _plan(root)
+        plan, generated = planned(root, load(root))
     except DataError as exc:
         return [
             f"data/ is not valid, so no notebook can be current ({len(exc.problems)} problems; run `make validate`)"
@@ -74,8 +57,8 @@ def outdated_notebooks(root: Path) -> list[str]:
             continue
         if (found := inputs.outdated(stored, path, root)) is not None:
             problems.append(str(found))
-    for path in sorted(notebooks_dir(root).rglob("*.ipynb")):
-        if path not in plan and ".ipynb_checkpoints" not in path.parts:
+    for path in paths.stored_notebooks(root):
+        if path not in plan:
             problems.append(
                 f"{path.relative_to(root).as_posix()} is no longer part of the book (nothing in the data generates it)"
             )

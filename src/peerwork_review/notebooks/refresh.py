@@ -17,15 +17,29 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVarTuple
 
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
 from peerwork_review import paths
+from peerwork_review.errors import DataError
+from peerwork_review.model.editions import editions
+from peerwork_review.model.review import load
 from peerwork_review.notebooks import inputs
+from peerwork_review.notebooks.changes import describe_changes
+from peerwork_review.notebooks.diagnose import where_to_look
+from peerwork_review.notebooks.plan import planned
 from peerwork_review.process.interrupt import SIGNALS, Interrupted, blocked_signals, interruptible
+from peerwork_review.process.lock import project_lock
+from peerwork_review.reading.citation import read_citation, with_edition
 
 TIMEOUT = 300
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # IPython colours its tracebacks; logs and messages are plain text
@@ -114,10 +128,6 @@ class _Run:
             pass
 
     async def notebook(self, index: int, path: Path, notebook) -> Executed:
-        from jupyter_client.manager import AsyncKernelManager
-        from nbclient import NotebookClient
-        from nbclient.exceptions import CellExecutionError
-
         async with self.semaphore:
             if self.interrupted or self.failed:
                 return Executed(path, notebook, "not started", "not started", stopped=True)
@@ -177,8 +187,6 @@ def execute(plan: dict[Path, object], workers: int | None = None) -> list[Execut
     """Execute the planned notebooks (path -> notebook), in the order given; nothing is written."""
     if not plan:
         return []
-    import tempfile
-
     workers = max(1, min(len(plan), workers or os.cpu_count() or 1))
     previous = {s: signal.getsignal(s) for s in SIGNALS}
     _remove_leftovers()
@@ -203,8 +211,6 @@ KERNELS = "peerwork-kernels-"  # then the refresh's process id
 
 def _remove_leftovers() -> None:
     """The kernels' folders of refreshes that were killed (SIGKILL leaves them, and their keys, behind)."""
-    import tempfile
-
     for folder in Path(tempfile.gettempdir()).glob(f"{KERNELS}*-*"):
         pid = folder.name.removeprefix(KERNELS).split("-")[0]
         if not pid.isdigit() or folder.stat().st_uid != os.getuid():
@@ -219,10 +225,6 @@ def _remove_leftovers() -> None:
 
 def _write_all(root: Path, runs: list[Executed], written: list[bool]) -> None:
     """Write every notebook aside, then swap them all in with signals held, so a refresh is all or none."""
-    import nbformat
-
-    from peerwork_review.notebooks.plan import notebooks_dir
-
     staged = []
     for run in runs:
         _clean(run.notebook)
@@ -232,9 +234,7 @@ def _write_all(root: Path, runs: list[Executed], written: list[bool]) -> None:
         nbformat.write(run.notebook, partial)
         staged.append((partial, run.path))
     keep = {run.path for run in runs}
-    obsolete = [
-        p for p in notebooks_dir(root).rglob("*.ipynb") if p not in keep and ".ipynb_checkpoints" not in p.parts
-    ]
+    obsolete = [p for p in paths.stored_notebooks(root) if p not in keep]
     with blocked_signals():
         for partial, final in staged:
             partial.replace(final)
@@ -249,8 +249,6 @@ def log_path(root: Path) -> Path:
 
 def refresh(root: Path) -> int:
     """Validate, execute every notebook, write them all (or none), print what changed. Returns an exit code."""
-    from peerwork_review.process.lock import project_lock
-
     written: list[bool] = []
     with project_lock(root, "refresh"), interruptible():
         try:
@@ -264,15 +262,7 @@ def refresh(root: Path) -> int:
 
 
 def _refresh(root: Path, written: list[bool]) -> int:
-    import nbformat
-
-    from peerwork_review.errors import DataError
-    from peerwork_review.model.review import load
-    from peerwork_review.notebooks.changes import describe_changes
-    from peerwork_review.notebooks.diagnose import where_to_look
-    from peerwork_review.notebooks.plan import notebooks_dir, planned
-
-    for leftover in notebooks_dir(root).rglob("*.ipynb.tmp"):
+    for leftover in paths.notebooks_dir(root).rglob("*.ipynb.tmp"):
         leftover.unlink()
     try:
         review = load(root)
@@ -284,7 +274,7 @@ def _refresh(root: Path, written: list[bool]) -> int:
         return 1
     cited = _cite_current_edition(root, review)
     os.environ["PEERWORK_REVIEW_ROOT"] = str(root)  # the kernels read this project's data
-    plan = planned(root, review)
+    plan, _ = planned(root, review)
     for path in plan:  # a generated page's kernel runs in its folder, which may not exist yet
         path.parent.mkdir(parents=True, exist_ok=True)
     print(f"Executing {len(plan)} notebooks...", flush=True)
@@ -315,9 +305,6 @@ def _refresh(root: Path, written: list[bool]) -> int:
 def _cite_current_edition(root: Path, review) -> str | None:
     """Write the current edition's version and date into CITATION.cff (they follow data/search_runs.csv, like
     the notebooks, and the notebooks read the file); what changed, in words, or None."""
-    from peerwork_review.model.editions import editions
-    from peerwork_review.reading.citation import read_citation, with_edition
-
     current, path = editions(review)[-1], paths.citation_file(root)
     before = read_citation(root)
     if (before.version, before.released) == (current.version, current.released):
