@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from jupyter_book.cli.main import main as jupyter_book
+
 from peerwork_review.book.guard import CHECKED, refusal
 from peerwork_review.process.interrupt import Interrupted, blocked_signals, interruptible
 from peerwork_review.process.lock import project_lock
@@ -34,8 +36,6 @@ def _source_date_epoch(root: Path) -> str | None:
 
 
 def _jupyter_book(args: list[str]) -> int:
-    from jupyter_book.cli.main import main as jupyter_book
-
     try:
         jupyter_book.main(args=args, standalone_mode=False)
     except SystemExit as exc:  # jupyter-book exits with Sphinx's status, or the exception it stopped on

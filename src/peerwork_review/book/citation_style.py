@@ -16,8 +16,11 @@ first followed by "et al.".
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
+import pybtex.plugin
+import sphinxcontrib.bibtex.plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
@@ -130,9 +133,6 @@ class UniqueAuthorYearReferenceStyle(GroupReferenceStyle):
 
 
 def register() -> None:
-    import pybtex.plugin
-    import sphinxcontrib.bibtex.plugin
-
     pybtex.plugin.register_plugin("pybtex.style.labels", NAME, UniqueAuthorYearLabels, force=True)
     pybtex.plugin.register_plugin("pybtex.style.sorting", NAME, LabelOrder, force=True)
     pybtex.plugin.register_plugin("pybtex.style.formatting", NAME, UniqueAuthorYearStyle, force=True)
@@ -150,9 +150,5 @@ def _cache_plugin_lookups() -> None:
     a quarter of the book's build time, for the same few answers. Plugins do not change
     during a build (ours are registered above, before any lookup).
     """
-    import functools
-
-    import pybtex.plugin
-
     if not hasattr(pybtex.plugin._load_entry_point, "cache_info"):
         pybtex.plugin._load_entry_point = functools.lru_cache(maxsize=None)(pybtex.plugin._load_entry_point)

@@ -8,15 +8,25 @@ Everything from the data is escaped before MyST reads it.
 
 from __future__ import annotations
 
+import datetime
+import os
+import platform
+import re
+import subprocess
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import nbformat
+import pandas as pd
+from docutils import nodes
 from docutils.parsers.rst import Directive
+from docutils.statemachine import StringList
 
 from peerwork_review import paths
-
-
-def _root(app) -> Path:
-    return paths.project_root(Path(app.srcdir))
+from peerwork_review.notebooks.notebook import glued
+from peerwork_review.reading.load import read_and_validate, read_descriptor
+from peerwork_review.reading.sources import register_table
+from peerwork_review.rendering.render import Markup, cite, escape, list_table, role_title, web_link
 
 
 class _MystDirective(Directive):
@@ -27,10 +37,18 @@ class _MystDirective(Directive):
     def markup(self) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def run(self):
-        from docutils import nodes
-        from docutils.statemachine import StringList
+    @property
+    def env(self):
+        return self.state.document.settings.env
 
+    @property
+    def root(self) -> Path:
+        return paths.project_root(Path(self.env.srcdir))
+
+    def depends_on(self, path: Path) -> None:
+        self.env.note_dependency(str(path))
+
+    def run(self):
         container = nodes.container()
         self.state.nested_parse(StringList(self.markup().splitlines()), self.content_offset, container)
         return container.children
@@ -40,15 +58,8 @@ class DataDictionary(_MystDirective):
     """``{data-dictionary}``: every resource and field of data/datapackage.json, with downloads."""
 
     def markup(self) -> str:
-        import pandas as pd
-
-        from peerwork_review.reading.load import read_descriptor
-        from peerwork_review.rendering.render import Markup, escape, list_table, role_title
-
-        env = self.state.document.settings.env
-        root = _root(env.app)
-        descriptor = read_descriptor(paths.data_dir(root))
-        env.note_dependency(str(paths.data_dir(root) / "datapackage.json"))
+        descriptor = read_descriptor(paths.data_dir(self.root))
+        self.depends_on(paths.data_dir(self.root) / "datapackage.json")
         out = [
             "Downloads: {download}`datapackage.json <../data/datapackage.json>` (the descriptor), "
             "{download}`references.bib <../references.bib>` (the bibliography) and {download}`README.md <../data/README.md>` (notes on the data).",
@@ -127,16 +138,11 @@ class GluedMarkdown(_MystDirective):
     required_arguments = 1
 
     def markup(self) -> str:
-        import nbformat
-
-        from peerwork_review.notebooks.notebook import glued
-
-        env = self.state.document.settings.env
         target, _, key = self.arguments[0].partition("::")
-        path = (Path(env.doc2path(env.docname)).parent / target).resolve()
+        path = (Path(self.env.doc2path(self.env.docname)).parent / target).resolve()
         if not key or not path.is_file():
             raise self.error(f"glued-markdown needs 'path/to/notebook.ipynb::key'; got {self.arguments[0]!r}")
-        env.note_dependency(str(path))
+        self.depends_on(path)
         markdown = glued(nbformat.read(path, as_version=4)).get(key, {}).get("data", {}).get("text/markdown")
         if markdown is None:
             raise self.error(f"{target} has no glued markdown named {key!r}: run `make refresh`")
@@ -145,15 +151,11 @@ class GluedMarkdown(_MystDirective):
 
 def _code(text: str) -> str:
     """MyST inline code of ``text``, whatever backticks it holds: fenced by a longer run of them."""
-    import re
-
     fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
     return f"{fence} {' '.join(text.split())} {fence}"
 
 
 def _plain_path(path: str) -> bool:
-    import re
-
     return bool(re.fullmatch(r"[A-Za-z0-9_.-]+\.csv", path))
 
 
@@ -161,13 +163,8 @@ class SourceRegister(_MystDirective):
     """``{source-register}``: data/sources.csv, the public pages every provenance resolves to."""
 
     def markup(self) -> str:
-        from peerwork_review.reading.load import read_and_validate
-        from peerwork_review.reading.sources import register_table
-        from peerwork_review.rendering.render import list_table, web_link
-
-        root = paths.project_root(Path(self.state.document.settings.env.srcdir))
-        self.state.document.settings.env.note_dependency(str(paths.data_dir(root) / "sources.csv"))
-        tables, _, _ = read_and_validate(root)
+        self.depends_on(paths.data_dir(self.root) / "sources.csv")
+        tables, _, _ = read_and_validate(self.root)
         frame = register_table(tables)
         frame["Address"] = [web_link(url) for url in frame["Address"]]
         return list_table(
@@ -182,14 +179,8 @@ class ReferenceNotes(_MystDirective):
     """``{reference-notes}``: where references.bib differs from the article's reference list, and why."""
 
     def markup(self) -> str:
-        import pandas as pd
-
-        from peerwork_review.reading.load import read_and_validate
-        from peerwork_review.rendering.render import cite, list_table
-
-        root = paths.project_root(Path(self.state.document.settings.env.srcdir))
-        self.state.document.settings.env.note_dependency(str(paths.data_dir(root) / "article_references.csv"))
-        tables, _, _ = read_and_validate(root)
+        self.depends_on(paths.data_dir(self.root) / "article_references.csv")
+        tables, _, _ = read_and_validate(self.root)
         noted = [r for r in tables["article_references"].records if r.get("note")]
         if not noted:
             return "No entry of references.bib differs from the article's reference list."
@@ -233,22 +224,12 @@ class Colophon(_MystDirective):
     ]
 
     def markup(self) -> str:
-        import pandas as pd
-
-        from peerwork_review.rendering.render import list_table
-
-        facts = colophon_facts(_root(self.state.document.settings.env.app))
+        facts = colophon_facts(self.root)
         frame = pd.DataFrame([{"Item": k, "Value": v} for k, v in facts.items()])
         return list_table(frame, "This build", None, widths=[40, 60], sortable=False)
 
 
 def colophon_facts(root: Path) -> dict[str, str]:
-    import datetime
-    import os
-    import platform
-    import subprocess
-    from importlib.metadata import PackageNotFoundError, version
-
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
 

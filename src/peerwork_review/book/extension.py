@@ -24,10 +24,13 @@ import json
 import shutil
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
+from myst_nb.sphinx_ext import add_global_html_resources
 from sphinx import addnodes
+from sphinx.errors import ExtensionError
 
 from peerwork_review import paths
-from peerwork_review.book import bibtex_lookups, search_index
+from peerwork_review.book import bibtex_lookups, reader_edition, search_index
 from peerwork_review.book.directives import (
     Colophon,
     DataDictionary,
@@ -46,8 +49,6 @@ def _root(app) -> Path:
 
 def _refuse_outdated_outputs(app) -> None:
     """For a build started without `peerwork-review build` (``jupyter-book build .``)."""
-    from sphinx.errors import ExtensionError
-
     root = _root(app).resolve()
     if root not in CHECKED and (why := refusal(root)):
         raise ExtensionError(why)
@@ -61,8 +62,6 @@ def _place_myst_nb_css(app) -> None:
     write different links.
     """
     if app.builder.format == "html":
-        from myst_nb.sphinx_ext import add_global_html_resources
-
         (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
         add_global_html_resources(app, None)
 
@@ -74,8 +73,6 @@ def _keep_compiled_templates(app) -> None:
     page: a good part of what a rebuild after a prose edit cost more than a no-op
     rebuild. It checks each kept template against its source.
     """
-    from jinja2 import FileSystemBytecodeCache
-
     environment = getattr(getattr(app.builder, "templates", None), "environment", None)
     if environment is not None:
         folder = Path(app.doctreedir) / "jinja2"
@@ -166,8 +163,6 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
-    from peerwork_review.book import reader_edition
-
     bibtex_lookups.setup(app)
     reader_edition.setup(app)
     # early: a later html-page-context handler that returns a template stops the chain

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from peerwork_review import paths
+from peerwork_review.notebooks.plan import outdated_notebooks
 
 # Projects whose outputs `peerwork-review build` checked before starting Sphinx in this process.
 CHECKED: set[Path] = set()
@@ -14,8 +15,6 @@ CHECKED: set[Path] = set()
 
 def refusal(root: Path) -> str | None:
     """Why the book must not be built from what is in the project now, or None."""
-    from peerwork_review.notebooks.plan import outdated_notebooks
-
     if linked := paths.links_out(root):
         lines = "\n".join(f"  - {path}: {why}" for path, why in linked)
         return f"The book would read files from outside the project:\n{lines}\nNothing was built."
