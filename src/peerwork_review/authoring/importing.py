@@ -15,8 +15,11 @@ import io
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from peerwork_review import paths
 from peerwork_review.authoring import references as workbook_references
@@ -50,8 +53,6 @@ class SheetData:
 
 def open_workbook(path: Path):
     """The workbook at ``path``, or one :class:`WorkbookError` saying why it cannot be read."""
-    from openpyxl import load_workbook
-
     if not path.is_file():
         raise WorkbookError(f"{path}: no such file")
     with path.open("rb") as handle:
@@ -184,27 +185,31 @@ def import_workbook(root: Path, path: Path, write: bool = True) -> list[str]:
     for text, row in entries.items():
         first = new_bib[: new_bib.index(text)].count("\n") + 1
         references[range(first, first + text.count("\n") + 1)] = row
-    with tempfile.TemporaryDirectory(prefix="peerwork-import-") as tmp:
-        copy = Path(tmp)
-        shutil.copytree(data, paths.data_dir(copy))
-        paths.bibliography(copy).write_text(new_bib, encoding="utf-8")
-        for name, content in new_files.items():
-            (paths.data_dir(copy) / name).write_bytes(content)
-        try:
-            read_and_validate(copy)
-        except DataError as exc:
-            raise DataError([locate(p, sheets, references) for p in exc.problems]) from None
     old = {name: (data / name).read_bytes() if (data / name).is_file() else b"" for name in new_files}
-    changed = {data / name: content for name, content in new_files.items() if old[name] != content}
+    files = {data / name: content for name, content in new_files.items()}
     if new_bib != bib_text:
-        changed[bib_path] = new_bib.encode("utf-8")
-    if write:
-        _write_all(changed)
+        files[bib_path] = new_bib.encode("utf-8")
+    write_if_valid(root, files, lambda problem: locate(problem, sheets, references), write)
     return describe_changes(descriptor, old, new_files, list(entries))
 
 
-def _write_all(files: dict[Path, bytes]) -> None:
-    """Every file written aside first; only then renamed into place, so a failure leaves data/ as it was."""
+def write_if_valid(root: Path, files: dict[Path, bytes], locate: Callable[[Problem], Problem], write: bool) -> None:
+    """Check the project with ``files`` (in data/, or references.bib) in place of its own, in a copy, by every rule
+    of ``make validate``: a DataError lists each problem as ``locate`` tells it. Then, if ``write``, write the
+    files that changed: every one aside first, only then renamed into place, so a failure leaves data/ as it was."""
+    with tempfile.TemporaryDirectory(prefix="peerwork-import-") as tmp:
+        copy = Path(tmp)
+        shutil.copytree(paths.data_dir(root), paths.data_dir(copy))
+        shutil.copy2(paths.bibliography(root), paths.bibliography(copy))
+        for path, content in files.items():
+            (copy / path.relative_to(root)).write_bytes(content)
+        try:
+            read_and_validate(copy)
+        except DataError as exc:
+            raise DataError([locate(p) for p in exc.problems]) from None
+    if not write:
+        return
+    files = {path: content for path, content in files.items() if not path.is_file() or path.read_bytes() != content}
     written = []
     try:
         for target, content in files.items():

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -24,14 +22,14 @@ from rapidfuzz.utils import default_process
 from peerwork_review import paths
 from peerwork_review.authoring.deduplication import doi_key, find_duplicates
 from peerwork_review.authoring.exports import BIBLIOGRAPHIC, Entry, read_decisions, read_records
-from peerwork_review.authoring.importing import _write_all, to_csv
+from peerwork_review.authoring.importing import to_csv, write_if_valid
 from peerwork_review.authoring.workbook import read_csv_rows
 from peerwork_review.derivation.flow import flow_numbers
 from peerwork_review.domain.ledger import DECISION_FIELDS, KEPT_APART, MARKED_BY_AUTHOR
 from peerwork_review.domain.prisma import COLUMN_NAMES, INCLUDED_ROLES, LABELS, STAGES
 from peerwork_review.errors import DataError, Problem
 from peerwork_review.model.review import load
-from peerwork_review.reading.load import read_all, read_and_validate
+from peerwork_review.reading.load import read_all
 
 MANIFEST = "manifest.csv"
 LEDGER = "search_records.csv"
@@ -215,19 +213,11 @@ def import_records(root: Path, run_id: str, folder: Path, write: bool = True) ->
     data = paths.data_dir(root)
     _, *kept = read_csv_rows(data / LEDGER)
     kept = [row for row in kept if row[0] != run_id]
-    files = {LEDGER: to_csv(fields, kept + ledger.rows(fields)), DATABASES: _database_counts(data, ledger, run_id)}
-    with tempfile.TemporaryDirectory(prefix="peerwork-records-") as tmp:
-        copy = Path(tmp)
-        shutil.copytree(data, paths.data_dir(copy))
-        shutil.copy2(paths.bibliography(root), paths.bibliography(copy))
-        for name, content in files.items():
-            (paths.data_dir(copy) / name).write_bytes(content)
-        try:
-            read_and_validate(copy)
-        except DataError as exc:
-            raise DataError([_locate(p, ledger.records, len(kept)) for p in exc.problems]) from None
-    if write:
-        _write_all({data / name: content for name, content in files.items() if (data / name).read_bytes() != content})
+    files = {
+        data / LEDGER: to_csv(fields, kept + ledger.rows(fields)),
+        data / DATABASES: _database_counts(data, ledger, run_id),
+    }
+    write_if_valid(root, files, lambda problem: _locate(problem, ledger.records, len(kept)), write)
     return ledger.report + _flow_lines(root if write else None, run_id)
 
 
