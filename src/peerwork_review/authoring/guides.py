@@ -7,18 +7,16 @@ validator uses, and its sums are the ones the validator checks (both in
 
 from __future__ import annotations
 
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from peerwork_review.authoring.references import SHEET as REFERENCES
 from peerwork_review.domain.prisma import COLUMN_TITLES, LABELS, SIDE_PREFIXES, STAGES, SUMS
 
 FLOW_SHEET = "PRISMA flow guide"
 
 
-def label(stage: str) -> str:
-    return LABELS.get(stage, stage.replace("_", " ").capitalize())
-
-
-def _box(column: str, stages: list[str]) -> str:
-    lines = [f"{label(s)}\n   {column} · {s}" for s in stages]
-    return "\n".join(lines)
+def _box_text(column: str, stages: list[str]) -> str:
+    return "\n".join(f"{LABELS[s]}\n   {column} · {s}" for s in stages)
 
 
 def diagram_rows(column: str) -> list[tuple[str, list[str]]]:
@@ -33,15 +31,15 @@ def diagram_rows(column: str) -> list[tuple[str, list[str]]]:
 
 
 def add_guide(wb, flow_layout) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
     ws = wb.create_sheet(FLOW_SHEET, index=len(wb.sheetnames) - 1)
     thin = Side(style="thin", color="555555")
-    box_style = dict(
-        border=Border(left=thin, right=thin, top=thin, bottom=thin),
-        alignment=Alignment(wrap_text=True, vertical="center"),
-    )
-    main_fill, side_fill = PatternFill("solid", fgColor="FFFFFF"), PatternFill("solid", fgColor="F2F2F2")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+    def box(row: int, column: int, text: str, shade: str = "FFFFFF") -> None:
+        cell = ws.cell(row=row, column=column, value=text)
+        cell.fill, cell.border = PatternFill("solid", fgColor=shade), border
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
     sheet = flow_layout.sheet
     intro = [
         "A new run's PRISMA 2020 flow, box by box",
@@ -63,15 +61,13 @@ def add_guide(wb, flow_layout) -> None:
         ws.cell(row=top, column=left, value=COLUMN_TITLES.get(column, column)).font = Font(bold=True)
         row = top + 1
         for main, side in diagram_rows(column):
-            cell = ws.cell(row=row, column=left, value=_box(column, [main]))
-            cell.fill, cell.border, cell.alignment = main_fill, box_style["border"], box_style["alignment"]
+            box(row, left, _box_text(column, [main]))
             height = 1
             if side:
                 ws.cell(row=row, column=left + 1, value="→").alignment = Alignment(
                     horizontal="center", vertical="center"
                 )
-                cell = ws.cell(row=row, column=left + 2, value=_box(column, side))
-                cell.fill, cell.border, cell.alignment = side_fill, box_style["border"], box_style["alignment"]
+                box(row, left + 2, _box_text(column, side), "F2F2F2")
                 height = len(side)
             ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, 32 * height)
             ws.cell(row=row + 1, column=left, value="↓").alignment = Alignment(horizontal="center")
@@ -80,13 +76,12 @@ def add_guide(wb, flow_layout) -> None:
         for width_column, width in ((left, 30), (left + 1, 3), (left + 2, 40), (left + 3, 3)):
             ws.column_dimensions[ws.cell(row=1, column=width_column).column_letter].width = width
     ws.column_dimensions["A"].width = 2
-    cell = ws.cell(
-        row=bottom,
-        column=2,
-        value="Studies included in review (counted from sheet studies)\n"
+    box(
+        bottom,
+        2,
+        "Studies included in review (counted from sheet studies)\n"
         "Reports of included studies (counted from sheet reports)",
     )
-    cell.fill, cell.border, cell.alignment = main_fill, box_style["border"], box_style["alignment"]
     ws.row_dimensions[bottom].height = 64
     row = bottom + 2
     ws.cell(
@@ -104,10 +99,6 @@ def add_guide(wb, flow_layout) -> None:
 
 
 def write_read_me(ws, descriptor: dict, layouts) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    from peerwork_review.authoring.references import SHEET as REFERENCES
-
     lines = [
         (descriptor.get("title", "The review's data"), True),
         ("How to update the review in this workbook", True),

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from pybtex.database import parse_string
+from pybtex.exceptions import PybtexError
+
 from peerwork_review.errors import Problem
 
 SHEET = "new references"
@@ -80,9 +83,6 @@ def _balanced(text: str) -> bool:
 def parsed(bib_text: str) -> dict[str, tuple]:
     """Key -> the entry's type, fields and people, as BibTeX means them (layout and spacing aside); nothing for a
     file that does not parse, whose problems the import's validation reports."""
-    from pybtex.database import parse_string
-    from pybtex.exceptions import PybtexError
-
     try:
         entries = parse_string(bib_text, "bibtex").entries
     except PybtexError:
