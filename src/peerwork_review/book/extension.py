@@ -1,19 +1,10 @@
 """Sphinx extension: the book shows the stored notebook outputs, and only current ones.
 
 Notebooks are not executed by the build (``execute_notebooks: "off"``): the pages show
-exactly the outputs nbval verifies, written by ``make refresh``. Before anything is
-read, (1) every notebook's record of its inputs is compared with the current data,
-bibliography and code, and the build stops, naming the notebooks and the files, if a
-record is out of date or a generated notebook is missing (``peerwork_review.notebooks.inputs``);
-(2) the figures and tables the book offers for download, and the Atom feed of editions, are
-written out of the stored outputs (:mod:`peerwork_review.book.downloads`, with the
-``{output-download}`` role that links them; the feed also goes to the root of the HTML
-book, which every page names in its head for feed readers); (3) when any notebook
-changed, every page is re-read, since prose pages glue values from the notebooks. It also provides the ``{data-dictionary}`` and ``{colophon}``
-directives (:mod:`peerwork_review.book.directives`). For speed, it puts sphinxcontrib-bibtex's
-domain with lookups by key in place (:mod:`peerwork_review.book.bibtex_lookups`), keeps the
-compiled page templates from one build to the next, and lends Sphinx the doctrees a build
-has just read while it numbers figures.
+exactly the outputs nbval verifies, written by ``make refresh``. Before anything is read,
+the build stops if a notebook's outputs are not current (:mod:`.guard`), and the downloads
+and the feed of editions are written out of the stored outputs (:mod:`.downloads`). When any
+notebook changed, every page is re-read, since prose pages glue values from the notebooks.
 """
 
 from __future__ import annotations

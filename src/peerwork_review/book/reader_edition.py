@@ -1,10 +1,5 @@
-"""The reader's side of the book's Sphinx setup: numbering, citations, tables and code cells.
-
-Called from :mod:`peerwork_review.book.extension`; each part lives in its own module:
-:mod:`~peerwork_review.book.numbering` (the article's table and figure numbers),
-:mod:`~peerwork_review.book.citation_style` (unambiguous author-year citations) and
-:mod:`~peerwork_review.book.html_writer` (captions above tables that scroll on their own, bibliography markup).
-"""
+"""The reader's side of the book's Sphinx setup: the article's numbers (:mod:`.numbering`), author-year
+citations (:mod:`.citation_style`), tables that scroll on their own (:mod:`.html_writer`), no empty code cells."""
 
 from __future__ import annotations
 
