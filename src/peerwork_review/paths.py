@@ -54,6 +54,13 @@ def outputs_dir(root: Path | None = None) -> Path:
     return (root or project_root()) / "_build" / "outputs"
 
 
+def write_whole(path: Path, content: bytes | str) -> None:
+    """Write ``path`` aside, then rename it into place, so that no reader, and no interruption, leaves half a file."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    partial.replace(path)
+
+
 # What a build reads from the project (besides the package's own code).
 BOOK_SOURCES = ("_config.yml", "_toc.yml", "references.bib", "data", "book", "notebooks")
 

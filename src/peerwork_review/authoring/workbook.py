@@ -287,11 +287,11 @@ def _add_references_sheet(wb, enum_ranges) -> None:
 
 
 def write_workbook(root: Path, out: Path) -> Path:
-    """Save the workbook to ``out`` (written aside, then renamed: never half a file)."""
+    """Save the workbook to ``out``."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    build_workbook(root).save(tmp)
-    tmp.replace(out)
+    buffer = io.BytesIO()
+    build_workbook(root).save(buffer)
+    paths.write_whole(out, buffer.getvalue())
     return out
 
 

@@ -37,9 +37,7 @@ def write_outputs(root: Path, notebooks: list[Path]) -> None:
                 content = base64.b64decode(value) if mime == "image/png" else value.encode("utf-8")
                 out = target / f"{name}.{extension}"
                 if not out.is_file() or out.read_bytes() != content:
-                    partial = out.with_name(f".{out.name}.partial")
-                    partial.write_bytes(content)
-                    partial.replace(out)
+                    paths.write_whole(out, content)
 
 
 class OutputDownload(XRefRole):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from pathlib import Path
+
+from peerwork_review import paths
 
 PREFIX, SUFFIX = "Search.setIndex(", ")"  # sphinx.search._JavaScriptIndex
 
@@ -26,6 +27,4 @@ def escape_section_titles(app, exception) -> None:
         raise RuntimeError(f"{path} is not in the format this Sphinx extension knows; its titles cannot be escaped")
     index = json.loads(text.removeprefix(PREFIX).removesuffix(SUFFIX))
     index["alltitles"] = {html.escape(html.unescape(title)): where for title, where in index["alltitles"].items()}
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(PREFIX + json.dumps(index, sort_keys=True) + SUFFIX, encoding="utf-8")
-    os.replace(partial, path)
+    paths.write_whole(path, PREFIX + json.dumps(index, sort_keys=True) + SUFFIX)

@@ -309,10 +309,6 @@ def _cite_current_edition(root: Path, review) -> str | None:
     before = read_citation(root)
     if (before.version, before.released) == (current.version, current.released):
         return None
-    partial = path.with_name(f".{path.name}.tmp")
-    partial.write_text(
-        with_edition(path.read_text(encoding="utf-8"), current.version, current.released), encoding="utf-8"
-    )
-    partial.replace(path)
+    paths.write_whole(path, with_edition(path.read_text(encoding="utf-8"), current.version, current.released))
     released = f", released {current.released}" if current.released else ", not released yet"
     return f"CITATION.cff: edition {before.version} → edition {current.version}{released}"

@@ -32,6 +32,7 @@ from playwright.sync_api import sync_playwright
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
+from peerwork_review import paths
 from peerwork_review.book.build import build as build_book
 
 PDF_NAME = "peerwork-review.pdf"
@@ -258,9 +259,7 @@ def print_pdf(page_file: Path, target: Path, title: str, parts: list[dict]) -> P
         pdf = retitle_bookmarks(pdf, page.evaluate(HEADINGS))
         browser.close()
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    partial.write_bytes(pdf)
-    partial.replace(target)
+    paths.write_whole(target, pdf)
     return target
 
 
