@@ -26,8 +26,6 @@ Bibliographic columns of CSV exports are found under the names these tools use (
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +33,7 @@ from pathlib import Path
 import rispy
 from openpyxl import load_workbook
 
+from peerwork_review.authoring.workbook import read_csv_rows
 from peerwork_review.domain.ledger import DECISION_FIELDS
 from peerwork_review.errors import Problem
 
@@ -160,7 +159,7 @@ def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
             for row in sheet.iter_rows(values_only=True)
         ]
     else:
-        table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+        table = read_csv_rows(path)
     if not table:
         return [], []
     header = [re.sub(r"[^a-z0-9]+", "_", h.strip().lower()).strip("_") for h in table[0]]
