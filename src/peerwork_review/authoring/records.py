@@ -174,7 +174,7 @@ class Ledger:
         return out
 
 
-def import_records(root: Path, run_id: str, folder: Path, write: bool = True) -> list[str]:
+def import_records(root: Path, run_id: str, folder: Path) -> list[str]:
     """Read the exports in ``folder`` into run ``run_id``'s ledger; the lines of the report. Raises DataError."""
     tables, bib, descriptor, _ = read_all(root)  # the import's result is validated whole below
     if run_id not in {r["search_run_id"] for r in tables["search_runs"].records}:
@@ -217,8 +217,8 @@ def import_records(root: Path, run_id: str, folder: Path, write: bool = True) ->
         data / LEDGER: to_csv(fields, kept + ledger.rows(fields)),
         data / DATABASES: _database_counts(data, ledger, run_id),
     }
-    write_if_valid(root, files, lambda problem: _locate(problem, ledger.records, len(kept)), write)
-    return ledger.report + _flow_lines(root if write else None, run_id)
+    write_if_valid(root, files, lambda problem: _locate(problem, ledger.records, len(kept)), write=True)
+    return ledger.report + _flow_lines(root, run_id)
 
 
 def _database_counts(data: Path, ledger: Ledger, run_id: str) -> bytes:
@@ -249,9 +249,7 @@ def _locate(problem: Problem, records: list[dict], before: int) -> Problem:
     )
 
 
-def _flow_lines(root: Path | None, run_id: str) -> list[str]:
-    if root is None:
-        return []
+def _flow_lines(root: Path, run_id: str) -> list[str]:
     flow = flow_numbers(load(root), run_id)
     lines = [f"The flow of run {run_id}, counted from {flow.counted_from:,} records:"]
     for column, stages in STAGES.items():

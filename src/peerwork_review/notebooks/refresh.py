@@ -183,11 +183,11 @@ class _Run:
         return list(await asyncio.gather(*(self.notebook(i, path, nb) for i, (path, nb) in enumerate(plan.items()))))
 
 
-def execute(plan: dict[Path, object], workers: int | None = None) -> list[Executed]:
+def execute(plan: dict[Path, object]) -> list[Executed]:
     """Execute the planned notebooks (path -> notebook), in the order given; nothing is written."""
     if not plan:
         return []
-    workers = max(1, min(len(plan), workers or os.cpu_count() or 1))
+    workers = max(1, min(len(plan), os.cpu_count() or 1))
     previous = {s: signal.getsignal(s) for s in SIGNALS}
     _remove_leftovers()
     try:
