@@ -1,7 +1,7 @@
 """Command line for authors and reviewers; the Makefile's targets call it.
 
-Each command imports what it needs when it runs, so that ``build`` does not wait for
-pandas and the data model, which it does not use.
+Each command imports what it needs when it runs, so that none waits for another's libraries
+(Playwright for ``pdf``, openpyxl and rapidfuzz for the imports, nbclient for ``refresh``).
 """
 
 from __future__ import annotations
