@@ -12,13 +12,7 @@ import sys
 from pathlib import Path
 
 from peerwork_review import paths
-from peerwork_review.errors import DataError
-
-
-def _refused(exc: Exception, what_now: str) -> int:
-    print(exc, file=sys.stderr)
-    print(f"\n{what_now}", file=sys.stderr)
-    return 1
+from peerwork_review.errors import DataError, refused
 
 
 def _validate(root: Path, args) -> int:
@@ -28,7 +22,7 @@ def _validate(root: Path, args) -> int:
     try:
         review = load(root)
     except DataError as exc:
-        return _refused(
+        return refused(
             exc, "The data are not valid; nothing was built. Fix the problems above and run `make validate` again."
         )
     print(
@@ -87,7 +81,7 @@ def _import(root: Path, args) -> int:
     try:
         lines = import_workbook(root, workbook)
     except (WorkbookError, DataError) as exc:
-        return _refused(exc, "Nothing was imported; data/ is unchanged. Fix the workbook and import it again.")
+        return refused(exc, "Nothing was imported; data/ is unchanged. Fix the workbook and import it again.")
     print(
         f"{workbook.name} is valid."
         + (" What changed:" if lines else " It matches data/ exactly; nothing was changed.")
@@ -105,7 +99,7 @@ def _import_records(root: Path, args) -> int:
     try:
         lines = import_records(root, args.run, args.folder)
     except DataError as exc:
-        return _refused(exc, "Nothing was imported; data/ is unchanged. Fix the exports and import them again.")
+        return refused(exc, "Nothing was imported; data/ is unchanged. Fix the exports and import them again.")
     print(f"The records of run {args.run} are in data/search_records.csv (and counted per database). What was read:")
     for line in lines:
         print(line)

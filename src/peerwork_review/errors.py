@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 RECORD_FILES = (".ris", ".nbib", ".txt", ".medline")  # search exports: a problem's row is a record's number
@@ -43,3 +44,10 @@ class DataError(Exception):
         lines = [f"{count} problem{'s' if count != 1 else ''} in the data:"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+def refused(exc: Exception, what_now: str) -> int:
+    """Print why a command did nothing, then what to do now; the exit status to return."""
+    print(exc, file=sys.stderr)
+    print(f"\n{what_now}", file=sys.stderr)
+    return 1

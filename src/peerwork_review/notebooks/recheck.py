@@ -9,7 +9,6 @@ instead of a raw diff of notebook JSON.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import cast
 
@@ -17,7 +16,7 @@ import nbformat
 import pandas as pd
 
 from peerwork_review.derivation import reproduction
-from peerwork_review.errors import DataError
+from peerwork_review.errors import DataError, refused
 from peerwork_review.model.review import load
 from peerwork_review.notebooks.changes import items
 from peerwork_review.notebooks.inputs import edited_notebooks
@@ -83,12 +82,9 @@ def run(root: Path) -> int:
     try:
         review = load(root)
     except DataError as exc:
-        print(exc, file=sys.stderr)
-        print(
-            "\nThe data are not valid, so nothing could be re-derived. Run `make validate` for the list above.",
-            file=sys.stderr,
+        return refused(
+            exc, "The data are not valid, so nothing could be re-derived. Run `make validate` for the list above."
         )
-        return 1
     figures, checks = reproduction.figure_table(review), reproduction.check_table(review)
     found = differences(figures, checks, stored(root))
     if edited := edited_notebooks(root):

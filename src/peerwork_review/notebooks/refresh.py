@@ -30,7 +30,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from peerwork_review import paths
-from peerwork_review.errors import DataError
+from peerwork_review.errors import DataError, refused
 from peerwork_review.model.editions import editions
 from peerwork_review.model.review import load
 from peerwork_review.notebooks import inputs
@@ -267,11 +267,7 @@ def _refresh(root: Path, written: list[bool]) -> int:
     try:
         review = load(root)
     except DataError as exc:
-        print(exc, file=sys.stderr)
-        print(
-            "\nThe data are not valid; no notebook was run. Fix the problems above (`make validate`).", file=sys.stderr
-        )
-        return 1
+        return refused(exc, "The data are not valid; no notebook was run. Fix the problems above (`make validate`).")
     cited = _cite_current_edition(root, review)
     os.environ["PEERWORK_REVIEW_ROOT"] = str(root)  # the kernels read this project's data
     plan, _ = planned(root, review)
