@@ -55,7 +55,7 @@ def outputs_dir(root: Path | None = None) -> Path:
 
 
 def write_whole(path: Path, content: bytes | str) -> None:
-    """Write ``path`` aside, then rename it into place, so that no reader, and no interruption, leaves half a file."""
+    """Write ``path`` aside, then rename it into place: no reader sees half a file, whatever interrupts the write."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     partial.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     partial.replace(path)
