@@ -182,6 +182,28 @@ def test_a_prose_edit_rewrites_its_page_and_the_contents_with_the_templates_comp
     assert sorted((root / "_build/.html-state/.doctrees/jinja2").iterdir()) == sorted(compiled)
 
 
+def test_a_label_that_moves_to_a_page_read_earlier_does_not_break_the_next_build(interrupted):
+    """Sphinx reads pages in name order: the label leaves conclusions.md for background.md, read before it."""
+    root = interrupted[0]
+    pages = {name: root / "book" / f"{name}.md" for name in ("background", "conclusions")}
+    texts = {name: page.read_text(encoding="utf-8") for name, page in pages.items()}
+    section = "\n(label-on-the-move)=\n## A section the test moves\n\nSee {ref}`label-on-the-move`.\n"
+    try:
+        pages["conclusions"].write_text(texts["conclusions"] + section, encoding="utf-8")
+        first = build_book(root)
+        assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+        pages["conclusions"].write_text(texts["conclusions"], encoding="utf-8")
+        pages["background"].write_text(texts["background"] + section, encoding="utf-8")
+        moved = build_book(root)
+    finally:
+        for name, page in pages.items():
+            page.write_text(texts[name], encoding="utf-8")
+    assert moved.returncode == 0, moved.stdout[-3000:] + moved.stderr[-3000:]
+    background = (root / "_build/html/book/background.html").read_text(encoding="utf-8")
+    assert 'id="label-on-the-move"' in background
+    assert "label-on-the-move" not in (root / "_build/html/book/conclusions.html").read_text(encoding="utf-8")
+
+
 def test_a_second_build_waits_for_the_first(tmp_path):
     """While another build or refresh holds the checkout, a build waits for it, then runs."""
     from peerwork_review.process.lock import project_lock

@@ -121,6 +121,18 @@ def _reread_colophon_when_its_facts_change(app, env, added, changed, removed):
     return [doc for doc in env.found_docs if doc.endswith("colophon")]
 
 
+def _forget_pages_before_rereading(app, env, docnames):
+    """Forget every page about to be read again before reading any, as Sphinx's parallel reader does.
+
+    Its serial reader forgets each page just before reading it, so a label that moved to a page
+    read earlier is still held by its old page: a duplicate label, which fails the strict build
+    until ``_build`` is removed.
+    """
+    for docname in docnames:
+        app.events.emit("env-purge-doc", env, docname)
+        env.clear_doc(docname)
+
+
 def _feed(app) -> Path:
     return paths.outputs_dir(_root(app)) / paths.FEED
 
@@ -163,6 +175,7 @@ def setup(app):
     app.connect("build-finished", _publish_the_feed)
     app.connect("env-get-outdated", _reread_when_notebooks_change)
     app.connect("env-get-outdated", _reread_colophon_when_its_facts_change)
+    app.connect("env-before-read-docs", _forget_pages_before_rereading)
     # around Sphinx's own handler (the toctree collector, default priority)
     app.connect("env-get-updated", _lend_read_doctrees, priority=100)
     app.connect("env-get-updated", _take_back_read_doctrees, priority=900)

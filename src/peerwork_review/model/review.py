@@ -224,10 +224,6 @@ class Review:
     def figure(self, figure_id: str) -> int:
         return int(self.figures.loc[self.figures["figure_id"] == figure_id, "value"].iloc[0])
 
-    def figure_text(self, figure_id: str) -> str:
-        """A published identifier or date (``value_text``), as printed in the data."""
-        return str(self.figures.loc[self.figures["figure_id"] == figure_id, "value_text"].iloc[0])
-
 
 def set_value(
     data: Review, frames: dict[str, pd.DataFrame], table: str, key: str, column: str, text: str | None
