@@ -1,5 +1,5 @@
 """Shared fixtures: the frozen edition 1 and the review as data/ hold it now, throw-away copies, and one
-build of the repository's book.
+build of a copy of the repository's book, shared by the whole run.
 
 ``review`` and ``project_copy`` are the frozen edition 1 (``tests/fixtures/edition-1``): tests that
 assert exact values use them. ``live_review`` is ``data/`` as the authors keep it: tests on it assert
@@ -8,7 +8,12 @@ only what holds for any valid data.
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import pytest
+from filelock import FileLock
 
 from tests.helpers import ROOT, build_book, copy_project, tree_hash
 
@@ -41,15 +46,33 @@ def project_copy(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def built_book():
-    """The repository's book, built once per test session (strict: warnings are errors).
+def built_project(tmp_path_factory) -> Path:
+    """A copy of the repository's book, built once per test run (strict: warnings are errors) into a
+    temporary folder, never into the checkout's own _build; the tests that read a built book share it.
 
-    Also proves that a build leaves data/ untouched. Under pytest-xdist each worker that
-    needs the book runs this; builds of one checkout take turns (peerwork_review.process.lock),
-    so the second finds the first's output and its build is a no-op.
+    Under pytest-xdist the workers share the run's temporary folder: the first worker that needs the
+    book builds it while holding a file lock; the others wait for the lock and read the outcome it
+    recorded, so a failed build fails their tests too instead of being run again. Also proves that a
+    build leaves data/ untouched.
     """
-    before = tree_hash(ROOT / "data")
-    result = build_book(ROOT)
-    assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    assert tree_hash(ROOT / "data") == before, "the build modified data/"
-    return ROOT / "_build" / "html"
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder every worker's own one is in
+    root, outcome = shared / "built-book", shared / "built-book.json"
+    with FileLock(shared / "built-book.lock"):
+        if not outcome.exists():
+            copy_project(root)
+            before = tree_hash(root / "data")
+            result = build_book(root)
+            record = {"returncode": result.returncode, "output": result.stdout[-4000:] + "\n" + result.stderr[-4000:]}
+            outcome.write_text(json.dumps({**record, "data_unchanged": tree_hash(root / "data") == before}))
+    built = json.loads(outcome.read_text())
+    assert built["returncode"] == 0, f"book build failed:\n{built['output']}"
+    assert built["data_unchanged"], "the build modified data/"
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_book(built_project) -> Path:
+    """The HTML pages of :func:`built_project`."""
+    return built_project / "_build" / "html"

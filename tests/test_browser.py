@@ -409,12 +409,12 @@ def _assert_none(problems: list[str], what: str):
     assert not problems, f"{len(problems)} {what}:\n  " + "\n  ".join(problems)
 
 
-def test_pages_were_crawled_and_screenshotted(crawl):
+def test_pages_were_crawled_and_screenshotted(crawl, built_book):
     # Guards against a silently empty crawl; blocked hosts are reported for information only.
     print(f"\n{len(crawl['pages'])} pages checked; external hosts blocked: {', '.join(crawl['blocked']) or 'none'}")
     assert "index.html" in crawl["pages"] and len(crawl["pages"]) > 5, crawl["pages"]
     shown = {rel for rel, _ in crawl["screenshots"]}
-    assert {rel for rel in crawl["pages"] if not REFRESH.search((ROOT / "_build/html" / rel).read_text())} == shown
+    assert {rel for rel in crawl["pages"] if not REFRESH.search((built_book / rel).read_text())} == shown
     assert sorted(w for _, w in crawl["screenshots"]) == sorted([DESKTOP, PHONE] * len(shown))
     assert all(path.stat().st_size > 0 for path in SCREENSHOTS.glob("*.jpg"))
 

@@ -3,7 +3,6 @@ the figures, the glued numbers and resolved citations. Its text is read with pdf
 
 from __future__ import annotations
 
-import fcntl
 import re
 import shutil
 import subprocess
@@ -37,20 +36,18 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def edition(built_book):
-    """Build the PDF (after the HTML book, whose environment the single-page build reuses)."""
-    with (ROOT / "_build" / ".tests.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        path = pdf.build(ROOT)
+def edition(built_project):
+    """Build the PDF of the shared build (after the HTML book, whose environment the single-page build reuses)."""
+    path = pdf.build(built_project)
     pages = int(
         re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout)[1]
     )
     return path, _text(path), pages
 
 
-def test_pdf_is_built_and_published_beside_the_html_book(edition, built_book):
+def test_pdf_is_built_and_published_beside_the_html_book(edition, built_project, built_book):
     path, _, pages = edition
-    assert path == ROOT / "_build" / "pdf" / pdf.PDF_NAME and pages > 10
+    assert path == built_project / "_build" / "pdf" / pdf.PDF_NAME and pages > 10
     assert (built_book / pdf.PDF_NAME).read_bytes() == path.read_bytes()
     assert f'href="../{pdf.PDF_NAME}"' in (built_book / "book" / "index.html").read_text(), (
         "the landing page links the PDF"
@@ -132,7 +129,7 @@ def test_a_table_that_runs_onto_more_pages_repeats_its_header_row_on_each(editio
         assert names <= set(words(page).split()), (page, names - set(words(page).split()))
 
 
-def test_bookmarks_read_as_the_headings_do(edition):
+def test_bookmarks_read_as_the_headings_do(edition, built_project):
     """No title twice over ("BackgroundBackground"), none with words run together where its heading wraps."""
     import html
 
@@ -146,7 +143,7 @@ def test_bookmarks_read_as_the_headings_do(edition):
             walk(item) if isinstance(item, list) else titles.append(item.title)
 
     walk(PdfReader(path).outline)
-    page = (ROOT / "_build" / "singlehtml" / "book" / "index.html").read_text(encoding="utf-8")
+    page = (built_project / "_build" / "singlehtml" / "book" / "index.html").read_text(encoding="utf-8")
     page = re.sub(r'<a class="headerlink".*?</a>', "", page, flags=re.S)
     headings = {
         " ".join(html.unescape(re.sub(r"<[^>]+>", "", h)).split())
