@@ -122,6 +122,17 @@ def cli(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
     )
 
 
+def in_process(capsys, root: Path, *args: str) -> subprocess.CompletedProcess:
+    """What :func:`cli` runs, called in this process (no interpreter to start, no pandas to import
+    again): the command's exit status and what it printed, from ``capsys``."""
+    from peerwork_review.cli import main
+
+    capsys.readouterr()
+    code = main(["--root", str(root), *args])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out, err)
+
+
 def build_book(root: Path, *extra: str) -> subprocess.CompletedProcess:
     return cli(root, "build", *extra)
 

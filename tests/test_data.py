@@ -19,7 +19,7 @@ from peerwork_review.derivation import reproduction
 from peerwork_review.model.review import load
 from peerwork_review.reading.integrity import SOURCE_PREFIXES, article_run
 from peerwork_review.reading.load import read_and_validate
-from tests.helpers import ROOT, tree_hash
+from tests.helpers import ROOT, in_process, tree_hash
 from tests.minimal import TEST, append, edit_rows, frictionless_errors, minimal_copy, problems, set_cell
 
 
@@ -29,17 +29,21 @@ def validate_cli(root) -> subprocess.CompletedProcess:
     )
 
 
+def validate(capsys, root) -> subprocess.CompletedProcess:
+    return in_process(capsys, root, "validate")
+
+
 # -- the shipped data -------------------------------------------------------------
 
 
-def test_validate_command_succeeds_on_shipped_data():
-    result = validate_cli(ROOT)
+def test_validate_command_succeeds_on_shipped_data(capsys):
+    result = validate(capsys, ROOT)
     assert result.returncode == 0, result.stderr
     assert "data/ is valid" in result.stdout
 
 
-def test_validate_notes_only_the_stated_sums_that_do_not_add_up(live_review):
-    noted = [line for line in validate_cli(ROOT).stdout.splitlines() if line.startswith("Note:")]
+def test_validate_notes_only_the_stated_sums_that_do_not_add_up(live_review, capsys):
+    noted = [line for line in validate(capsys, ROOT).stdout.splitlines() if line.startswith("Note:")]
     checks = reproduction.check_table(live_review)
     failing = checks.loc[checks["status"] == reproduction.INCONSISTENT, "check_id"]
     assert sorted(line.rsplit("(", 1)[1].rstrip(").") for line in noted) == sorted(failing)
@@ -411,6 +415,7 @@ def test_broken_variant_is_reported_and_frictionless_agrees_where_it_can(tmp_pat
     assert tree_hash(ROOT / "data") == before  # only the copy was touched
 
 
+@pytest.mark.slow  # the command line itself, as make validate starts it
 def test_validate_command_exits_non_zero_with_the_message(minimal):
     CORPUS["cut off"][0](minimal)
     result = validate_cli(minimal)

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from peerwork_review.derivation import reproduction
 from peerwork_review.model.review import load
 from peerwork_review.notebooks import recheck
 from peerwork_review.rendering.render import value_text
 from tests.audit_helpers import TEST, set_by_key
-from tests.helpers import ROOT, cli, copy_project
+from tests.helpers import ROOT, cli, copy_project, in_process
 
 
-def test_check_finds_no_difference_in_the_repository():
-    result = cli(ROOT, "check")
+def test_check_finds_no_difference_in_the_repository(capsys):
+    result = in_process(capsys, ROOT, "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("No difference")
 
 
+@pytest.mark.slow  # the command line itself, as make check starts it
 def test_check_says_what_changed_and_exits_1(tmp_path):
     root = copy_project(tmp_path / "project", ["data", "notebooks", "references.bib", "CITATION.cff"])
     set_by_key(
@@ -58,10 +61,10 @@ def test_differences_say_in_words_what_a_changed_value_did(review, project_copy)
     assert "Studies conducted in Australia: derived 3–4, now 3; within range → reproduced." in found
 
 
-def test_check_exits_1_on_invalid_data(tmp_path):
+def test_check_exits_1_on_invalid_data(tmp_path, capsys):
     root = copy_project(tmp_path / "project", ["data", "notebooks", "references.bib"])
     set_by_key(root, "studies.csv", {"study_id": "berry2011"}, sample_size="four")
-    result = cli(root, "check")
+    result = in_process(capsys, root, "check")
     assert result.returncode == 1 and "nothing could be re-derived" in result.stderr
 
 
@@ -107,12 +110,12 @@ def test_a_killed_refresh_leaves_no_kernel_folder_for_the_next(tmp_path, monkeyp
     assert not dead.exists() and alive.exists()
 
 
-def test_check_names_an_output_edited_by_hand(tmp_path):
+def test_check_names_an_output_edited_by_hand(tmp_path, capsys):
     root = copy_project(tmp_path / "project", ["data", "notebooks", "references.bib"])
     notebook = root / "notebooks" / "01-search-and-selection.ipynb"
     text = notebook.read_text(encoding="utf-8")
     assert "5,191" in text
     notebook.write_text(text.replace("5,191", "5,192", 1), encoding="utf-8")
-    result = cli(root, "check")
+    result = in_process(capsys, root, "check")
     assert result.returncode == 1
     assert "notebooks/01-search-and-selection.ipynb: the stored output of cell" in result.stdout, result.stdout

@@ -17,7 +17,18 @@ from peerwork_review.derivation.flow import flow_numbers
 from peerwork_review.errors import DataError
 from peerwork_review.model.review import load
 from peerwork_review.reading.load import read_and_validate
-from tests.helpers import append, build_book, cli, copy_project, edit_rows, read_rows, run_nbval, set_cell, tree_hash
+from tests.helpers import (
+    append,
+    build_book,
+    cli,
+    copy_project,
+    edit_rows,
+    in_process,
+    read_rows,
+    run_nbval,
+    set_cell,
+    tree_hash,
+)
 from tests.records import EXPORTS, FLOW, REASONS, REPORT, RUN, add_example_run
 
 
@@ -51,8 +62,8 @@ def test_the_example_exports_give_the_flow_worked_out_by_hand(run_copy):
     assert [(r[1], r[3]) for r in databases] == [("PubMed", "5"), ("Scopus", "4")]
 
 
-def test_the_command_line_reports_what_it_read(run_copy):
-    done = cli(run_copy, "import-records", RUN, str(EXPORTS))
+def test_the_command_line_reports_what_it_read(run_copy, capsys):
+    done = in_process(capsys, run_copy, "import-records", RUN, str(EXPORTS))
     assert done.returncode == 0, done.stderr
     assert "asreview.csv (ASReview): 7 rows of decisions" in done.stdout
     assert "Other methods: records identified 2; reports sought for retrieval 2" in done.stdout
