@@ -148,6 +148,8 @@ def run_nbval(root: Path, *notebooks: str) -> subprocess.CompletedProcess:
             "no:cacheprovider",
             "-p",
             "no:xdist",
+            "-p",
+            "peerwork_review.paths",  # as pyproject.toml's addopts, which the copy does not have: see there
             "--nbval",
             "--nbval-current-env",
             "-q",
