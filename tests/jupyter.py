@@ -43,16 +43,22 @@ def displayed(show, *args) -> list:
     return [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in captured.outputs]
 
 
-def run_here(notebook, root) -> dict:
+def run_here(notebook, root, draw: bool = True) -> dict:
     """Run a notebook's code cells in this process on the project at ``root`` (as ``make refresh`` runs them in a
-    kernel, outputs aside), and return its variables."""
+    kernel, outputs aside), and return its variables. Without ``draw``, its PRISMA diagrams are neither drawn nor
+    saved: for a test that reads only its tables (the end-to-end tests run every notebook whole)."""
     import os
+    from contextlib import ExitStack
+    from unittest import mock
 
     namespace: dict = {}
     before = os.environ.get("PEERWORK_REVIEW_ROOT")
     os.environ["PEERWORK_REVIEW_ROOT"] = str(root)
     try:
-        with capture_output():
+        with capture_output(), ExitStack() as undrawn:
+            if not draw:
+                undrawn.enter_context(mock.patch("peerwork_review.rendering.prisma_flow.draw"))
+                undrawn.enter_context(mock.patch("peerwork_review.notebooks.notebook.glue_figure"))
             for cell in notebook.cells:
                 if cell.cell_type == "code":
                     exec(cell.source, namespace)

@@ -37,7 +37,7 @@ def project_copy(tmp_path):
 
 def changed_on_page(review, run_id: str):
     """What the run's page lists as changed (its table "What changed"), by what and category."""
-    return run_here(update_notebook(review, run_id), review.root)["changed"]
+    return run_here(update_notebook(review, run_id), review.root, draw=False)["changed"]
 
 
 def _second_run(root, included_reports: int = 1) -> None:
