@@ -107,16 +107,25 @@ def test_prisma_numbers_equal_the_data(review, flow):
     assert flow.new_reports == int((article.reports["role"] != "not included").sum())
 
 
-def test_prisma_diagram_shows_exactly_those_numbers(review, flow):
+@pytest.fixture(scope="module")
+def diagram(flow):
+    """The published review's diagram as the book saves it: the figure, its SVG and its PNG."""
+    import matplotlib.pyplot as plt
+
     prisma_flow.configure_matplotlib()
     figure = prisma_flow.draw(flow)
+    yield figure, prisma_flow.image_bytes(figure, "svg"), prisma_flow.image_bytes(figure, "png")
+    plt.close(figure)
+
+
+def test_prisma_diagram_shows_exactly_those_numbers(flow, diagram):
+    figure, svg, png = diagram
     drawn = " ".join(t.get_text() for t in figure.axes[0].texts).replace("\n", " ")
     for (column, stage), value in flow.stages.items():
         shown = f"{value:,}" if value is not None else f"n {prisma_flow.missing(flow.sources[(column, stage)])}"
         assert shown in drawn, (column, stage)
     for value in (flow.new_studies, flow.new_reports):
         assert f"n = {value:,}" in drawn
-    svg, png = (prisma_flow.image_bytes(figure, fmt) for fmt in ("svg", "png"))
     assert f"n = {flow.stages[('databases', 'screened')]:,}" in svg.decode("utf-8")
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
 
@@ -152,18 +161,24 @@ def _drawn(flow, narrow: bool = False):
     return figure, figure.canvas.get_renderer()
 
 
-def _every_drawing(flow):
-    """(name, flow, figure, renderer) of both layouts of both flows: wide for desktops and paper, narrow for phones."""
+@pytest.fixture(scope="module")
+def drawings(flow):
+    """(name, flow, figure, renderer) of both layouts of both flows, wide for desktops and paper, narrow for
+    phones: each drawn once for the tests below, which only read them."""
+    import matplotlib.pyplot as plt
+
+    drawn = []
     for name, layout in _layouts(flow).items():
         for narrow in (False, True):
             figure, renderer = _drawn(layout, narrow)
-            yield f"{name}, {'narrow' if narrow else 'wide'}", layout, figure, renderer
+            drawn.append((f"{name}, {'narrow' if narrow else 'wide'}", layout, figure, renderer))
+    yield drawn
+    for _, _, figure, _ in drawn:
+        plt.close(figure)
 
 
-def test_every_label_lies_inside_its_box_and_boxes_do_not_overlap(flow):
-    import matplotlib.pyplot as plt
-
-    for name, layout, figure, renderer in _every_drawing(flow):
+def test_every_label_lies_inside_its_box_and_boxes_do_not_overlap(drawings):
+    for name, layout, figure, renderer in drawings:
         ax = figure.axes[0]
         frames = {
             p.get_gid().removeprefix("frame-"): p.get_window_extent(renderer)
@@ -182,43 +197,38 @@ def test_every_label_lies_inside_its_box_and_boxes_do_not_overlap(flow):
         for i, (a, one) in enumerate(boxes):
             for b, other in boxes[i + 1 :]:
                 assert not one.overlaps(other), (name, a, b)
-        plt.close(figure)
 
 
-def test_counts_are_never_broken_across_lines(flow):
-    import matplotlib.pyplot as plt
-
-    for name, _, figure, _ in _every_drawing(flow):
+def test_counts_are_never_broken_across_lines(drawings):
+    for name, _, figure, _ in drawings:
         for text in figure.axes[0].texts:
             for line in text.get_text().split("\n"):
                 assert line.count("(n =") == len(re.findall(r"\(n = [\d,]+\)", line)), (name, line)
                 assert not line.rstrip().endswith(("(n", "(n =")), (name, line)
-        plt.close(figure)
 
 
-def test_diagram_text_shows_at_least_11_px_on_a_desktop(flow):
+def test_diagram_text_shows_at_least_11_px_on_a_desktop(drawings):
     """As the book shows it (prisma_layout.DISPLAY_WIDTH_PX wide at 1,400 px; the browser check
     measures the shipped one): smallest font size scaled by the displayed width."""
-    import matplotlib.pyplot as plt
-
     from peerwork_review.rendering import prisma_layout
 
-    for name, layout in _layouts(flow).items():
-        figure, renderer = _drawn(layout)
+    wide = [(name, figure, renderer) for name, _, figure, renderer in drawings if name.endswith("wide")]
+    assert len(wide) == 2
+    for name, figure, renderer in wide:
         width_pt = figure.get_tightbbox(renderer).width * 72  # inches to points
         smallest = min(t.get_fontsize() for t in figure.axes[0].texts)
         assert smallest * prisma_layout.DISPLAY_WIDTH_PX / width_pt >= 11, (name, smallest, width_pt)
-        plt.close(figure)
 
 
-def test_narrow_diagram_text_shows_at_least_9_px_on_a_phone(flow):
+def test_narrow_diagram_text_shows_at_least_9_px_on_a_phone(drawings):
     """The narrow layout, as a 390 px screen shows it (prisma_layout.PHONE_WIDTH_PX wide)."""
-    import matplotlib.pyplot as plt
-
     from peerwork_review.rendering import prisma_layout
 
-    for name, layout in _layouts(flow).items():
-        figure, renderer = _drawn(layout, narrow=True)
+    narrow = [
+        (name, layout, figure, renderer) for name, layout, figure, renderer in drawings if name.endswith("narrow")
+    ]
+    assert len(narrow) == 2
+    for name, layout, figure, renderer in narrow:
         width_pt = figure.get_tightbbox(renderer).width * 72
         smallest = min(t.get_fontsize() for t in figure.axes[0].texts)
         assert smallest * prisma_layout.PHONE_WIDTH_PX / width_pt >= 9, (name, smallest, width_pt)
@@ -226,7 +236,6 @@ def test_narrow_diagram_text_shows_at_least_9_px_on_a_phone(flow):
         assert {t.get_gid(): t.get_text() for t in figure.axes[0].texts if "band" not in t.get_gid()}.keys() >= {
             f"box-{b}" for b in prisma_flow.box_texts(layout)
         }
-        plt.close(figure)
 
 
 def test_exclusion_reasons_are_drawn_with_their_counts_or_said_to_be_missing(flow):
@@ -248,14 +257,13 @@ def test_exclusion_reasons_are_drawn_with_their_counts_or_said_to_be_missing(flo
     assert prisma_flow.missing("not found: the article's text does not give it") == "not found"
 
 
-def test_svg_and_png_output_is_deterministic(flow):
-    prisma_flow.configure_matplotlib()
+def test_svg_and_png_output_is_deterministic(flow, diagram):
+    """Drawn and saved again, the diagram gives the same bytes."""
     import matplotlib.pyplot as plt
 
-    first, second = prisma_flow.draw(flow), prisma_flow.draw(flow)
-    for fmt in ("svg", "png"):
-        assert prisma_flow.image_bytes(first, fmt) == prisma_flow.image_bytes(second, fmt), fmt
-    plt.close(first)
+    _, *first = diagram
+    second = prisma_flow.draw(flow)
+    assert [prisma_flow.image_bytes(second, fmt) for fmt in ("svg", "png")] == first
     plt.close(second)
 
 
