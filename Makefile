@@ -82,9 +82,10 @@ linkcheck: validate ## Check the book's links to other sites (Sphinx linkcheck; 
 
 # nbval re-executes every notebook and compares each output with the stored one; the tests
 # run on every core ("loadscope" keeps a module's tests, and a notebook's cells, on one worker).
+# The ten slowest tests are named at the end of every run.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 test: $(VENV)/.installed-test browser-tools ## Run every test: data checks, nbval on the notebooks, builds, browser and PDF checks
-	$(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL) tests notebooks
+	$(BIN)/python -m pytest -n auto --dist loadscope --durations=10 $(NBVAL) tests notebooks
 
 # The browser and PDF checks need Chromium and pdftotext, which come from the system's
 # packages, not PyPI (no browser is ever downloaded): installed with apt-get where this
@@ -97,8 +98,8 @@ browser-tools:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	else echo "The browser and PDF checks need Chromium and pdftotext: install them (Debian/Ubuntu: apt-get install chromium poppler-utils; macOS: brew install chromium poppler), then run make test again."; exit 1; fi
 
-test-fast: $(VENV)/.installed-test ## The tests that need no build or refresh of a whole book (seconds, for editing)
-	$(BIN)/python -m pytest -m "not slow and not fuzz_long and not whole_suite" tests
+test-fast: $(VENV)/.installed-test ## The tests that need no whole build and take under a second each, on every core (for editing)
+	$(BIN)/python -m pytest -n auto -m "not slow and not fuzz_long and not whole_suite" tests
 
 # Every check runs, so one run lists every finding; fails if any check failed.
 lint: $(VENV)/.installed-test ## Check style, formatting, types, the import contract and spelling

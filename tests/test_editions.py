@@ -69,6 +69,7 @@ def test_a_follow_up_report_counts_for_the_run_that_found_it(follow_up):
     )
 
 
+@pytest.mark.slow  # runs a generated page's code twice
 def test_a_runs_page_names_the_follow_up_report_and_its_study(follow_up):
     sentence = updates.further_reports(follow_up, SECOND)
     assert f"{{cite:t}}`{FOLLOW_UP}`, a report of {{cite:t}}`berry2011another`" in sentence

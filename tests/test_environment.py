@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from importlib.metadata import distribution, packages_distributions
 from pathlib import Path
 
+import pytest
 import yaml
 from packaging.markers import Marker
 from packaging.requirements import Requirement
@@ -113,6 +114,7 @@ def _imported_modules(path: Path) -> Iterator[str]:
             yield node.module.split(".")[0]
 
 
+@pytest.mark.slow  # reads the metadata of every installed distribution
 def test_the_package_declares_every_library_it_imports():
     distributions = packages_distributions()
     undeclared = {}

@@ -112,6 +112,7 @@ def _check(results) -> None:
     assert not failures, f"{len(failures)} of {len(results)} mutations failed:\n" + "\n".join(failures[:40])
 
 
+@pytest.mark.slow  # one validation of the whole package per mutation class
 def test_every_mutation_class_once(tmp_path):
     before = tree_hash(ROOT / "data")
     _check(run(tmp_path, rounds=1))

@@ -209,6 +209,7 @@ def test_a_changed_value_is_reported_old_to_new(book, project):
     assert f"sample_size changed from '{old}' to '5'" in "\n".join(lines)
 
 
+@pytest.mark.slow  # writes the workbook three times
 def test_make_workbook_never_overwrites_edits_not_yet_imported(project, capsys):
     path = project / "artifacts" / "data.xlsx"
     assert main(["--root", str(project), "workbook", "--out", str(path)]) == 0
@@ -404,6 +405,7 @@ def test_headers_carry_their_descriptions_and_stay_in_view(exported):
                 assert names.index(name) == names.index(name[: -len("_source")]) + 1
 
 
+@pytest.mark.slow  # writes, reads and imports a whole workbook
 def test_a_new_table_in_datapackage_json_gets_its_sheet_without_code_changes(project, tmp_path):
     """A resource another engineer adds (here a made-up one) gets a sheet, drop-downs and a byte-exact round trip."""
     descriptor_path = project / "data" / "datapackage.json"
