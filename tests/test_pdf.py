@@ -30,6 +30,12 @@ def _text(path, *pages: int, layout: bool = False) -> str:
     return subprocess.run(["pdftotext", *span, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+def _page(text: str, number: int) -> str:
+    """Page ``number`` (from 1) of a whole document's text: pdftotext ends each page with a form feed, and a
+    page's text is the same as pdftotext gives for that page alone."""
+    return text.split("\f")[number - 1]
+
+
 def _flat(text: str) -> str:
     """Words joined by single spaces, with words broken at a line end ("co-\\nauthorship") mended."""
     return " ".join(re.sub(r"-\n(?=[a-z])", "-", text).split())
@@ -55,7 +61,7 @@ def test_pdf_is_built_and_published_beside_the_html_book(edition, built_project,
 
 
 def test_contents_list_every_chapter_with_the_page_it_starts_on(edition):
-    path, _, pages = edition
+    path, text, pages = edition
     contents = _text(path, 2, layout=True)
     lines = [line for line in contents.splitlines() if not re.search(r"Page \d+ of \d+", line)]
     entries = re.findall(r"^\s*(\S.*?)\s+(\d+)\s*$", "\n".join(lines), re.M)
@@ -64,13 +70,14 @@ def test_contents_list_every_chapter_with_the_page_it_starts_on(edition):
     numbers = [int(n) for _, n in entries]
     assert numbers == sorted(numbers) and numbers[-1] <= pages
     for title, number in entries:
-        assert title in _flat(_text(path, int(number))), f"{title!r} is not on page {number}"
+        assert title in _flat(_page(text, int(number))), f"{title!r} is not on page {number}"
 
 
 def test_every_page_is_numbered(edition):
-    path, _, pages = edition
-    assert f"Page 1 of {pages}" in _text(path, 1)
-    assert f"Page {pages} of {pages}" in _text(path, pages)
+    path, text, pages = edition
+    assert f"Page 1 of {pages}" in _text(path, 1)  # pdftotext on one page, as _page stands in for below
+    assert f"Page {pages} of {pages}" in _page(text, pages)
+    assert len(text.split("\f")) == pages + 1  # a form feed after every page
 
 
 def test_glued_numbers_and_the_diagram_are_in_the_text(edition, live_review):
@@ -115,12 +122,12 @@ def test_wide_tables_print_every_column(edition, live_review):
 def test_a_table_that_runs_onto_more_pages_repeats_its_header_row_on_each(edition, live_review):
     """Table 1, the widest: every page holding one of its rows also holds its column names
     (Chromium once repeated the header row as an empty band: sort buttons print no text there)."""
-    path, _, pages = edition
+    _, text, pages = edition
     table = tables.study_characteristics(live_review)
     ends = [" ".join(text.replace("-", "").split()[-5:]) for text in table.iloc[:, -1]]  # each row, by its last words
 
     def words(page: int) -> str:  # pdftotext joins a word it finds hyphenated at a line end: so do we
-        return _flat(_text(path, page)).replace("’", "'").replace("-", "")
+        return _flat(_page(text, page)).replace("’", "'").replace("-", "")
 
     holding = [page for page in range(1, pages + 1) if any(end in words(page) for end in ends)]
     assert len(holding) > 1, "Table 1 should run over more than one page"
