@@ -18,6 +18,14 @@ from filelock import FileLock
 from tests.helpers import ROOT, build_book, copy_project, tree_hash
 
 
+def pytest_collection_modifyitems(items):
+    """Files that hold slow tests run first, each file's tests (and each notebook's cells) still in their
+    order: under pytest-xdist's loadscope, the workers start on the long files and the many short ones
+    fill in at the end, instead of one worker going through a long file alone at the end."""
+    slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)
+
+
 @pytest.fixture(scope="session")
 def frozen_root(tmp_path_factory):
     return copy_project(tmp_path_factory.mktemp("frozen") / "project", ["data", "references.bib"], frozen=True)
