@@ -98,8 +98,9 @@ browser-tools:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	else echo "The browser and PDF checks need Chromium and pdftotext: install them (Debian/Ubuntu: apt-get install chromium poppler-utils; macOS: brew install chromium poppler), then run make test again."; exit 1; fi
 
+# loadscope here too: a module's shared fixtures (a workbook written, diagrams drawn) are made once.
 test-fast: $(VENV)/.installed-test ## The tests that need no whole build and take under a second each, on every core (for editing)
-	$(BIN)/python -m pytest -n auto -m "not slow and not fuzz_long and not whole_suite" tests
+	$(BIN)/python -m pytest -n auto --dist loadscope -m "not slow and not fuzz_long and not whole_suite" tests
 
 # Every check runs, so one run lists every finding; fails if any check failed.
 lint: $(VENV)/.installed-test ## Check style, formatting, types, the import contract and spelling
