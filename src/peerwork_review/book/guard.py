@@ -21,8 +21,8 @@ def refusal(root: Path) -> str | None:
     if problems := outdated_notebooks(root):
         lines = "\n".join(f"  - {p}" for p in problems)
         return (
-            "The stored notebook outputs are not up to date with data/, references.bib and the code, "
-            f"so the book would show stale numbers:\n{lines}\n"
-            "Run `make refresh` to re-execute the notebooks (it prints what changed), then build again."
+            "Run `make refresh`, then build again: the stored notebook outputs are not up to date with data/, "
+            "references.bib and the code, so the book would show stale numbers (`make refresh` re-executes "
+            f"the notebooks and prints what changed):\n{lines}"
         )
     return None
