@@ -2,7 +2,7 @@
 as changes; each search run is an edition.
 
 Every test starts from the frozen edition 1 (``project_copy``) and adds what an author would
-(:mod:`tests.scenarios`); the book-level checks are in ``test_editions_book.py``.
+(:mod:`tests.scenarios`); the book-level checks are in ``test_updating.py``.
 """
 
 from __future__ import annotations
