@@ -75,3 +75,42 @@ def test_figures_and_tables_label_studies_as_the_citations_do(review):
     cited = {e.key: " ".join(label.rsplit(", ", 1)) for e, label in zip(entries, unique_labels(entries))}
     for study in review.studies["study_id"]:
         assert review.study_label(study) == cited[review.main_report(study)], study
+
+
+def test_each_in_text_citation_names_its_own_entrys_authors_as_its_role_asks():
+    """Authors are formatted once per entry and kept: citing entries in turn, short (p, t) and in full (ps, ts),
+    each citation still names its own entry's authors, in the form its role asks for."""
+    from types import SimpleNamespace
+
+    from pybtex.database import parse_string
+    from sphinxcontrib.bibtex.plugin import find_plugin
+    from sphinxcontrib.bibtex.style.referencing import format_references
+    from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
+
+    from peerwork_review.book.citation_style import NAME, register
+
+    register()
+    style = find_plugin("sphinxcontrib.bibtex.style.referencing", NAME)()
+    bib = parse_string(
+        r"""@article{three, author = {M{\"u}ller, Anna and Berry, Bo and Cole, Cy}, title = {T}, journal = {J}, year = {2011}}
+        @article{one, author = {Wang, Li}, title = {T}, journal = {J}, year = {2019}}""",
+        "bibtex",
+    )
+    info = SphinxReferenceInfo(None, "from", "to", "id-1", None, "", "")
+
+    def cite(role: str, key: str) -> str:
+        entry = bib.entries[key]
+        label = SimpleNamespace(label=f"Any, {entry.fields['year']}b")
+        return str(format_references(style, role, [(entry, label, info)]))
+
+    expected = {
+        ("p", "three"): "[Müller et al., 2011b]",
+        ("t", "three"): "Müller et al. [2011b]",
+        ("ps", "three"): "[Müller, Berry, and Cole, 2011b]",
+        ("ts", "three"): "Müller, Berry, and Cole [2011b]",
+    }
+    expected |= {(role, "one"): "Wang [2019b]" if "t" in role else "[Wang, 2019b]" for role in ("p", "t", "ps", "ts")}
+    for _ in range(2):
+        for role in ("p", "ts", "t", "ps"):
+            for key in ("three", "one"):
+                assert cite(role, key) == expected[role, key], (role, key)
