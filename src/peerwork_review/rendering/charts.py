@@ -54,6 +54,10 @@ def characteristics_figure(panels: dict[str, tuple[pd.DataFrame, str]], narrow: 
 
 # Beyond this many rows or columns the labels overlap; the axis then says how many there are.
 MAX_LABELS = 60
+# A heatmap's cells go into the SVG as one pixel each, which the browser scales up without
+# smoothing ("pixelated"); "nearest" would resample them at savefig's dpi first, which for
+# a phone's map of a large review (hundreds of inches long) takes seconds.
+CELLS = "none"
 
 
 def evidence_codes(review: Review) -> tuple[np.ndarray, list[str], list[str]]:
@@ -128,7 +132,7 @@ def _draw_codes(fig, ax, codes: np.ndarray, narrow: bool) -> None:
     from matplotlib.patches import Patch
 
     colours = ["#f4f4f4", "#a9c6e8", "#1f4e85"]
-    ax.imshow(codes, cmap=ListedColormap(colours), vmin=0, vmax=2, aspect="auto", interpolation="nearest")
+    ax.imshow(codes, cmap=ListedColormap(colours), vmin=0, vmax=2, aspect="auto", interpolation=CELLS)
     ax.legend(
         handles=[
             Patch(color=colours[2], label="cited in this section"),
@@ -152,7 +156,7 @@ def _draw_counts(fig, ax, counts: np.ndarray, narrow: bool) -> None:
     blues = colormaps["Blues"](np.linspace(0.3, 1.0, top))
     cmap = ListedColormap(np.vstack([[0.957, 0.957, 0.957, 1.0], blues]))
     norm = BoundaryNorm(np.arange(-0.5, top + 1), cmap.N)
-    image = ax.imshow(counts, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
+    image = ax.imshow(counts, cmap=cmap, norm=norm, aspect="auto", interpolation=CELLS)
     if max(counts.shape) <= MAX_LABELS:
         for (i, j), value in np.ndenumerate(counts):
             if value:
