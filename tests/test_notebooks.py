@@ -156,3 +156,21 @@ def test_a_template_takes_text_escaped_and_identifiers_checked(review):
     for unsafe in ('2099"; import os; "', "x)=\n# injected", "a b"):
         with pytest.raises(ValueError, match="cannot name"):
             identifier(unsafe)
+
+
+def test_setup_takes_the_review_make_refresh_validated_and_otherwise_validates_data(
+    review, frozen_root, tmp_path, monkeypatch
+):
+    """Under make refresh a notebook's setup reads the review the refresh validated (named by an environment
+    variable); opened anywhere else, it validates the project's data/ itself."""
+    import pickle
+
+    from peerwork_review.paths import VALIDATED_REVIEW
+
+    monkeypatch.setenv("PEERWORK_REVIEW_ROOT", str(frozen_root))
+    monkeypatch.delenv(VALIDATED_REVIEW, raising=False)
+    assert notebook.setup().studies.equals(review.studies)
+    fewer = dataclasses.replace(review, studies=review.studies.head(3))
+    (tmp_path / "review.pickle").write_bytes(pickle.dumps(fewer))
+    monkeypatch.setenv(VALIDATED_REVIEW, str(tmp_path / "review.pickle"))
+    assert list(notebook.setup().studies["study_id"]) == list(review.studies["study_id"].head(3))

@@ -15,6 +15,10 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _INSTALLED_ROOT = PACKAGE_DIR.parents[1]
+# Set by make refresh for its kernels: a file holding the review it validated, pickled, which
+# each notebook's setup reads instead of validating data/ again (a notebook opened in Jupyter
+# has no such file and validates data/ itself).
+VALIDATED_REVIEW = "PEERWORK_REVIEW_VALIDATED"
 
 
 def project_root(start: Path | None = None) -> Path:

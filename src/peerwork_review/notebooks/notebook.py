@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import base64
 import html
+import os
+import pickle
 from dataclasses import dataclass
 
 import pandas as pd
 from myst_nb import glue as myst_glue
 
 from peerwork_review.model.review import Review, load
-from peerwork_review.paths import FEED
+from peerwork_review.paths import FEED, VALIDATED_REVIEW
 from peerwork_review.rendering.prisma_flow import configure_matplotlib, image_bytes
 from peerwork_review.rendering.render import value_text
 
@@ -29,10 +31,15 @@ LABEL_KEY = "peerwork_review"  # output metadata: {"label": what the value is, i
 
 
 def setup() -> Review:
-    """Configure deterministic figure output and pandas display, then load the validated data."""
+    """Configure deterministic figure output and pandas display, then load the validated data (under
+    ``make refresh``, the review it validated once for all its notebooks)."""
     configure_matplotlib()
     pd.set_option("display.max_colwidth", None)
     pd.set_option("display.max_rows", 200)  # a reviewer's table whole, up to a length a page can still show
+    validated = os.environ.get(VALIDATED_REVIEW)
+    if validated:
+        with open(validated, "rb") as handle:
+            return pickle.load(handle)
     return load()
 
 
