@@ -114,3 +114,26 @@ def test_each_in_text_citation_names_its_own_entrys_authors_as_its_role_asks():
         for role in ("p", "ts", "t", "ps"):
             for key in ("three", "one"):
                 assert cite(role, key) == expected[role, key], (role, key)
+
+
+def test_an_entry_asked_for_twice_in_a_row_is_formatted_once_and_any_other_afresh():
+    """The bibliography and its tooltips ask the style for each entry twice in a row: the second answer is the
+    first one; a different label or entry is formatted afresh, as pybtex's plain style formats it."""
+    from pybtex.database import parse_string
+    from pybtex.style.formatting.plain import Style as PlainStyle
+
+    from peerwork_review.book.citation_style import UniqueAuthorYearStyle
+
+    bib = parse_string(
+        r"""@article{a, author = {Wang, Li}, title = {First}, journal = {J}, year = {2019}}
+        @article{b, author = {Wang, Li}, title = {Second}, journal = {J}, year = {2019}}""",
+        "bibtex",
+    )
+    style, plain = UniqueAuthorYearStyle(), PlainStyle()
+    a, b = bib.entries["a"], bib.entries["b"]
+    first = style.format_entry("Wang, 2019a", a)
+    assert style.format_entry("Wang, 2019a", a) is first
+    # the same label for another entry, then the same entry under another label, and so on
+    for label, entry in [("Wang, 2019a", b), ("Wang, 2019b", b), ("Wang, 2019c", b), ("Wang, 2019a", a)]:
+        got, expected = style.format_entry(label, entry), plain.format_entry(label, entry)
+        assert (got.key, got.label, got.text.render_as("text")) == (entry.key, label, expected.text.render_as("text"))

@@ -81,6 +81,19 @@ class UniqueAuthorYearLabels(BaseLabelStyle):
 class UniqueAuthorYearStyle(PlainStyle):
     default_label_style = NAME
     default_sorting_style = NAME
+    _last: tuple | None = None  # (label, entry, bib_data, formatted): see format_entry
+
+    def format_entry(self, label, entry, bib_data=None):
+        """pybtex's entry, formatted once where sphinxcontrib-bibtex asks twice in a row.
+
+        With tooltips in the bibliography's own style, it formats each entry for the list and
+        then, with the same style, label and entry, for its tooltip: the same text again, a
+        twentieth of the build of a large review.
+        """
+        last = self._last
+        if last is None or last[0] != label or last[1] is not entry or last[2] is not bib_data:
+            self._last = last = (label, entry, bib_data, super().format_entry(label, entry, bib_data))
+        return last[3]
 
 
 @node
