@@ -15,6 +15,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _INSTALLED_ROOT = PACKAGE_DIR.parents[1]
+ROOT_VARIABLE = "PEERWORK_REVIEW_ROOT"  # the project root, where set (see project_root)
 # Set by make refresh for its kernels: a file holding the review it validated, pickled, which
 # each notebook's setup reads instead of validating data/ again (a notebook opened in Jupyter
 # has no such file and validates data/ itself).
@@ -22,7 +23,7 @@ VALIDATED_REVIEW = "PEERWORK_REVIEW_VALIDATED"
 
 
 def project_root(start: Path | None = None) -> Path:
-    env = os.environ.get("PEERWORK_REVIEW_ROOT")
+    env = os.environ.get(ROOT_VARIABLE)
     if env:
         return Path(env).resolve()
     here = (start or Path.cwd()).resolve()

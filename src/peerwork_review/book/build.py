@@ -20,6 +20,7 @@ from pathlib import Path
 
 from jupyter_book.cli.main import main as jupyter_book
 
+from peerwork_review import paths
 from peerwork_review.book.guard import CHECKED, refusal
 from peerwork_review.process.interrupt import Interrupted, blocked_signals, interruptible
 from peerwork_review.process.lock import project_lock
@@ -87,7 +88,7 @@ def build(root: Path, builder: str = "html", extra: list[str] | None = None) -> 
     root = Path(root).resolve()
     if "SOURCE_DATE_EPOCH" not in os.environ and (epoch := _source_date_epoch(root)):
         os.environ["SOURCE_DATE_EPOCH"] = epoch
-    os.environ["PEERWORK_REVIEW_ROOT"] = str(root)
+    os.environ[paths.ROOT_VARIABLE] = str(root)
     stage = _Stage(root, builder)
 
     def stop():

@@ -185,11 +185,11 @@ class _Run:
         return list(await asyncio.gather(*(self.notebook(i, path, nb) for i, (path, nb) in enumerate(plan.items()))))
 
 
-def execute(plan: dict[Path, object], review: Review | None = None) -> list[Executed]:
+def execute(plan: dict[Path, object], review: Review) -> list[Executed]:
     """Execute the planned notebooks (path -> notebook), in the order given; nothing is written.
 
-    Given the ``review`` already validated, the kernels take it from a file instead of each
-    validating ``data/`` again (at a hundred times the studies, two seconds a notebook).
+    The kernels read ``review``'s project, and take the ``review`` already validated from a file
+    instead of each validating ``data/`` again (at a hundred times the studies, two seconds a notebook).
     """
     if not plan:
         return []
@@ -202,11 +202,9 @@ def execute(plan: dict[Path, object], review: Review | None = None) -> list[Exec
             tempfile.TemporaryDirectory(prefix=f"{KERNELS}{os.getpid()}-") as sockets,
             asyncio.Runner(loop_factory=_Loop) as runner,
         ):
-            env = dict(os.environ)
-            if review is not None:
-                validated = Path(sockets) / "review.pickle"
-                validated.write_bytes(pickle.dumps(review))
-                env[paths.VALIDATED_REVIEW] = str(validated)
+            validated = Path(sockets) / "review.pickle"
+            validated.write_bytes(pickle.dumps(review))
+            env = {**os.environ, paths.ROOT_VARIABLE: str(review.root), paths.VALIDATED_REVIEW: str(validated)}
             run = _Run(workers, sockets, env)
             results = runner.run(run.all(plan))
     finally:
@@ -280,7 +278,6 @@ def _refresh(root: Path, written: list[bool]) -> int:
     except DataError as exc:
         return refused(exc, "The data are not valid; no notebook was run. Fix the problems above (`make validate`).")
     cited = _cite_current_edition(root, review)
-    os.environ["PEERWORK_REVIEW_ROOT"] = str(root)  # the kernels read this project's data
     plan, _ = planned(root, review)
     for path in plan:  # a generated page's kernel runs in its folder, which may not exist yet
         path.parent.mkdir(parents=True, exist_ok=True)
