@@ -9,8 +9,8 @@ import time
 from tests.helpers import PYTHON
 
 # A block whose code catches the KeyboardInterrupt and carries on, as code deep inside a
-# build may: the last resort must still run and end the process. The watcher polls and
-# waits at a tenth of its usual pace; without a signal the block still outlasts both.
+# build may: the last resort must still run and end the process. The watcher's poll and
+# grace are a tenth of their defaults; without a signal the block still outlasts both.
 SWALLOWING = textwrap.dedent(
     """
     import os, signal, time
