@@ -65,6 +65,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from peerwork_review import paths
 from peerwork_review.book.build import STRICT
 from peerwork_review.derivation import consistency
 from peerwork_review.model.review import load
@@ -157,7 +158,7 @@ JUPYTER_BOOK = "import sys, peerwork_review; from jupyter_book.cli.main import m
 
 def floor_build(root: Path) -> subprocess.CompletedProcess:
     argv = [sys.executable, "-c", JUPYTER_BOOK, "build", str(root), "--builder", "html", *STRICT]
-    env = {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}
+    env = {**os.environ, paths.ROOT_VARIABLE: str(root)}
     return subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True)
 
 

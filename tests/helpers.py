@@ -17,6 +17,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from peerwork_review import paths
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 COPIED = ["data", "notebooks", "book", "references.bib", "_config.yml", "_toc.yml", "CITATION.cff"]
@@ -107,7 +109,7 @@ def start_make(folder: Path, root: Path, command: str, **kwargs) -> subprocess.P
 
 
 def _env(root: Path) -> dict[str, str]:
-    return {**os.environ, "PEERWORK_REVIEW_ROOT": str(root)}
+    return {**os.environ, paths.ROOT_VARIABLE: str(root)}
 
 
 def cli(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:

@@ -15,6 +15,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from nbconvert import HTMLExporter
 
+from peerwork_review import paths
+
 # The MIME types Jupyter renders. myst-nb keeps a value glued with display=False under
 # "application/papermill.record/<type>", which nothing but the book shows.
 JUPYTER_SHOWS = {"text/plain", "text/html", "text/markdown", "text/latex", "image/svg+xml", "image/png", "image/jpeg"}
@@ -52,21 +54,13 @@ def run_here(notebook, root, draw: bool = True) -> dict:
     from unittest import mock
 
     namespace: dict = {}
-    before = os.environ.get("PEERWORK_REVIEW_ROOT")
-    os.environ["PEERWORK_REVIEW_ROOT"] = str(root)
-    try:
-        with capture_output(), ExitStack() as undrawn:
-            if not draw:
-                undrawn.enter_context(mock.patch("peerwork_review.rendering.prisma_flow.draw"))
-                undrawn.enter_context(mock.patch("peerwork_review.notebooks.notebook.glue_figure"))
-            for cell in notebook.cells:
-                if cell.cell_type == "code":
-                    exec(cell.source, namespace)
-    finally:
-        if before is None:
-            del os.environ["PEERWORK_REVIEW_ROOT"]
-        else:
-            os.environ["PEERWORK_REVIEW_ROOT"] = before
+    with capture_output(), mock.patch.dict(os.environ, {paths.ROOT_VARIABLE: str(root)}), ExitStack() as undrawn:
+        if not draw:
+            undrawn.enter_context(mock.patch("peerwork_review.rendering.prisma_flow.draw"))
+            undrawn.enter_context(mock.patch("peerwork_review.notebooks.notebook.glue_figure"))
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                exec(cell.source, namespace)
     return namespace
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from peerwork_review import paths
 from peerwork_review.model.review import load
 from tests.helpers import ROOT, cli
 from tests.scenarios import correct
@@ -65,7 +66,7 @@ def test_the_whole_suite_passes_on_a_copy_with_a_correction(tmp_path):
             "notebooks",
         ],
         cwd=root,
-        env={**os.environ, "PEERWORK_REVIEW_ROOT": str(root)},
+        env={**os.environ, paths.ROOT_VARIABLE: str(root)},
         capture_output=True,
         text=True,
     )

@@ -8,6 +8,7 @@ import io
 import nbformat
 from sphinx.application import Sphinx
 
+from peerwork_review import paths
 from peerwork_review.book.downloads import write_outputs
 from peerwork_review.notebooks import notebook
 from tests.jupyter import displayed
@@ -45,7 +46,7 @@ def test_glued_figures_and_tables_are_written_once_and_kept_when_unchanged(tmp_p
 
 
 def test_the_role_links_a_written_file_and_refuses_any_other_path(tmp_path, monkeypatch):
-    monkeypatch.setenv("PEERWORK_REVIEW_ROOT", str(tmp_path))
+    monkeypatch.setenv(paths.ROOT_VARIABLE, str(tmp_path))
     (tmp_path / "conf.py").write_text(CONF)
     (tmp_path / "_build" / "outputs").mkdir(parents=True)
     (tmp_path / "_build" / "outputs" / "prisma_flow.png").write_bytes(b"png")

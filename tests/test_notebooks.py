@@ -15,6 +15,7 @@ import nbformat
 import pytest
 from myst_nb.core.variables import format_plain_text
 
+from peerwork_review import paths
 from peerwork_review.derivation.derive import ordered_themes
 from peerwork_review.derivation.flow import flow_numbers
 from peerwork_review.model.review import rows
@@ -167,7 +168,7 @@ def test_setup_takes_the_review_make_refresh_validated_and_otherwise_validates_d
 
     from peerwork_review.paths import VALIDATED_REVIEW
 
-    monkeypatch.setenv("PEERWORK_REVIEW_ROOT", str(frozen_root))
+    monkeypatch.setenv(paths.ROOT_VARIABLE, str(frozen_root))
     monkeypatch.delenv(VALIDATED_REVIEW, raising=False)
     assert notebook.setup().studies.equals(review.studies)
     fewer = dataclasses.replace(review, studies=review.studies.head(3))
