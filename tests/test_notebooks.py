@@ -166,12 +166,10 @@ def test_setup_takes_the_review_make_refresh_validated_and_otherwise_validates_d
     variable); opened anywhere else, it validates the project's data/ itself."""
     import pickle
 
-    from peerwork_review.paths import VALIDATED_REVIEW
-
     monkeypatch.setenv(paths.ROOT_VARIABLE, str(frozen_root))
-    monkeypatch.delenv(VALIDATED_REVIEW, raising=False)
+    monkeypatch.delenv(paths.VALIDATED_REVIEW, raising=False)
     assert notebook.setup().studies.equals(review.studies)
     fewer = dataclasses.replace(review, studies=review.studies.head(3))
     (tmp_path / "review.pickle").write_bytes(pickle.dumps(fewer))
-    monkeypatch.setenv(VALIDATED_REVIEW, str(tmp_path / "review.pickle"))
+    monkeypatch.setenv(paths.VALIDATED_REVIEW, str(tmp_path / "review.pickle"))
     assert list(notebook.setup().studies["study_id"]) == list(review.studies["study_id"].head(3))

@@ -124,7 +124,7 @@ def test_a_table_that_runs_onto_more_pages_repeats_its_header_row_on_each(editio
     (Chromium once repeated the header row as an empty band: sort buttons print no text there)."""
     _, text, pages = edition
     table = tables.study_characteristics(live_review)
-    ends = [" ".join(text.replace("-", "").split()[-5:]) for text in table.iloc[:, -1]]  # each row, by its last words
+    ends = [" ".join(cell.replace("-", "").split()[-5:]) for cell in table.iloc[:, -1]]  # each row, by its last words
 
     def words(page: int) -> str:  # pdftotext joins a word it finds hyphenated at a line end: so do we
         return _flat(_page(text, page)).replace("’", "'").replace("-", "")
